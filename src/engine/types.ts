@@ -1,0 +1,117 @@
+import type { HerdEvent } from '../events/schema.js';
+import type { DetectorType, Severity } from '../rules/schema.js';
+
+/**
+ * The engine's contract. The engine is pure: events (and, optionally, a watermark) in,
+ * transitions and trending snapshots out. Time is an argument; nothing here does I/O.
+ */
+
+/** A HerdRule after validation, with defaults applied and durations in milliseconds. */
+export interface CompiledRule {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  readonly eventTypes: ReadonlySet<string> | null;
+  readonly match: ReadonlyMap<string, ReadonlySet<string>> | null;
+  /** Weight per event type; types absent here weigh `defaultWeight`. */
+  readonly weights: Readonly<Record<string, number>>;
+  readonly defaultWeight: number;
+  readonly severity: Severity;
+  readonly detector: CompiledDetector;
+}
+
+export interface CompiledDetector {
+  readonly type: DetectorType;
+  readonly windowMs: number;
+  readonly bucketMs: number;
+  readonly allowedLatenessMs: number;
+  readonly cooldownMs: number;
+  readonly topK: number;
+  // surge
+  readonly baselineHalfLifeMs: number;
+  readonly minEvents: number;
+  readonly minLift: number;
+  readonly sensitivity: number;
+  readonly relativeTo: 'none' | 'site';
+  // velocity
+  readonly maxEvents: number;
+  // threshold / novelty
+  readonly field: string;
+  readonly above: number;
+  readonly memoryMs: number;
+  readonly minHistory: number;
+}
+
+export type AlertState = 'firing' | 'resolved';
+
+/** A state change of one key under one rule. Ids are deterministic so replays dedupe. */
+export interface Transition {
+  /** `<rule uid>:<key>:<onset bucket start ms>`; the same for the firing and its resolved. */
+  readonly id: string;
+  readonly state: AlertState;
+  readonly ruleUid: string;
+  readonly rule: string; // namespace/name
+  readonly detector: DetectorType;
+  readonly severity: Severity;
+  readonly key: string;
+  /** Start (event time, ms) of the bucket in which the condition began. */
+  readonly onset: number;
+  /** Event time (ms) at which this transition was decided (the closing bucket's end, or the event's ts). */
+  readonly at: number;
+  /** Weighted count in the window (surge), events in the window (velocity), the field value (threshold). */
+  readonly value: number;
+  /** Expected value: baseline window count (surge), the limit (velocity), the threshold (threshold). */
+  readonly baseline: number;
+  /** value / baseline where meaningful. */
+  readonly lift: number;
+  /** Significance (surge), 0 otherwise. */
+  readonly score: number;
+  /** One line a person understands: why this fired or resolved. */
+  readonly reason: string;
+  /** Events behind a per-event detector (threshold, novelty, velocity): their ids. */
+  readonly eventIds?: readonly string[];
+}
+
+export interface TrendingEntry {
+  readonly key: string;
+  readonly value: number;
+  readonly baseline: number;
+  readonly lift: number;
+  readonly score: number;
+  readonly firing: boolean;
+}
+
+export interface TrendingSnapshot {
+  readonly ruleUid: string;
+  readonly rule: string;
+  /** Event time (ms) of the last closed bucket this snapshot reflects. */
+  readonly at: number;
+  readonly entries: readonly TrendingEntry[];
+}
+
+export interface EngineStats {
+  readonly keys: number;
+  readonly events: number;
+  readonly lateEvents: number;
+  readonly filteredEvents: number;
+  readonly evictedKeys: number;
+  readonly watermark: number;
+  /** Approximate bytes of per-key state held. */
+  readonly stateBytes: number;
+}
+
+export interface IngestOptions {
+  /** Rebuild state without emitting transitions (replay on partition assignment). */
+  readonly silent?: boolean;
+}
+
+/** One rule's detector. Feed events in arrival order; they may be out of order in event time. */
+export interface RuleEngine {
+  readonly rule: CompiledRule;
+  ingest(events: Iterable<HerdEvent>, opts?: IngestOptions): Transition[];
+  /** Advance the watermark to at least `eventTime` (e.g. wall clock − lateness when idle). */
+  advanceTo(eventTime: number, opts?: IngestOptions): Transition[];
+  trending(limit?: number): TrendingSnapshot;
+  stats(): EngineStats;
+}

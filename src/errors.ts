@@ -1,0 +1,71 @@
+/**
+ * One registry of every error a user can see. Callers match on `err.code`, never on
+ * `instanceof`; each code has a stable name, an HTTP status and a message template.
+ * docs/errors.md documents every code and a test fails when one is missing there.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly message: string;
+}
+
+export const ERRORS = {
+  HW_ERR_EVENT_INVALID: { status: 400, message: 'event is invalid' },
+  HW_ERR_EVENT_FIELD: { status: 400, message: 'event field is invalid' },
+  HW_ERR_EVENT_FORMAT: { status: 400, message: 'body is not valid JSON, NDJSON or a Segment batch' },
+  HW_ERR_CSV_ROW: { status: 400, message: 'CSV row is invalid' },
+  HW_ERR_CSV_HEADER: { status: 400, message: 'CSV header is missing a required column' },
+  HW_ERR_RULE_INVALID: { status: 422, message: 'HerdRule is invalid' },
+  HW_ERR_RULE_FILE: { status: 400, message: 'rule file cannot be read or parsed' },
+  HW_ERR_DURATION: { status: 422, message: 'duration is invalid' },
+  HW_ERR_CONFIG: { status: 500, message: 'configuration is invalid' },
+  HW_ERR_UNAUTHORIZED: { status: 401, message: 'missing or unknown bearer token' },
+  HW_ERR_FORBIDDEN: { status: 403, message: 'token lacks the required role' },
+  HW_ERR_BODY_TOO_LARGE: { status: 413, message: 'request body is too large' },
+  HW_ERR_RATE_LIMITED: { status: 429, message: 'rate limit exceeded' },
+  HW_ERR_BACKPRESSURE: { status: 503, message: 'event bus is unavailable or slow; retry later' },
+  HW_ERR_NOT_FOUND: { status: 404, message: 'not found' },
+  HW_ERR_KAFKA: { status: 503, message: 'Kafka operation failed' },
+  HW_ERR_MESSAGE_MALFORMED: { status: 400, message: 'message on the topic is malformed' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorDetail {
+  /** JSON-pointer-like path of the offending field, e.g. `/detector/window`. */
+  readonly field?: string;
+  /** What was expected there, in words a user understands. */
+  readonly expected?: string;
+  /** Where the input came from: a file name, a line, an index in a batch. */
+  readonly source?: string;
+}
+
+export class HwError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly field: string | undefined;
+  readonly expected: string | undefined;
+  readonly source: string | undefined;
+
+  constructor(code: ErrorCode, detail: ErrorDetail & { message?: string; cause?: unknown } = {}) {
+    const base = detail.message ?? ERRORS[code].message;
+    const parts = [detail.source, detail.field ? `field ${detail.field}` : undefined].filter(Boolean);
+    const where = parts.length ? `${parts.join(', ')}: ` : '';
+    const want = detail.expected ? ` (expected ${detail.expected})` : '';
+    super(`${code}: ${where}${base}${want}`, detail.cause === undefined ? undefined : { cause: detail.cause });
+    this.name = 'HwError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.field = detail.field;
+    this.expected = detail.expected;
+    this.source = detail.source;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, field: this.field, expected: this.expected, source: this.source };
+  }
+}
+
+export function isHwError(err: unknown): err is HwError {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+    && ((err as { code: string }).code in ERRORS);
+}

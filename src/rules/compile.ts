@@ -1,0 +1,64 @@
+import { parseDuration } from '../config/duration.js';
+import type { CompiledDetector, CompiledRule } from '../engine/types.js';
+import type { HerdRuleSpec } from './schema.js';
+
+/** Defaults for optional detector fields; documented in docs/rules.md. */
+export const DETECTOR_DEFAULTS = {
+  baselineHalfLife: '6h',
+  minEvents: 20,
+  minLift: 3,
+  sensitivity: 4,
+  cooldown: '30m',
+  relativeTo: 'none',
+  memory: '30d',
+  minHistory: 1,
+  topK: 20,
+} as const;
+
+export interface RuleIdentity {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * Turns a validated spec into the engine's form: defaults applied, durations in ms.
+ * The spec must already have passed validation (see validate.ts).
+ */
+export function compileRule(id: RuleIdentity, spec: HerdRuleSpec): CompiledRule {
+  const d = spec.detector;
+  const field = (f: string) => `/spec/detector/${f}`;
+  const detector: CompiledDetector = {
+    type: d.type,
+    windowMs: parseDuration(d.window, field('window')),
+    bucketMs: parseDuration(d.bucket, field('bucket')),
+    allowedLatenessMs: parseDuration(d.allowedLateness, field('allowedLateness')),
+    cooldownMs: parseDuration(d.cooldown ?? DETECTOR_DEFAULTS.cooldown, field('cooldown')),
+    topK: d.topK ?? DETECTOR_DEFAULTS.topK,
+    baselineHalfLifeMs: parseDuration(d.baselineHalfLife ?? DETECTOR_DEFAULTS.baselineHalfLife, field('baselineHalfLife')),
+    minEvents: d.minEvents ?? DETECTOR_DEFAULTS.minEvents,
+    minLift: d.minLift ?? DETECTOR_DEFAULTS.minLift,
+    sensitivity: d.sensitivity ?? DETECTOR_DEFAULTS.sensitivity,
+    relativeTo: d.relativeTo ?? DETECTOR_DEFAULTS.relativeTo,
+    maxEvents: d.maxEvents ?? Number.POSITIVE_INFINITY,
+    field: d.field ?? '',
+    above: d.above ?? Number.POSITIVE_INFINITY,
+    memoryMs: parseDuration(d.memory ?? DETECTOR_DEFAULTS.memory, field('memory')),
+    minHistory: d.minHistory ?? DETECTOR_DEFAULTS.minHistory,
+  };
+  const match = spec.source.match
+    ? new Map(Object.entries(spec.source.match).map(([k, vs]) => [k, new Set(vs)] as const))
+    : null;
+  return {
+    uid: id.uid,
+    namespace: id.namespace,
+    name: id.name,
+    key: spec.key,
+    eventTypes: spec.source.eventTypes ? new Set(spec.source.eventTypes) : null,
+    match,
+    weights: { ...(spec.weights ?? {}) },
+    defaultWeight: 1,
+    severity: spec.severity,
+    detector,
+  };
+}

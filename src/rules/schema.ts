@@ -1,0 +1,184 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DURATION_PATTERN } from '../config/duration.js';
+import { EVENT_TYPES } from '../events/schema.js';
+
+/**
+ * The HerdRule spec, written once. scripts/generate.ts turns it into the CRD
+ * (k8s/crds/, charts/herdwatch/crds/), the API validator and the UI form.
+ * Descriptions become `kubectl explain` text and form help, so write them for users.
+ */
+
+const Duration = (description: string, dflt?: string) =>
+  Type.String({ pattern: DURATION_PATTERN, description, ...(dflt === undefined ? {} : { default: dflt }) });
+
+const Name = (description: string) => Type.String({ minLength: 1, maxLength: 253, description });
+
+export const SecretKeyRef = Type.Object(
+  { name: Name('Secret name in the rule namespace'), key: Name('Key within the Secret') },
+  { additionalProperties: false, description: 'A key of a Kubernetes Secret; credentials are never inline' },
+);
+
+export const DETECTOR_TYPES = ['surge', 'velocity', 'threshold', 'novelty'] as const;
+export type DetectorType = (typeof DETECTOR_TYPES)[number];
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const DetectorSchema = Type.Object(
+  {
+    type: Type.Union(DETECTOR_TYPES.map((t) => Type.Literal(t)), { description: 'surge | velocity | threshold | novelty' }),
+    window: Duration('Short window the detector counts over (surge, velocity)', '5m'),
+    bucket: Duration('Time bucket; events are counted per bucket of event time', '10s'),
+    allowedLateness: Duration('How late (event time) an event may arrive and still count', '30s'),
+    // surge
+    baselineHalfLife: Type.Optional(Duration('surge: half-life of the adaptive baseline (decaying mean and variance)')),
+    minEvents: Type.Optional(Type.Number({ minimum: 0, description: 'surge: minimum weighted events in the window before it can fire' })),
+    minLift: Type.Optional(Type.Number({ minimum: 1, description: 'surge: minimum ratio of window rate to baseline rate' })),
+    sensitivity: Type.Optional(Type.Number({ minimum: 0.5, maximum: 20, description: 'surge: significance in standard deviations of a Poisson-aware score; higher is less sensitive' })),
+    cooldown: Type.Optional(Duration('surge/velocity/novelty: after a key resolves, how long before it may fire again')),
+    relativeTo: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('site')], {
+      description: 'surge: "site" divides each key\'s lift by the site-wide lift, so a surge of everything does not page per product',
+    })),
+    // velocity
+    maxEvents: Type.Optional(Type.Integer({ minimum: 1, description: 'velocity: fire when a key has more than this many events within window' })),
+    // threshold / novelty
+    field: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'threshold: numeric field to compare (e.g. amount); novelty: attribute whose new values are flagged (e.g. location)' })),
+    above: Type.Optional(Type.Number({ description: 'threshold: fire when field is strictly above this value' })),
+    memory: Type.Optional(Duration('novelty: how long a seen value is remembered for a key')),
+    minHistory: Type.Optional(Type.Integer({ minimum: 0, description: 'novelty: events a key must have had before a new value counts as novel' })),
+    topK: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'How many trending keys the snapshot keeps' })),
+  },
+  { additionalProperties: false, description: 'What counts as herd behaviour for this rule' },
+);
+
+export const ChannelSchema = Type.Object(
+  {
+    slack: Type.Optional(Type.Object({ webhookSecretRef: SecretKeyRef, channel: Type.Optional(Type.String({ maxLength: 80 })) }, { additionalProperties: false })),
+    email: Type.Optional(Type.Object({
+      to: Type.Array(Type.String({ format: 'email', maxLength: 254 }), { minItems: 1, maxItems: 50 }),
+      smtpSecretRef: Type.Optional(SecretKeyRef),
+    }, { additionalProperties: false })),
+    alertmanager: Type.Optional(Type.Object({ url: Type.Optional(Type.String({ maxLength: 2048 })) }, { additionalProperties: false })),
+    webhook: Type.Optional(Type.Object({ urlSecretRef: SecretKeyRef, signingSecretRef: SecretKeyRef }, { additionalProperties: false })),
+  },
+  { additionalProperties: false, description: 'Exactly one of slack, email, alertmanager, webhook' },
+);
+
+export const HerdRuleSpecSchema = Type.Object(
+  {
+    description: Type.Optional(Type.String({ maxLength: 1024, description: 'What the rule is for, in words' })),
+    source: Type.Object(
+      {
+        topic: Type.Optional(Type.String({ minLength: 1, maxLength: 249, pattern: '^[a-zA-Z0-9._-]+$', description: 'Kafka topic to read; the install default when absent' })),
+        eventTypes: Type.Optional(Type.Array(Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))), { minItems: 1, uniqueItems: true, description: 'Event types that count; all when absent' })),
+        match: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.Array(Type.String({ maxLength: 256 }), { minItems: 1, maxItems: 100 }), {
+          description: 'Only events whose field (or attrs.field) is one of the listed values',
+        })),
+      },
+      { additionalProperties: false, description: 'Which events the rule looks at' },
+    ),
+    key: Type.String({ minLength: 1, maxLength: 128, default: 'productId', description: 'Event field the rule groups by: productId, userId, category, region or any attrs field' }),
+    weights: Type.Optional(Type.Record(Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))), Type.Number({ minimum: 0, maximum: 1000 }), {
+      description: 'Weight per event type; 1 for types not listed',
+    })),
+    detector: DetectorSchema,
+    severity: Type.Union(SEVERITIES.map((s) => Type.Literal(s)), { default: 'warning', description: 'info | warning | critical' }),
+    channels: Type.Optional(Type.Array(ChannelSchema, { maxItems: 20, description: 'Where alerts go' })),
+    parallelism: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'Detector replicas; at most the topic partitions' }),
+    paused: Type.Boolean({ default: false, description: 'Scale detectors to zero without deleting the rule' }),
+  },
+  { additionalProperties: false },
+);
+
+export type HerdRuleSpec = Static<typeof HerdRuleSpecSchema>;
+export type DetectorSpec = Static<typeof DetectorSchema>;
+export type ChannelSpec = Static<typeof ChannelSchema>;
+
+/**
+ * Cross-field rules. Each is written once with its CEL (for the CRD's
+ * x-kubernetes-validations, enforced by the API server) and the same check in TypeScript
+ * (for the API and YAML loading), so both reject the same rules with the same message.
+ */
+export interface CrossFieldRule<T> {
+  readonly path: string;
+  readonly cel: string;
+  readonly message: string;
+  readonly check: (value: T) => boolean;
+}
+
+const durationMs = (d: string): number => {
+  let ms = 0;
+  for (const m of d.matchAll(/([0-9]+)(ms|s|m|h|d)/g)) {
+    ms += Number(m[1]) * ({ ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 } as Record<string, number>)[m[2]!]!;
+  }
+  return ms;
+};
+
+export const DETECTOR_RULES: readonly CrossFieldRule<DetectorSpec>[] = [
+  {
+    path: '/detector',
+    cel: "self.type != 'velocity' || has(self.maxEvents)",
+    message: 'a velocity detector needs maxEvents',
+    check: (d) => d.type !== 'velocity' || d.maxEvents !== undefined,
+  },
+  {
+    path: '/detector',
+    cel: "self.type != 'threshold' || (has(self.field) && has(self.above))",
+    message: 'a threshold detector needs field and above',
+    check: (d) => d.type !== 'threshold' || (d.field !== undefined && d.above !== undefined),
+  },
+  {
+    path: '/detector',
+    cel: "self.type != 'novelty' || has(self.field)",
+    message: 'a novelty detector needs field',
+    check: (d) => d.type !== 'novelty' || d.field !== undefined,
+  },
+  {
+    path: '/detector',
+    // Durations are compared with CEL's duration() so '1m' vs '30s' compares correctly.
+    cel: "duration(self.bucket) <= duration(self.window)",
+    message: 'bucket must not be longer than window',
+    check: (d) => durationMs(d.bucket) <= durationMs(d.window),
+  },
+];
+
+export const CHANNEL_RULES: readonly CrossFieldRule<ChannelSpec>[] = [
+  {
+    path: '/channels',
+    cel: "(has(self.slack) ? 1 : 0) + (has(self.email) ? 1 : 0) + (has(self.alertmanager) ? 1 : 0) + (has(self.webhook) ? 1 : 0) == 1",
+    message: 'each channel names exactly one of slack, email, alertmanager, webhook',
+    check: (c) => [c.slack, c.email, c.alertmanager, c.webhook].filter((x) => x !== undefined).length === 1,
+  },
+];
+
+/** Status written by the operator. */
+export const HerdRuleStatusSchema = Type.Object({
+  observedGeneration: Type.Optional(Type.Integer()),
+  conditions: Type.Optional(Type.Array(Type.Object({
+    type: Type.String(),
+    status: Type.Union([Type.Literal('True'), Type.Literal('False'), Type.Literal('Unknown')]),
+    reason: Type.String(),
+    message: Type.String(),
+    lastTransitionTime: Type.String({ format: 'date-time' }),
+    observedGeneration: Type.Optional(Type.Integer()),
+  }))),
+  replicas: Type.Optional(Type.Integer()),
+  readyReplicas: Type.Optional(Type.Integer()),
+  trending: Type.Optional(Type.Integer()),
+  lastAlertTime: Type.Optional(Type.String({ format: 'date-time' })),
+});
+export type HerdRuleStatus = Static<typeof HerdRuleStatusSchema>;
+
+export const API_GROUP = 'herdwatch.io';
+export const API_VERSION = 'v1alpha1';
+export const KIND = 'HerdRule';
+export const PLURAL = 'herdrules';
+
+export interface HerdRule {
+  apiVersion: `${typeof API_GROUP}/${typeof API_VERSION}`;
+  kind: typeof KIND;
+  metadata: { name: string; namespace?: string; uid?: string; generation?: number; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: HerdRuleSpec;
+  status?: HerdRuleStatus;
+}
+
+export type AnySchema = TSchema;
