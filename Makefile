@@ -7,6 +7,11 @@ NODE_BIN := $(shell scripts/node.sh)
 export PATH := $(CURDIR)/node_modules/.bin:$(NODE_BIN):$(PATH)
 export HW_CACHE ?= $(HOME)/.cache/herdwatch
 
+# Integration suites append their targets here from mk/<area>.mk.
+INTEGRATION_TESTS :=
+BENCHMARKS :=
+-include mk/*.mk
+
 ##@ General
 .PHONY: help
 help: ## List every target
@@ -47,7 +52,7 @@ check-generated: setup ## Fail when a generated file is stale
 
 ##@ Test
 .PHONY: test
-test: lint typecheck check-generated test-unit ## Everything CI runs: lint, types, generated files, all tests
+test: lint typecheck check-generated test-unit $(INTEGRATION_TESTS) ## Everything CI runs: lint, types, generated files, unit and integration tests
 	@echo "make test: all checks passed"
 
 .PHONY: test-unit
@@ -56,5 +61,4 @@ test-unit: setup ## Fast tests, no network
 
 ##@ Benchmarks
 .PHONY: bench
-bench: ## Run every benchmark and rewrite docs/benchmarks.md
-	@echo "see bench targets"
+bench: $(BENCHMARKS) ## Run every benchmark; each rewrites its section of docs/benchmarks.md
