@@ -26,6 +26,11 @@ export const ERRORS = {
   HW_ERR_NOT_FOUND: { status: 404, message: 'not found' },
   HW_ERR_KAFKA: { status: 503, message: 'Kafka operation failed' },
   HW_ERR_MESSAGE_MALFORMED: { status: 400, message: 'message on the topic is malformed' },
+  HW_ERR_QUERY_INVALID: { status: 400, message: 'query parameter is invalid' },
+  HW_ERR_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },
+  HW_ERR_INTERNAL: { status: 500, message: 'internal error' },
+  HW_ERR_USAGE: { status: 400, message: 'command-line usage is invalid' },
+  HW_ERR_INPUT_FILE: { status: 400, message: 'input file cannot be read' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
