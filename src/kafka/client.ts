@@ -1,0 +1,16 @@
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { toKafkaJsConfig, type KafkaSettings } from './config.js';
+
+/** kafkajs logs through here: one JSON line per entry on stderr, warnings and above only. */
+const jsonLog: logCreator = () => ({ namespace, level, log }: LogEntry) => {
+  const { message, timestamp: _t, logger: _l, ...rest } = log as LogEntry['log'] & { logger?: string };
+  // The idempotent producer's retries are bounded on purpose (see event-sink.ts).
+  if (message.startsWith('Limiting retries for the idempotent producer')) return;
+  const name = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
+  process.stderr.write(`${JSON.stringify({ level: name, component: `kafka.${namespace}`, msg: message, ...rest })}\n`);
+};
+
+export function createKafka(settings: KafkaSettings): Kafka {
+  const level = process.env.HERDWATCH_KAFKA_LOG === 'info' ? logLevel.INFO : process.env.HERDWATCH_KAFKA_LOG === 'none' ? logLevel.NOTHING : logLevel.WARN;
+  return new Kafka({ ...toKafkaJsConfig(settings), logLevel: level, logCreator: jsonLog });
+}

@@ -1,0 +1,79 @@
+import type { IHeaders, Message } from 'kafkajs';
+import type { HerdEvent } from '../events/schema.js';
+import { EVENT_TYPES } from '../events/schema.js';
+import type { Transition, TrendingSnapshot } from '../engine/types.js';
+
+/**
+ * The wire format of the three topics: UTF-8 JSON values. Events are keyed by productId
+ * (so one product's events share a partition and its engine state), alerts by alert id
+ * (the firing and the resolved of one alert stay in order and compaction keeps the
+ * latest), trend snapshots by rule and source partition (engine state is partition-local).
+ */
+
+export function eventKey(e: HerdEvent): string {
+  return e.productId ?? e.userId ?? e.id;
+}
+
+export function encodeEvent(e: HerdEvent, headers?: IHeaders): Message {
+  return { key: eventKey(e), value: JSON.stringify(e), ...(headers ? { headers } : {}) };
+}
+
+export type MalformedReason = 'empty' | 'json' | 'shape' | 'type' | 'timestamp';
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: MalformedReason; message: string };
+
+const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+/** Decodes an event message. Checks what the engine relies on; never throws. */
+export function decodeEvent(value: Buffer | null): Decoded<HerdEvent> {
+  if (!value || value.length === 0) return { ok: false, reason: 'empty', message: 'message has no value' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: 'json', message: (err as Error).message };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'shape', message: 'value is not a JSON object' };
+  const e = raw as Record<string, unknown>;
+  if (typeof e.id !== 'string' || e.id === '') return { ok: false, reason: 'shape', message: 'id is not a non-empty string' };
+  if (typeof e.type !== 'string' || !TYPES.has(e.type)) return { ok: false, reason: 'type', message: `type is not one of ${EVENT_TYPES.join(', ')}` };
+  if (typeof e.ts !== 'number' || !Number.isFinite(e.ts) || e.ts < 0) return { ok: false, reason: 'timestamp', message: 'ts is not epoch milliseconds' };
+  return { ok: true, value: raw as HerdEvent };
+}
+
+export function encodeTransition(t: Transition): Message {
+  return { key: t.id, value: JSON.stringify(t), headers: { state: t.state, rule: t.rule } };
+}
+
+export function decodeTransition(value: Buffer | null): Transition | undefined {
+  if (!value) return undefined;
+  try {
+    const t = JSON.parse(value.toString('utf8')) as Transition;
+    return typeof t.id === 'string' && (t.state === 'firing' || t.state === 'resolved') && typeof t.rule === 'string' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Trend snapshots from one source partition of the events topic. */
+export interface PartitionTrends extends TrendingSnapshot {
+  readonly partition: number;
+}
+
+export function trendKey(rule: string, partition: number): string {
+  return `${rule}#${partition}`;
+}
+
+export function encodeTrends(s: PartitionTrends): Message {
+  return { key: trendKey(s.rule, s.partition), value: JSON.stringify(s) };
+}
+
+export function decodeTrends(value: Buffer | null): PartitionTrends | undefined {
+  if (!value) return undefined;
+  try {
+    const s = JSON.parse(value.toString('utf8')) as PartitionTrends;
+    return typeof s.rule === 'string' && Array.isArray(s.entries) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}

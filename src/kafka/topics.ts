@@ -1,0 +1,44 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+import { HwError } from '../errors.js';
+import type { Topics } from './transport.js';
+
+export interface TopicLayout {
+  /** Partitions of the events topic: the ceiling on detector replicas per rule. */
+  readonly eventPartitions: number;
+  readonly alertPartitions: number;
+  readonly replicationFactor: number;
+  /** Dead-letter topic for malformed messages; none when absent. */
+  readonly deadLetter?: string;
+}
+
+export const DEFAULT_LAYOUT: TopicLayout = { eventPartitions: 6, alertPartitions: 3, replicationFactor: 1 };
+
+export function topicConfigs(topics: Topics, layout: TopicLayout = DEFAULT_LAYOUT): ITopicConfig[] {
+  const rf = layout.replicationFactor;
+  const list: ITopicConfig[] = [
+    { topic: topics.events, numPartitions: layout.eventPartitions, replicationFactor: rf },
+    // Alerts are keyed by alert id: the firing and the resolved of one alert stay in order.
+    { topic: topics.alerts, numPartitions: layout.alertPartitions, replicationFactor: rf },
+    // Trends are snapshots keyed by rule: only the latest per rule matters.
+    {
+      topic: topics.trends, numPartitions: 1, replicationFactor: rf,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.ms', value: '600000' }],
+    },
+  ];
+  if (layout.deadLetter) list.push({ topic: layout.deadLetter, numPartitions: 1, replicationFactor: rf });
+  return list;
+}
+
+/** Creates the topics that are missing; existing topics are left as they are. */
+export async function ensureTopics(admin: Admin, topics: Topics, layout: TopicLayout = DEFAULT_LAYOUT): Promise<void> {
+  const wanted = topicConfigs(topics, layout);
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((t) => !existing.has(t.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+    throw new HwError('HW_ERR_KAFKA', { message: `cannot create topics: ${(err as Error).message}`, cause: err });
+  }
+}
