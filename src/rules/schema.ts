@@ -1,5 +1,4 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { DURATION_PATTERN } from '../config/duration.js';
 import { EVENT_TYPES } from '../events/schema.js';
 
 /**
@@ -8,8 +7,25 @@ import { EVENT_TYPES } from '../events/schema.js';
  * Descriptions become `kubectl explain` text and form help, so write them for users.
  */
 
-const Duration = (description: string, dflt?: string) =>
-  Type.String({ pattern: DURATION_PATTERN, description, ...(dflt === undefined ? {} : { default: dflt }) });
+/**
+ * Durations are `<int><unit>` parts with at least one non-zero part. Window, bucket and
+ * lateness use only ms/s/m/h because the API server compares them with CEL's duration(),
+ * which follows Go's time.ParseDuration and has no `d`; longer-lived settings may use `d`.
+ */
+export const POSITIVE_DURATION_PATTERN = '^([0-9]+(ms|s|m|h|d))*0*[1-9][0-9]*(ms|s|m|h|d)([0-9]+(ms|s|m|h|d))*$';
+export const SHORT_DURATION_PATTERN = '^([0-9]+(ms|s|m|h))*0*[1-9][0-9]*(ms|s|m|h)([0-9]+(ms|s|m|h))*$';
+/** What each duration pattern means, in words, for error messages. */
+export const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  [POSITIVE_DURATION_PATTERN]: 'a positive duration like 10s, 5m, 6h, 1h30m or 7d',
+  [SHORT_DURATION_PATTERN]: 'a positive duration in ms, s, m or h like 10s, 5m or 1h30m (no d: use 24h)',
+  '^[a-zA-Z0-9._-]+$': 'a Kafka topic name (letters, digits, ".", "_", "-")',
+};
+
+const Duration = (description: string, dflt?: string, pattern = POSITIVE_DURATION_PATTERN) =>
+  Type.String({ pattern, maxLength: 32, description, ...(dflt === undefined ? {} : { default: dflt }) });
+const ShortDuration = (description: string, dflt: string) => Duration(description, dflt, SHORT_DURATION_PATTERN);
+
+const Weight = (type: string) => Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: `Weight of one ${type} event` }));
 
 const Name = (description: string) => Type.String({ minLength: 1, maxLength: 253, description });
 
@@ -26,9 +42,9 @@ export type Severity = (typeof SEVERITIES)[number];
 export const DetectorSchema = Type.Object(
   {
     type: Type.Union(DETECTOR_TYPES.map((t) => Type.Literal(t)), { description: 'surge | velocity | threshold | novelty' }),
-    window: Duration('Short window the detector counts over (surge, velocity)', '5m'),
-    bucket: Duration('Time bucket; events are counted per bucket of event time', '10s'),
-    allowedLateness: Duration('How late (event time) an event may arrive and still count', '30s'),
+    window: ShortDuration('Short window the detector counts over (surge, velocity)', '5m'),
+    bucket: ShortDuration('Time bucket; events are counted per bucket of event time', '10s'),
+    allowedLateness: ShortDuration('How late (event time) an event may arrive and still count', '30s'),
     // surge
     baselineHalfLife: Type.Optional(Duration('surge: half-life of the adaptive baseline (decaying mean and variance)')),
     minEvents: Type.Optional(Type.Number({ minimum: 0, description: 'surge: minimum weighted events in the window before it can fire' })),
@@ -77,9 +93,17 @@ export const HerdRuleSpecSchema = Type.Object(
       { additionalProperties: false, description: 'Which events the rule looks at' },
     ),
     key: Type.String({ minLength: 1, maxLength: 128, default: 'productId', description: 'Event field the rule groups by: productId, userId, category, region or any attrs field' }),
-    weights: Type.Optional(Type.Record(Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))), Type.Number({ minimum: 0, maximum: 1000 }), {
-      description: 'Weight per event type; 1 for types not listed',
-    })),
+    // An object of optional properties, not Type.Record: a Record over literal keys makes every key required.
+    weights: Type.Optional(Type.Object(
+      {
+        view: Weight('view'),
+        add_to_cart: Weight('add_to_cart'),
+        remove_from_cart: Weight('remove_from_cart'),
+        purchase: Weight('purchase'),
+        payment: Weight('payment'),
+      } satisfies Record<(typeof EVENT_TYPES)[number], unknown>,
+      { additionalProperties: false, description: 'Weight per event type; 1 for types not listed' },
+    )),
     detector: DetectorSchema,
     severity: Type.Union(SEVERITIES.map((s) => Type.Literal(s)), { default: 'warning', description: 'info | warning | critical' }),
     channels: Type.Optional(Type.Array(ChannelSchema, { maxItems: 20, description: 'Where alerts go' })),
@@ -99,7 +123,10 @@ export type ChannelSpec = Static<typeof ChannelSchema>;
  * (for the API and YAML loading), so both reject the same rules with the same message.
  */
 export interface CrossFieldRule<T> {
+  /** Node the rule sits on; for an array the rule applies to each item. */
   readonly path: string;
+  /** The field (relative to path) to blame in messages and the CRD's fieldPath. */
+  readonly field?: string;
   readonly cel: string;
   readonly message: string;
   readonly check: (value: T) => boolean;
@@ -117,25 +144,29 @@ export const DETECTOR_RULES: readonly CrossFieldRule<DetectorSpec>[] = [
   {
     path: '/detector',
     cel: "self.type != 'velocity' || has(self.maxEvents)",
+    field: 'maxEvents',
     message: 'a velocity detector needs maxEvents',
     check: (d) => d.type !== 'velocity' || d.maxEvents !== undefined,
   },
   {
     path: '/detector',
     cel: "self.type != 'threshold' || (has(self.field) && has(self.above))",
+    field: 'above',
     message: 'a threshold detector needs field and above',
     check: (d) => d.type !== 'threshold' || (d.field !== undefined && d.above !== undefined),
   },
   {
     path: '/detector',
     cel: "self.type != 'novelty' || has(self.field)",
+    field: 'field',
     message: 'a novelty detector needs field',
     check: (d) => d.type !== 'novelty' || d.field !== undefined,
   },
   {
     path: '/detector',
-    // Durations are compared with CEL's duration() so '1m' vs '30s' compares correctly.
-    cel: "duration(self.bucket) <= duration(self.window)",
+    // CEL's duration() compares '1m' vs '30s' correctly; SHORT_DURATION_PATTERN keeps both parseable by it.
+    cel: 'duration(self.bucket) <= duration(self.window)',
+    field: 'bucket',
     message: 'bucket must not be longer than window',
     check: (d) => durationMs(d.bucket) <= durationMs(d.window),
   },
