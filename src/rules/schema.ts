@@ -90,7 +90,7 @@ export const HerdRuleSpecSchema = Type.Object(
           description: 'Only events whose field (or attrs.field) is one of the listed values',
         })),
       },
-      { additionalProperties: false, description: 'Which events the rule looks at' },
+      { additionalProperties: false, default: {}, description: 'Which events the rule looks at; all events on the default topic when absent' },
     ),
     key: Type.String({ minLength: 1, maxLength: 128, default: 'productId', description: 'Event field the rule groups by: productId, userId, category, region or any attrs field' }),
     // An object of optional properties, not Type.Record: a Record over literal keys makes every key required.
