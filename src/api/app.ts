@@ -1,0 +1,52 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { DEFAULT_API_SETTINGS, type ApiSettings } from '../config/api.js';
+import { createApiMetrics } from '../metrics/api.js';
+import { createRegistry } from '../metrics/registry.js';
+import { installAuth } from './auth.js';
+import { GuardedSink } from './backpressure.js';
+import { installErrorHandling } from './errors.js';
+import { collectRoutes } from './openapi.js';
+import { RateLimiter } from './rate-limit.js';
+import { eventsRoute } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { queryRoutes } from './routes/query.js';
+import { streamRoute } from './routes/stream.js';
+import type { ApiDeps } from './types.js';
+
+/**
+ * The HTTP API as a fastify instance, with every collaborator passed in. Not listening:
+ * tests use `app.inject()`, commands call `app.listen()`.
+ */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const settings: ApiSettings = { ...DEFAULT_API_SETTINGS, ...deps.settings };
+  const clock = deps.clock ?? Date.now;
+  const registry = deps.registry ?? createRegistry();
+  const metrics = createApiMetrics(registry);
+
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: settings.bodyLimitBytes,
+    // Unknown query parameters are an error (a typo should not silently do nothing).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
+    forceCloseConnections: true,
+  });
+  installErrorHandling(app, settings.bodyLimitBytes, metrics);
+  installAuth(app, settings.tokens, new RateLimiter(settings.rateLimitPerSec, settings.rateBurst, clock), deps.openReads ?? false);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  const openapi = collectRoutes(app);
+  const sink = new GuardedSink(deps.sink, { timeoutMs: settings.sendTimeoutMs, maxInFlight: settings.maxInFlight, retryAfterSec: settings.retryAfterSec }, metrics);
+  await app.register(async (scope) => eventsRoute(scope, { sink, metrics, clock, ...(deps.tiers ? { tiers: deps.tiers } : {}) }));
+  await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []) }));
+  await app.register(async (scope) => streamRoute(scope, { store: deps.store, metrics, heartbeatSec: settings.heartbeatSec }));
+  await app.register(async (scope) => healthRoutes(scope, { registry, ready: deps.ready ?? (() => ({ ready: true })) }));
+  app.get('/api/v1/openapi.json', {
+    config: { openapi: { summary: 'This document', tags: ['ops'], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+  }, async () => openapi());
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HwError } from '../errors.js';
+import { hasRole, rolesOf, sha256Hex, type TokenTable } from '../config/tokens.js';
+import { retryable } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
+import './types.js';
+
+function bearer(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (typeof h !== 'string') return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+/**
+ * Auth, then rate limit, before the body is read (onRequest), so a refused client costs
+ * no parsing. With no tokens configured the API is open (dev mode) and clients are told
+ * apart by address for the rate limit.
+ */
+export function installAuth(app: FastifyInstance, tokens: TokenTable, limiter: RateLimiter, openReads: boolean): void {
+  const enforce = tokens.byHash.size > 0;
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    const role = config.role;
+    const token = bearer(request);
+    let client = `ip:${request.ip}`;
+    if (enforce && role && !(role === 'read' && openReads)) {
+      if (token === undefined) {
+        throw new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'an "Authorization: Bearer <token>" header', message: 'no bearer token' });
+      }
+      const roles = rolesOf(tokens, token);
+      if (!roles) throw new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'a configured token', message: 'unknown bearer token' });
+      if (!hasRole(roles, role)) {
+        throw new HwError('HW_ERR_FORBIDDEN', { field: 'authorization', expected: `a token with role ${role}`, message: `token has roles ${[...roles].join(', ')}` });
+      }
+      client = `token:${sha256Hex(token)}`;
+    } else if (token !== undefined) {
+      client = `token:${sha256Hex(token)}`;
+    }
+    if (config.rateLimited) {
+      const d = limiter.take(client);
+      if (!d.allowed) throw retryable('HW_ERR_RATE_LIMITED', d.retryAfterSec, { expected: 'fewer requests per second', message: 'rate limit exceeded for this client' });
+    }
+  });
+}

@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HwError, isHwError, type ErrorCode } from '../errors.js';
+import type { ApiMetrics } from '../metrics/api.js';
+
+/** An HwError that tells the client when to come back (429, 503). */
+export function retryable(code: ErrorCode, retryAfterSec: number, detail: ConstructorParameters<typeof HwError>[1] = {}): HwError {
+  return Object.assign(new HwError(code, detail), { retryAfterSec: Math.max(1, Math.ceil(retryAfterSec)) });
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Turns fastify's own errors (validation, body limit, media type, bad JSON) into HwErrors. */
+export function toHwError(err: unknown, bodyLimit: number): HwError {
+  if (isHwError(err)) return err as HwError;
+  const e = err as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
+  if (e.validation && e.validation.length > 0) {
+    const issue = e.validation[0]!;
+    const name = (issue.params?.missingProperty ?? issue.params?.additionalProperty) as string | undefined;
+    const path = (issue.instancePath ?? '').replace(/^\//, '');
+    const field = [path, name].filter(Boolean).join('/') || undefined;
+    const code: ErrorCode = e.validationContext === 'querystring' ? 'HW_ERR_QUERY_INVALID' : 'HW_ERR_EVENT_INVALID';
+    const expected = issue.params?.additionalProperty !== undefined ? 'only the documented parameters' : issue.message;
+    return new HwError(code, { ...(field ? { field } : {}), ...(expected ? { expected } : {}), message: `${field ?? e.validationContext ?? 'request'} ${issue.message ?? 'is invalid'}` });
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HwError('HW_ERR_BODY_TOO_LARGE', { expected: `a body of at most ${bodyLimit} bytes` });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HwError('HW_ERR_MEDIA_TYPE', { field: 'content-type', expected: 'application/json, application/x-ndjson or text/plain' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new HwError('HW_ERR_EVENT_FORMAT', { expected: 'a JSON array, one JSON object, NDJSON or a Segment batch' });
+    default:
+      break;
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new HwError('HW_ERR_QUERY_INVALID', { message: e.message ?? 'bad request' });
+  }
+  return new HwError('HW_ERR_INTERNAL', { cause: err });
+}
+
+export function sendError(reply: FastifyReply, err: HwError): FastifyReply {
+  const retry = (err as HwError & { retryAfterSec?: number }).retryAfterSec;
+  if (retry !== undefined) reply.header('retry-after', String(retry));
+  const body: Record<string, string> = { code: err.code, message: err.message };
+  if (err.field !== undefined) body.field = err.field;
+  if (err.expected !== undefined) body.expected = err.expected;
+  return reply.code(err.status).type('application/json; charset=utf-8').send(body);
+}
+
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number, metrics: ApiMetrics): void {
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const hw = toHwError(err, bodyLimit);
+    if (hw.status >= 500 && hw.code !== 'HW_ERR_BACKPRESSURE') request.log.error({ err }, 'request failed');
+    metrics.refusedRequests.inc({ code: hw.code });
+    return sendError(reply, hw);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    metrics.refusedRequests.inc({ code: 'HW_ERR_NOT_FOUND' });
+    return sendError(reply, new HwError('HW_ERR_NOT_FOUND', { field: 'url', expected: 'a route listed in /api/v1/openapi.json', message: `${request.method} ${request.url.split('?')[0]} is not a route` }));
+  });
+}

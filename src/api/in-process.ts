@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { ApiSettings } from '../config/api.js';
+import { fanOut, createDetectorRunner, type DetectorRunner } from '../detector/runner.js';
+import { MemoryQueryStore } from '../detector/store.js';
+import type { HerdEvent } from '../events/schema.js';
+import { MemoryBus } from '../kafka/memory.js';
+import type { AlertSink } from '../kafka/transport.js';
+import { createDetectorMetrics } from '../metrics/detector.js';
+import type { LoadedRule } from '../rules/index.js';
+import { buildApi } from './app.js';
+import { summarizeRule } from './rule-summary.js';
+
+/**
+ * The whole pipeline in one process with no external service: API → in-memory bus →
+ * runner (one engine per rule) → query store (+ any extra alert sink, e.g. the terminal).
+ * `herdwatch dev` adds the simulator; `herdwatch api --bus memory` runs it as is.
+ */
+export interface InProcessOptions {
+  readonly rules: readonly LoadedRule[];
+  readonly registry: Registry;
+  readonly settings?: Partial<ApiSettings>;
+  readonly alerts?: AlertSink;
+  readonly clock?: () => number;
+  readonly partitions?: number;
+}
+
+export interface InProcessStack {
+  readonly app: FastifyInstance;
+  readonly bus: MemoryBus;
+  readonly store: MemoryQueryStore;
+  readonly runner: DetectorRunner;
+  close(): Promise<void>;
+}
+
+export async function startInProcess(o: InProcessOptions): Promise<InProcessStack> {
+  const active = o.rules.filter((l) => !l.rule.spec.paused);
+  const bus = new MemoryBus({ partitions: o.partitions ?? 3, ...(o.clock ? { now: o.clock } : {}) });
+  const store = new MemoryQueryStore();
+  const runner = createDetectorRunner({
+    rules: active.map((l) => l.compiled),
+    sink: fanOut(store, bus.alertSink(), ...(o.alerts ? [o.alerts] : [])),
+    metrics: createDetectorMetrics(o.registry),
+  });
+  const unsubscribe = bus.subscribe<HerdEvent>(bus.topics.events, (records) => {
+    runner.ingest(records.map((r) => r.value));
+  });
+  const summaries = o.rules.map(summarizeRule);
+  const app = await buildApi({
+    sink: bus.eventSink(),
+    store,
+    registry: o.registry,
+    rules: () => summaries,
+    ...(o.settings ? { settings: o.settings } : {}),
+    ...(o.clock ? { clock: o.clock } : {}),
+  });
+  return {
+    app, bus, store, runner,
+    async close() {
+      await app.close();
+      unsubscribe();
+      await bus.drain();
+      await runner.settled();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { enrich, type ValueTierBounds } from '../../events/enrich.js';
+import { parseEvents } from '../../events/index.js';
+import type { ApiMetrics } from '../../metrics/api.js';
+import type { GuardedSink } from '../backpressure.js';
+import { ErrorBody, IngestBody, IngestResult, type RouteDoc } from '../schemas.js';
+
+const CONTENT_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'text/plain'];
+
+export interface EventsRouteDeps {
+  readonly sink: GuardedSink;
+  readonly metrics: ApiMetrics;
+  readonly clock: () => number;
+  readonly tiers?: ValueTierBounds;
+}
+
+const INGEST_DOC: RouteDoc = {
+  summary: 'Ingest events',
+  tags: ['ingest'],
+  description: 'Validates, enriches (receive time, value tier) and publishes events keyed by productId. Each invalid item is reported with its index, code and field; valid items in the same body are still accepted.',
+  requestBody: { contentTypes: CONTENT_TYPES, schema: IngestBody, description: 'JSON array, one JSON object, NDJSON or a Segment batch' },
+  responses: {
+    202: { description: 'Some or all events accepted and acknowledged by the bus', schema: IngestResult },
+    400: { description: 'No valid event in the body (HW_ERR_EVENT_INVALID, HW_ERR_EVENT_FORMAT)', schema: IngestResult },
+    401: { description: 'Missing or unknown token', schema: ErrorBody },
+    403: { description: 'Token lacks role ingest', schema: ErrorBody },
+    413: { description: 'Body too large', schema: ErrorBody },
+    415: { description: 'Unsupported content type', schema: ErrorBody },
+    429: { description: 'Rate limit; see Retry-After', schema: ErrorBody },
+    503: { description: 'Event bus slow or unavailable; see Retry-After. Nothing was accepted.', schema: ErrorBody },
+  },
+};
+
+/**
+ * POST /api/v1/events. The body reaches parseEvents as text, so a malformed line is one
+ * rejected item with its index rather than a failed request, and NDJSON needs no parser
+ * of its own. 202 only once the bus acknowledged; 400 when nothing in the body was valid.
+ */
+export async function eventsRoute(app: FastifyInstance, deps: EventsRouteDeps): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(CONTENT_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.post('/api/v1/events', {
+    config: {
+      role: 'ingest',
+      rateLimited: true,
+      openapi: INGEST_DOC,
+    },
+  }, async (request, reply) => {
+    const now = deps.clock();
+    const { events, rejected } = parseEvents(request.body ?? '', request.headers['content-type']);
+    for (const r of rejected) deps.metrics.rejectedEvents.inc({ code: r.code });
+    if (events.length === 0) {
+      // A body that is not events at all is a format error; otherwise each item was invalid.
+      const code = rejected.length === 1 && rejected[0]!.code === 'HW_ERR_EVENT_FORMAT' ? 'HW_ERR_EVENT_FORMAT' : 'HW_ERR_EVENT_INVALID';
+      deps.metrics.refusedRequests.inc({ code });
+      return reply.code(400).send({
+        accepted: 0, rejected, code,
+        message: rejected.length > 0 ? 'no event in the body is valid' : 'the body holds no events',
+      });
+    }
+    const enriched = events.map((e) => enrich(e, { now, ...(deps.tiers ? { tiers: deps.tiers } : {}) }));
+    await deps.sink.send(enriched);
+    for (const e of enriched) deps.metrics.ingestedEvents.inc({ type: e.type });
+    return reply.code(202).send({ accepted: enriched.length, rejected });
+  });
+}

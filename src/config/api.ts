@@ -1,0 +1,63 @@
+import { HwError } from '../errors.js';
+import type { OptionSpecs, ResolvedOptions } from './options.js';
+import { parseTokens, type TokenTable } from './tokens.js';
+
+/** Limits and auth of the HTTP API; every field has a flag and a HERDWATCH_* variable. */
+export interface ApiSettings {
+  readonly tokens: TokenTable;
+  /** Largest accepted request body, bytes. */
+  readonly bodyLimitBytes: number;
+  /** Sustained requests per second per token (per client address when auth is off); 0 disables. */
+  readonly rateLimitPerSec: number;
+  /** Requests a client may make in a burst above the sustained rate. */
+  readonly rateBurst: number;
+  /** How long an ingest request waits for the bus to acknowledge before answering 503. */
+  readonly sendTimeoutMs: number;
+  /** Ingest requests allowed to wait on the bus at once; more get 503. */
+  readonly maxInFlight: number;
+  /** Seconds clients are told to wait (Retry-After) on 503. */
+  readonly retryAfterSec: number;
+  /** Seconds between SSE heartbeats. */
+  readonly heartbeatSec: number;
+}
+
+export const DEFAULT_API_SETTINGS: ApiSettings = {
+  tokens: { byHash: new Map() },
+  bodyLimitBytes: 1_048_576,
+  rateLimitPerSec: 50,
+  rateBurst: 100,
+  sendTimeoutMs: 5_000,
+  maxInFlight: 64,
+  retryAfterSec: 1,
+  heartbeatSec: 15,
+};
+
+export const API_OPTIONS = {
+  host: { type: 'string', env: 'HERDWATCH_HOST', default: '127.0.0.1', description: 'Address the API listens on' },
+  port: { type: 'number', env: 'HERDWATCH_PORT', default: 8080, description: 'Port the API listens on (0 picks a free one)' },
+  tokens: { type: 'string', env: 'HERDWATCH_TOKENS', description: 'Bearer tokens as <sha256hex>:<role>[+<role>],... ; none configured means open (dev only)' },
+  'body-limit': { type: 'number', env: 'HERDWATCH_BODY_LIMIT', default: DEFAULT_API_SETTINGS.bodyLimitBytes, description: 'Largest request body in bytes (413 above)' },
+  'rate-limit': { type: 'number', env: 'HERDWATCH_RATE_LIMIT', default: DEFAULT_API_SETTINGS.rateLimitPerSec, description: 'Requests per second per token; 0 disables (429 above)' },
+  'rate-burst': { type: 'number', env: 'HERDWATCH_RATE_BURST', default: DEFAULT_API_SETTINGS.rateBurst, description: 'Burst size of the per-token rate limit' },
+  'send-timeout': { type: 'number', env: 'HERDWATCH_SEND_TIMEOUT_MS', default: DEFAULT_API_SETTINGS.sendTimeoutMs, description: 'Milliseconds to wait for the bus before answering 503' },
+  'max-in-flight': { type: 'number', env: 'HERDWATCH_MAX_IN_FLIGHT', default: DEFAULT_API_SETTINGS.maxInFlight, description: 'Ingest requests waiting on the bus at once before 503' },
+} as const satisfies OptionSpecs;
+
+function positive(value: number, field: string, allowZero = false): number {
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new HwError('HW_ERR_CONFIG', { field, expected: allowZero ? 'a number ≥ 0' : 'a number > 0', message: `${value} is out of range` });
+  }
+  return value;
+}
+
+export function apiSettingsFrom(values: ResolvedOptions<typeof API_OPTIONS>): ApiSettings {
+  return {
+    ...DEFAULT_API_SETTINGS,
+    tokens: parseTokens(values.tokens),
+    bodyLimitBytes: Math.floor(positive(values['body-limit'], '--body-limit')),
+    rateLimitPerSec: positive(values['rate-limit'], '--rate-limit', true),
+    rateBurst: positive(values['rate-burst'], '--rate-burst'),
+    sendTimeoutMs: positive(values['send-timeout'], '--send-timeout'),
+    maxInFlight: Math.floor(positive(values['max-in-flight'], '--max-in-flight')),
+  };
+}

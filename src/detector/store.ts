@@ -1,0 +1,97 @@
+import type { AlertState, Transition, TrendingSnapshot } from '../engine/types.js';
+import type { AlertSink } from '../kafka/transport.js';
+
+/**
+ * What the query side of the API reads: recent alert transitions, the latest trending
+ * snapshot per rule, and a live feed of both. The in-process runner writes it directly;
+ * the Kafka query side fills it from the alerts and trends topics. Being an AlertSink,
+ * either can simply "send" to it. Writes are idempotent by transition id and state.
+ */
+export type StoreEvent =
+  | { readonly kind: 'alert'; readonly transition: Transition }
+  | { readonly kind: 'trending'; readonly snapshot: TrendingSnapshot };
+
+export interface AlertQuery {
+  readonly rule?: string;
+  readonly state?: AlertState;
+  readonly limit?: number;
+}
+
+export interface QueryStore extends AlertSink {
+  /** Newest first. */
+  alerts(query?: AlertQuery): Transition[];
+  /** Latest snapshot per rule (only the matching rule when given). */
+  trending(rule?: string): TrendingSnapshot[];
+  subscribe(listener: (event: StoreEvent) => void): () => void;
+}
+
+/** `rule` may be `namespace/name` or just `name`. */
+export function ruleMatches(rule: string, query: string | undefined): boolean {
+  if (query === undefined || query === '') return true;
+  return rule === query || rule.slice(rule.indexOf('/') + 1) === query;
+}
+
+export class MemoryQueryStore implements QueryStore {
+  private readonly capacity: number;
+  private readonly recent: Transition[] = [];
+  private readonly seen = new Set<string>();
+  private readonly latest = new Map<string, TrendingSnapshot>();
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+
+  constructor(opts: { capacity?: number } = {}) {
+    this.capacity = Math.max(1, opts.capacity ?? 1_000);
+  }
+
+  async sendAlerts(transitions: readonly Transition[]): Promise<void> {
+    for (const t of transitions) {
+      const id = `${t.id}|${t.state}`;
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
+      this.recent.push(t);
+      if (this.recent.length > this.capacity) {
+        const old = this.recent.shift()!;
+        this.seen.delete(`${old.id}|${old.state}`);
+      }
+      this.emit({ kind: 'alert', transition: t });
+    }
+  }
+
+  async sendTrends(snapshot: TrendingSnapshot): Promise<void> {
+    const prev = this.latest.get(snapshot.ruleUid);
+    // A replayed, older snapshot must not replace a newer one.
+    if (prev && prev.at > snapshot.at) return;
+    this.latest.set(snapshot.ruleUid, snapshot);
+    this.emit({ kind: 'trending', snapshot });
+  }
+
+  alerts(query: AlertQuery = {}): Transition[] {
+    const out: Transition[] = [];
+    const limit = query.limit ?? 100;
+    for (let i = this.recent.length - 1; i >= 0 && out.length < limit; i--) {
+      const t = this.recent[i]!;
+      if (!ruleMatches(t.rule, query.rule)) continue;
+      if (query.state && t.state !== query.state) continue;
+      out.push(t);
+    }
+    return out;
+  }
+
+  trending(rule?: string): TrendingSnapshot[] {
+    return [...this.latest.values()].filter((s) => ruleMatches(s.rule, rule)).sort((a, b) => a.rule.localeCompare(b.rule));
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: StoreEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // One broken listener (a closed stream) must not stop the others.
+      }
+    }
+  }
+}
