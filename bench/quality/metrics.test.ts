@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { falsePer10kProductDays, matchAlerts, percentile, precision, recallOf, type TruthSurge } from './metrics.js';
+
+const surge = (id: string, productId: string, start: number, end: number, extra: Partial<TruthSurge> = {}): TruthSurge => ({
+  id, productId, start, end, shape: 'step', multiplier: 5, decile: 1, eligible: true, baselinePerMinute: 10, ...extra,
+});
+
+describe('matching alerts to injected surges', () => {
+  const surges = [
+    surge('s1', 'a', 1_000, 2_000),
+    surge('s2', 'b', 1_000, 2_000),
+    surge('s3', 'c', 5_000, 6_000, { shape: 'ramp' }),
+  ];
+  const decoys = [{ kind: 'site_wide', start: 8_000, end: 9_000 }];
+  const opts = { graceMs: 100, evaluateFrom: 500 };
+  const alerts = [
+    { id: 'w', key: 'z', at: 100 }, // cold start
+    { id: 'a1', key: 'a', at: 1_030 }, // s1, 30 ms late
+    { id: 'a2', key: 'a', at: 1_500 }, // s1 again: a duplicate page
+    { id: 'b1', key: 'b', at: 2_090 }, // s2, inside the grace period
+    { id: 'c0', key: 'c', at: 4_990 }, // before s3 starts: false
+    { id: 'b2', key: 'b', at: 2_200 }, // after s2 and its grace: false
+    { id: 'd1', key: 'q', at: 9_050 }, // fires during the decoy's grace: false and a decoy alert
+  ];
+  const r = matchAlerts(alerts, surges, decoys, opts);
+
+  it('counts a surge detected by its first firing and measures the delay from its start', () => {
+    expect(r.outcomes.map((o) => [o.surge.id, o.detected, o.delayMs, o.firings])).toEqual([
+      ['s1', true, 30, 2],
+      ['s2', true, 1_090, 1],
+      ['s3', false, undefined, 0],
+    ]);
+    expect(r.duplicates).toBe(1);
+  });
+
+  it('scores alerts outside any surge as false, decoy alerts among them, cold start apart', () => {
+    expect(r.matched).toBe(3);
+    expect(r.falseAlerts.map((a) => a.id)).toEqual(['b2', 'c0', 'd1']);
+    expect(r.decoyAlerts).toEqual([{ alert: { id: 'd1', key: 'q', at: 9_050 }, decoy: 'site_wide' }]);
+    expect(r.warmupAlerts.map((a) => a.id)).toEqual(['w']);
+    expect(precision(r)).toBeCloseTo(3 / 6);
+  });
+
+  it('summarises recall and delays per group', () => {
+    expect(recallOf(r.outcomes)).toEqual({ surges: 3, detected: 2, recall: 2 / 3, medianDelayMs: 30, p90DelayMs: 1_090 });
+    expect(recallOf([]).recall).toBeNaN();
+    expect(precision({ matched: 0, falseAlerts: [] })).toBe(1);
+  });
+});
+
+describe('summary statistics', () => {
+  it('uses nearest-rank percentiles', () => {
+    const xs = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    expect(percentile(xs, 50)).toBe(50);
+    expect(percentile(xs, 90)).toBe(90);
+    expect(percentile([7], 90)).toBe(7);
+    expect(percentile([], 50)).toBeUndefined();
+  });
+
+  it('normalises false alerts per 10,000 product-days', () => {
+    expect(falsePer10kProductDays(3, 10_000, 5)).toBeCloseTo(0.6);
+  });
+});

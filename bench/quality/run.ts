@@ -1,0 +1,60 @@
+import { createRuleEngine } from '../../src/engine/index.js';
+import type { CompiledRule, Transition } from '../../src/engine/types.js';
+import { createSimulator } from '../../src/sim/index.js';
+import { matchAlerts, type FiredAlert, type MatchResult, type TruthSurge } from './metrics.js';
+import { SCENARIO, scenarioFor } from './scenario.js';
+
+export interface SeedResult {
+  readonly seed: number;
+  readonly events: number;
+  readonly seconds: number;
+  /** Product-days over which false alerts are counted (after warm-up). */
+  readonly productDays: number;
+  readonly alerts: number;
+  readonly match: MatchResult;
+}
+
+const FEED_STEP_MS = 60_000;
+
+/** Simulates one seed's day, feeds it through the engine minute by minute, scores the firings. */
+export function runSeed(seed: number, rule: CompiledRule): SeedResult {
+  const t0 = performance.now();
+  const sc = scenarioFor(seed);
+  const sim = createSimulator(sc);
+  const engine = createRuleEngine(rule);
+  const fired: FiredAlert[] = [];
+  const collect = (ts: readonly Transition[]) => {
+    for (const t of ts) if (t.state === 'firing') fired.push({ id: t.id, key: t.key, at: t.at });
+  };
+  let events = 0;
+  for (let t = sc.start! + FEED_STEP_MS; t <= sc.end; t += FEED_STEP_MS) {
+    const batch = sim.eventsUntil(t);
+    events += batch.length;
+    collect(engine.ingest(batch));
+  }
+  collect(engine.advanceTo(sc.end + rule.detector.windowMs + rule.detector.allowedLatenessMs));
+
+  const truth: TruthSurge[] = sim.truth.map((s) => {
+    const baselinePerMinute = sim.baselineWeightedPerMinute(s.rank, rule.weights, s.start);
+    return {
+      id: s.id,
+      productId: s.productId,
+      shape: s.shape,
+      multiplier: s.multiplier,
+      decile: s.decile,
+      start: s.start,
+      end: s.end,
+      baselinePerMinute,
+      eligible: s.multiplier >= SCENARIO.eligibleMultiplier && baselinePerMinute >= SCENARIO.eligibleWeightedPerMinute,
+    };
+  });
+  const match = matchAlerts(fired, truth, sim.decoyWindows(sc.end), { graceMs: rule.detector.windowMs, evaluateFrom: sc.evaluateFrom });
+  return {
+    seed,
+    events,
+    seconds: (performance.now() - t0) / 1000,
+    productDays: (SCENARIO.products * (sc.end - sc.evaluateFrom)) / 86_400_000,
+    alerts: fired.length,
+    match,
+  };
+}
