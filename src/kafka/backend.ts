@@ -1,0 +1,45 @@
+import type { Kafka } from 'kafkajs';
+import { MemoryQueryStore, type QueryStore } from '../detector/store.js';
+import { createKafka } from './client.js';
+import type { KafkaSettings } from './config.js';
+import { KafkaEventSink } from './event-sink.js';
+import { KafkaMaterialiser } from './materialiser.js';
+import { DEFAULT_LAYOUT, ensureTopics, type TopicLayout } from './topics.js';
+
+/** What `herdwatch api --kafka-brokers ...` hands to buildApi: a sink to produce to and a store that reads the topics. */
+export interface KafkaBackend {
+  readonly kafka: Kafka;
+  readonly sink: KafkaEventSink;
+  readonly store: QueryStore;
+  readonly materialiser: KafkaMaterialiser;
+  ready(): { ready: boolean; reason?: string };
+  close(): Promise<void>;
+}
+
+export async function createKafkaBackend(
+  settings: KafkaSettings,
+  opts: { layout?: TopicLayout; sendTimeoutMs?: number; store?: QueryStore; createTopics?: boolean } = {},
+): Promise<KafkaBackend> {
+  const kafka = createKafka(settings);
+  if (opts.createTopics ?? true) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, settings.topics, opts.layout ?? DEFAULT_LAYOUT);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  const sink = new KafkaEventSink(kafka, { topic: settings.topics.events, ...(opts.sendTimeoutMs ? { sendTimeoutMs: opts.sendTimeoutMs } : {}) });
+  await sink.connect();
+  const store = opts.store ?? new MemoryQueryStore({ capacity: 10_000 });
+  const materialiser = new KafkaMaterialiser({ kafka, topics: settings.topics, store });
+  await materialiser.start();
+  return {
+    kafka, sink, store, materialiser,
+    ready: () => (materialiser.ready() ? { ready: true } : { ready: false, reason: 'reading alerts and trends from Kafka' }),
+    close: async () => {
+      await Promise.allSettled([materialiser.stop(), sink.close()]);
+    },
+  };
+}
