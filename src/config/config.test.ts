@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { API_OPTIONS, apiSettingsFrom } from './api.js';
+import { formatHelp, parseCommand } from './options.js';
+import { hasRole, parseTokens, rolesOf, sha256Hex } from './tokens.js';
+
+describe('tokens', () => {
+  it('parses hashed tokens with roles and recognises the plain token', () => {
+    const table = parseTokens(`${sha256Hex('a')}:ingest, ${sha256Hex('b')}:read+ingest,${sha256Hex('c')}:admin`);
+    expect([...rolesOf(table, 'a')!]).toEqual(['ingest']);
+    expect(hasRole(rolesOf(table, 'b')!, 'read')).toBe(true);
+    expect(hasRole(rolesOf(table, 'c')!, 'ingest')).toBe(true);
+    expect(rolesOf(table, 'd')).toBeUndefined();
+    expect(parseTokens('').byHash.size).toBe(0);
+  });
+
+  it.each(['nothex:ingest', `${sha256Hex('a')}`, `${sha256Hex('a')}:root`, `${sha256Hex('a')}:ingest:extra`])('rejects %s with HW_ERR_CONFIG', (entry) => {
+    expect(() => parseTokens(entry)).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', field: 'HERDWATCH_TOKENS' }));
+  });
+});
+
+describe('command options', () => {
+  const specs = {
+    port: { type: 'number', env: 'HERDWATCH_PORT', default: 8080, description: 'port' },
+    name: { type: 'string', description: 'name' },
+    json: { type: 'boolean', env: 'HERDWATCH_JSON', default: false, description: 'json' },
+  } as const;
+
+  it('flag beats environment beats default', () => {
+    expect(parseCommand(specs, [], {}).values).toEqual({ port: 8080, name: undefined, json: false });
+    expect(parseCommand(specs, [], { HERDWATCH_PORT: '9000', HERDWATCH_JSON: 'true' }).values).toMatchObject({ port: 9000, json: true });
+    expect(parseCommand(specs, ['--port', '1'], { HERDWATCH_PORT: '9000' }).values.port).toBe(1);
+  });
+
+  it('unknown flags, bad numbers and stray arguments are HW_ERR_USAGE', () => {
+    expect(() => parseCommand(specs, ['--prot', '1'], {})).toThrow(expect.objectContaining({ code: 'HW_ERR_USAGE' }));
+    expect(() => parseCommand(specs, ['--port', 'eighty'], {})).toThrow(expect.objectContaining({ code: 'HW_ERR_USAGE', field: '--port' }));
+    expect(() => parseCommand(specs, [], { HERDWATCH_PORT: 'x' })).toThrow(expect.objectContaining({ field: 'HERDWATCH_PORT' }));
+    expect(() => parseCommand(specs, ['file.csv'], {})).toThrow(expect.objectContaining({ code: 'HW_ERR_USAGE' }));
+    expect(parseCommand(specs, ['file.csv'], {}, { allowPositionals: true }).positionals).toEqual(['file.csv']);
+  });
+
+  it('help lists every option with its variable and default', () => {
+    const text = formatHelp('herdwatch x', 'does x', specs);
+    expect(text).toContain('--port <number>');
+    expect(text).toContain('env HERDWATCH_PORT; default 8080');
+    expect(text).toContain('--help');
+  });
+
+  it('API settings come from the same options and are range-checked', () => {
+    const values = parseCommand(API_OPTIONS, ['--body-limit', '2048', '--rate-limit', '0'], {}).values;
+    const s = apiSettingsFrom(values);
+    expect(s.bodyLimitBytes).toBe(2048);
+    expect(s.rateLimitPerSec).toBe(0);
+    expect(() => apiSettingsFrom(parseCommand(API_OPTIONS, ['--max-in-flight', '0'], {}).values)).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG' }));
+  });
+});
