@@ -1,0 +1,129 @@
+import type { HerdRule } from '../rules/schema.js';
+import { sleep, systemClock, type Clock } from './clock.js';
+import { Informer, objectKey, type KubeObject, type WatchFn } from './informer.js';
+import { RESOURCES, type KubeRequester } from './kube.js';
+import type { OperatorMetrics, ReconcileResult } from './metrics.js';
+import { LABELS, MANAGED_BY } from './names.js';
+import type { RenderOptions } from './options.js';
+import { WorkQueue } from './queue.js';
+import { Reconciler } from './reconcile.js';
+import type { EventRecorder } from './recorder.js';
+
+export interface ControllerOptions {
+  kube: KubeRequester;
+  watch: WatchFn;
+  render: RenderOptions;
+  recorder: EventRecorder;
+  metrics: OperatorMetrics;
+  /** Watch one namespace only; all namespaces when absent. */
+  namespace?: string | undefined;
+  workers?: number;
+  /** Every rule is reconciled again this often, to repair drift nobody told us about. */
+  resyncMs?: number;
+  clock?: Clock;
+  log?: (msg: string) => void;
+}
+
+type RuleObject = HerdRule & KubeObject;
+
+/**
+ * Informers for HerdRules and the Deployments the operator owns feed one work queue of rule
+ * keys; workers reconcile each key, one worker per key at a time, retrying with backoff.
+ */
+export class Controller {
+  readonly rules: Informer<RuleObject>;
+  readonly deployments: Informer<KubeObject>;
+  readonly queue: WorkQueue;
+  private readonly reconciler: Reconciler;
+  private readonly clock: Clock;
+  private readonly stopping = new AbortController();
+  private workers: Promise<void>[] = [];
+  private resyncTimer: unknown;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.queue = new WorkQueue({ clock: this.clock });
+    this.reconciler = new Reconciler({ kube: o.kube, render: o.render, recorder: o.recorder, now: () => this.clock.now(), ...(o.log ? { log: o.log } : {}) });
+    const common = { kube: o.kube, watch: o.watch, namespace: o.namespace, clock: this.clock, ...(o.log ? { log: o.log } : {}) };
+    this.rules = new Informer<RuleObject>({
+      ...common,
+      resource: RESOURCES.herdRules,
+      handler: (_type, rule) => this.enqueue(objectKey(rule)),
+    });
+    this.deployments = new Informer<KubeObject>({
+      ...common,
+      resource: RESOURCES.deployments,
+      labelSelector: `${LABELS.managedBy}=${MANAGED_BY},${LABELS.component}=detector`,
+      handler: (_type, d) => {
+        const owner = d.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'HerdRule');
+        if (owner) this.enqueue(`${d.metadata.namespace ?? ''}/${owner.name}`);
+      },
+    });
+  }
+
+  get synced(): boolean {
+    return this.rules.hasSynced && this.deployments.hasSynced;
+  }
+
+  async start(): Promise<void> {
+    this.rules.start();
+    this.deployments.start();
+    while (!this.synced && !this.stopping.signal.aborted) await sleep(this.clock, 50, this.stopping.signal);
+    if (this.stopping.signal.aborted) return;
+    this.o.log?.(`caches synced: ${this.rules.cache.size} rules, ${this.deployments.cache.size} detector deployments`);
+    for (let i = 0; i < (this.o.workers ?? 2); i++) this.workers.push(this.work());
+    this.scheduleResync();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.clock.clearTimeout(this.resyncTimer);
+    this.queue.shutdown();
+    await Promise.all([this.rules.stop(), this.deployments.stop()]);
+    await Promise.all(this.workers);
+  }
+
+  private enqueue(key: string): void {
+    this.queue.add(key);
+    this.o.metrics.queueDepth.set(this.queue.length);
+  }
+
+  private scheduleResync(): void {
+    this.resyncTimer = this.clock.setTimeout(() => {
+      for (const key of this.rules.cache.keys()) this.enqueue(key);
+      this.scheduleResync();
+    }, this.o.resyncMs ?? 300_000);
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      this.o.metrics.queueDepth.set(this.queue.length);
+      const started = performance.now();
+      let result: ReconcileResult = 'success';
+      try {
+        const rule = this.rules.cache.get(key);
+        if (rule) {
+          const r = await this.reconciler.reconcile(rule);
+          if (r.outcome === 'invalid') result = 'invalid';
+          // Our own status write comes back as a watch event; keep the cache ahead of it so
+          // a reconcile in between does not see the old status and write (and announce) it twice.
+          if (r.updated && this.rules.cache.get(key)?.metadata.resourceVersion === rule.metadata.resourceVersion) {
+            this.rules.cache.set(key, { ...r.updated, apiVersion: rule.apiVersion, kind: rule.kind } as RuleObject);
+          }
+        }
+        this.queue.forget(key);
+      } catch (err) {
+        result = 'error';
+        this.o.metrics.errors.inc();
+        const delay = this.queue.addRateLimited(key);
+        this.o.log?.(`reconcile ${key} failed (retry in ${delay} ms): ${(err as Error).message}`);
+      } finally {
+        this.queue.done(key);
+        this.o.metrics.operations.inc({ result });
+        this.o.metrics.duration.observe({ result }, (performance.now() - started) / 1000);
+      }
+    }
+  }
+}

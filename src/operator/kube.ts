@@ -1,0 +1,114 @@
+import type { HttpMethod} from '@kubernetes/client-node';
+import { KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+
+/** An error answer from the API server, with its HTTP status and the Status message. */
+export class KubeError extends Error {
+  constructor(readonly statusCode: number, message: string, readonly reason?: string) {
+    super(message);
+    this.name = 'KubeError';
+  }
+}
+
+export const isStatus = (err: unknown, code: number): boolean => err instanceof KubeError && err.statusCode === code;
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+/** The few HTTP verbs the operator needs, against any API path. */
+export interface KubeRequester {
+  request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts?: RequestOptions): Promise<T>;
+}
+
+/**
+ * Requests through the KubeConfig's credentials and TLS (in-cluster service account or a
+ * kubeconfig file). Plain JSON in and out, so server-side apply and status patches send
+ * exactly what the renderers produced.
+ */
+export class KubeClient implements KubeRequester {
+  constructor(readonly kc: KubeConfig) {}
+
+  static fromDefault(): KubeClient {
+    const kc = new KubeConfig();
+    kc.loadFromDefault();
+    return new KubeClient(kc);
+  }
+
+  async request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new KubeError(0, 'no current cluster in the kubeconfig');
+    const url = new URL(cluster.server.replace(/\/$/, '') + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const ctx = new RequestContext(url.toString(), method as HttpMethod);
+    await this.kc.applySecurityAuthentication(ctx);
+    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
+    if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    const res = await fetch(url, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      dispatcher: ctx.getDispatcher() as never,
+      signal: opts.signal ?? AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const st = (json ?? {}) as { message?: string; reason?: string };
+      throw new KubeError(res.status, `${method} ${url.pathname}: ${res.status} ${st.message ?? (text.slice(0, 200) || res.statusText)}`, st.reason);
+    }
+    return json as T;
+  }
+}
+
+/** A resource collection: `/api/v1/...` for the core group, `/apis/<group>/<version>/...` otherwise. */
+export interface ResourceRef {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+export function collectionPath(r: ResourceRef, namespace?: string): string {
+  const base = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+  return namespace ? `${base}/namespaces/${namespace}/${r.plural}` : `${base}/${r.plural}`;
+}
+
+export function objectPath(r: ResourceRef, namespace: string, name: string, sub?: string): string {
+  return `${collectionPath(r, namespace)}/${encodeURIComponent(name)}${sub ? `/${sub}` : ''}`;
+}
+
+export const RESOURCES = {
+  herdRules: { group: 'herdwatch.io', version: 'v1alpha1', plural: 'herdrules' },
+  deployments: { group: 'apps', version: 'v1', plural: 'deployments' },
+  configMaps: { group: '', version: 'v1', plural: 'configmaps' },
+  leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
+  events: { group: '', version: 'v1', plural: 'events' },
+} as const satisfies Record<string, ResourceRef>;
+
+const PLURAL_BY_KIND: Record<string, ResourceRef> = {
+  ConfigMap: RESOURCES.configMaps,
+  Deployment: RESOURCES.deployments,
+};
+
+/** Server-side apply with one field manager, forcing ownership of the fields we render. */
+export async function serverSideApply<T extends { kind: string; metadata: { name: string; namespace: string } }>(
+  kube: KubeRequester,
+  obj: T,
+  fieldManager: string,
+): Promise<T> {
+  const ref = PLURAL_BY_KIND[obj.kind];
+  if (!ref) throw new Error(`no resource for kind ${obj.kind}`);
+  return kube.request<T>('PATCH', objectPath(ref, obj.metadata.namespace, obj.metadata.name), {
+    query: { fieldManager, force: true },
+    body: obj,
+    contentType: 'application/apply-patch+yaml',
+  });
+}

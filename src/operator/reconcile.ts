@@ -1,0 +1,74 @@
+import type { HerdRule, HerdRuleStatus } from '../rules/schema.js';
+import { configMapForRule } from './configmap.js';
+import { deploymentForRule } from './deployment.js';
+import { isStatus, objectPath, RESOURCES, serverSideApply, type KubeRequester } from './kube.js';
+import { FIELD_MANAGER } from './names.js';
+import type { RenderOptions } from './options.js';
+import type { EventRecorder } from './recorder.js';
+import { checkSpec } from './spec.js';
+import { CONDITION, computeStatus, statusChanged, transitions, type DeploymentView } from './status.js';
+
+export interface ReconcilerDeps {
+  kube: KubeRequester;
+  render: RenderOptions;
+  recorder: EventRecorder;
+  now: () => number;
+  log?: (msg: string) => void;
+}
+
+export type Outcome = 'applied' | 'invalid' | 'deleting';
+
+/**
+ * Brings one rule's children to what its spec says and writes what it observed to status.
+ * Idempotent: it renders, applies with server-side apply (unchanged objects are no-ops on
+ * the server), and patches status only when it changed. Throws to be retried with backoff.
+ */
+export class Reconciler {
+  constructor(private readonly d: ReconcilerDeps) {}
+
+  async reconcile(rule: HerdRule & { metadata: { deletionTimestamp?: string } }): Promise<{ outcome: Outcome; status?: HerdRuleStatus; updated?: HerdRule }> {
+    // Children carry owner references; the garbage collector removes them after the rule.
+    if (rule.metadata.deletionTimestamp) return { outcome: 'deleting' };
+    const checked = checkSpec(rule.spec);
+    if ('invalid' in checked) {
+      // Detectors keep running the last valid version; only the status says what is wrong.
+      const updated = await this.writeStatus(rule, computeStatus(rule, undefined, new Date(this.d.now()), { invalid: checked.invalid }));
+      return { outcome: 'invalid', ...(updated ? { updated } : {}) };
+    }
+    const valid: HerdRule = { ...rule, spec: checked.spec };
+    let deployment: DeploymentView;
+    try {
+      await serverSideApply(this.d.kube, configMapForRule(valid, this.d.render), FIELD_MANAGER);
+      deployment = await serverSideApply(this.d.kube, deploymentForRule(valid, this.d.render), FIELD_MANAGER) as DeploymentView;
+    } catch (err) {
+      if (isStatus(err, 404) || isStatus(err, 409)) throw err; // namespace terminating or a race: retry
+      await this.writeStatus(rule, computeStatus(rule, undefined, new Date(this.d.now()), { applyError: (err as Error).message }));
+      throw err;
+    }
+    const status = computeStatus(rule, deployment, new Date(this.d.now()));
+    const updated = await this.writeStatus(rule, status);
+    return { outcome: 'applied', status, ...(updated ? { updated } : {}) };
+  }
+
+  /** Patches status through the subresource when it changed, and records transition events. */
+  private async writeStatus(rule: HerdRule, status: HerdRuleStatus): Promise<HerdRule | undefined> {
+    if (!statusChanged(rule.status, status)) return undefined;
+    const ns = rule.metadata.namespace ?? 'default';
+    let updated: HerdRule;
+    try {
+      updated = await this.d.kube.request<HerdRule>('PATCH', objectPath(RESOURCES.herdRules, ns, rule.metadata.name, 'status'), {
+        body: { status },
+        contentType: 'application/merge-patch+json',
+      });
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined; // deleted meanwhile
+      throw err;
+    }
+    for (const c of transitions(rule.status, status)) {
+      const bad = (c.type === CONDITION.degraded && c.status === 'True') || c.reason === 'InvalidSpec' || c.reason === 'DeploymentUnavailable';
+      await this.d.recorder.record(rule, bad ? 'Warning' : 'Normal', c.reason, `${c.type}=${c.status}: ${c.message}`);
+    }
+    this.d.log?.(`${ns}/${rule.metadata.name}: ${status.conditions?.map((c) => `${c.type}=${c.status} (${c.reason})`).join(', ')}`);
+    return updated;
+  }
+}

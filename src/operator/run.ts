@@ -1,0 +1,110 @@
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { systemClock, type Clock } from './clock.js';
+import { Controller } from './controller.js';
+import { libraryWatch, type WatchFn } from './informer.js';
+import { KubeClient, type KubeRequester } from './kube.js';
+import { LeaderElector } from './leader.js';
+import { KubeLeaseStore } from './leasestore.js';
+import { OperatorMetrics } from './metrics.js';
+import type { RenderOptions } from './options.js';
+import { KubeEventRecorder } from './recorder.js';
+import { startHealthServer } from './server.js';
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  render: RenderOptions;
+  /** Watch one namespace; all when absent (the chart's default, with a ClusterRole to read rules). */
+  namespace?: string | undefined;
+  leaderElection: boolean;
+  leaseNamespace: string;
+  leaseName: string;
+  identity?: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  /** Port for /healthz, /readyz, /metrics; 0 picks a free one. */
+  port: number;
+  host?: string;
+  workers?: number;
+  metrics?: OperatorMetrics;
+  clock?: Clock;
+  log?: (msg: string) => void;
+  /** Replaces the library's Watch (tests). */
+  watch?: WatchFn;
+  kube?: KubeRequester;
+}
+
+export interface RunningOperator {
+  /** Port the health server listens on. */
+  readonly port: number;
+  readonly metrics: OperatorMetrics;
+  isLeader(): boolean;
+  /** Resolves with the exit code: 0 after stop(), 1 when leadership was lost. */
+  readonly done: Promise<number>;
+  /** Graceful stop: stop watches and workers, release the lease, close the server. */
+  stop(): Promise<number>;
+}
+
+/**
+ * The operator process: health server first (so probes answer while campaigning), then
+ * leader election, then the controller once elected. Losing the lease ends the run with
+ * exit code 1, so Kubernetes restarts a clean follower instead of a split-brain leader.
+ */
+export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
+  const log = o.log ?? ((m: string) => console.log(`operator: ${m}`));
+  const clock = o.clock ?? systemClock;
+  const identity = o.identity ?? `${hostname()}_${process.pid}`;
+  const kube = o.kube ?? new KubeClient(o.kubeConfig);
+  const metrics = o.metrics ?? new OperatorMetrics(undefined, { defaultMetrics: true });
+  const controller = new Controller({
+    kube, watch: o.watch ?? libraryWatch(o.kubeConfig), render: o.render, metrics, namespace: o.namespace, clock, log,
+    recorder: new KubeEventRecorder(kube, 'herdwatch-operator', identity, () => clock.now(), log),
+    ...(o.workers ? { workers: o.workers } : {}),
+  });
+  const elector = o.leaderElection
+    ? new LeaderElector({
+        identity, clock, store: new KubeLeaseStore(kube, o.leaseNamespace, o.leaseName), log,
+        ...(o.leaseDurationMs ? { leaseDurationMs: o.leaseDurationMs } : {}),
+        ...(o.renewDeadlineMs ? { renewDeadlineMs: o.renewDeadlineMs } : {}),
+        ...(o.retryPeriodMs ? { retryPeriodMs: o.retryPeriodMs } : {}),
+        onNewLeader: (who) => log(`leader is ${who}${who === identity ? ' (this replica)' : ''}`),
+      })
+    : undefined;
+  let leading = false;
+  const server = await startHealthServer(o.port, o.host ?? '0.0.0.0', {
+    live: () => true,
+    // A follower is ready (it is healthy and waiting); a leader once its caches are synced.
+    ready: () => !leading || controller.synced,
+  }, metrics.registry);
+  const stopSignal = new AbortController();
+  const startLeading = () => {
+    leading = true;
+    metrics.leader.set(1);
+    log(`${identity} started leading`);
+    void controller.start();
+  };
+  const done = (async () => {
+    let stoppedBySignal = true;
+    if (elector) stoppedBySignal = await elector.run(stopSignal.signal, startLeading);
+    else startLeading();
+    if (!elector) await new Promise<void>((r) => stopSignal.signal.addEventListener('abort', () => r(), { once: true }));
+    leading = false;
+    metrics.leader.set(0);
+    await controller.stop();
+    await elector?.release();
+    await server.close();
+    if (!stoppedBySignal) log(`${identity} lost the leader lease; exiting`);
+    return stoppedBySignal ? 0 : 1;
+  })();
+  return {
+    port: server.port,
+    metrics,
+    isLeader: () => leading,
+    done,
+    stop: async () => {
+      stopSignal.abort();
+      return done;
+    },
+  };
+}
