@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
 import { kafkaSettings, type KafkaSettings } from '../../src/kafka/config.js';
 import { ensureTopics, type TopicLayout } from '../../src/kafka/topics.js';
@@ -89,4 +89,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The partition kafkajs's default (Java-compatible murmur2) partitioner picks for a key. */
+export function partitionOfKey(partitions: number): (key: string) => number {
+  const pick = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }));
+  return (key) => pick({ topic: 't', partitionMetadata, message: { key, value: null } });
 }
