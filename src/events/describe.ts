@@ -1,4 +1,4 @@
-import { Kind, type TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 
 /**
@@ -18,7 +18,6 @@ export interface FieldIssue {
 type Hints = Readonly<Record<string, string>>;
 
 interface SchemaLike {
-  readonly [Kind]?: string;
   readonly type?: string;
   readonly anyOf?: readonly SchemaLike[];
   readonly const?: unknown;

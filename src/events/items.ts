@@ -1,4 +1,4 @@
-import { accept, Collector } from './accept.js';
+import { accept, type Collector } from './accept.js';
 import { fromSegment, isSegmentCall } from './segment.js';
 
 /** Adds one decoded input item (canonical event or Segment call) to a batch. */
