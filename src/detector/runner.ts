@@ -30,7 +30,7 @@ export interface DetectorRunner {
   ingest(events: readonly HerdEvent[]): Transition[];
   /** Idle tick: moves each rule's watermark to `now − allowed lateness` (event time). */
   tick(now: number): Transition[];
-  /** End of input: closes every open bucket up to `endTime` plus each rule's window. */
+  /** End of input: closes every bucket, window and cooldown past `endTime`, so all that fired resolves. */
   flush(endTime: number): Transition[];
   snapshots(): TrendingSnapshot[];
   stats(): RuleStats[];
@@ -107,7 +107,8 @@ export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
     tick: (now) => each((engine) => engine.advanceTo(now - engine.rule.detector.allowedLatenessMs)),
     flush: (endTime) => each((engine) => {
       const d = engine.rule.detector;
-      return engine.advanceTo(endTime + d.windowMs + d.bucketMs);
+      // Far enough that every window has slid past the input and every cooldown has run out.
+      return engine.advanceTo(endTime + d.windowMs + d.bucketMs + d.allowedLatenessMs + d.cooldownMs);
     }),
     snapshots: () => engines.map((e) => e.engine.trending()),
     stats: () => engines.map((e) => ({ ...e.engine.stats(), rule: e.label })),

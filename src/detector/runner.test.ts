@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { CompiledRule, EngineStats, RuleEngine, Transition, TrendingSnapshot } from '../engine/types.js';
+import type { HerdEvent } from '../events/schema.js';
+import { createDetectorMetrics } from '../metrics/detector.js';
+import { createRegistry } from '../metrics/registry.js';
+import { createDetectorRunner } from './runner.js';
+import { MemoryQueryStore } from './store.js';
+
+const rule = { uid: 'u1', namespace: 'shop', name: 'r', severity: 'warning', detector: { allowedLatenessMs: 30_000, windowMs: 60_000, bucketMs: 10_000, cooldownMs: 0 } } as unknown as CompiledRule;
+
+/** An engine that fires one transition per event id it sees, with the id as key, and reports what it was asked. */
+function fakeEngine(r: CompiledRule): RuleEngine & { advanced: number[] } {
+  let events = 0;
+  let watermark = Number.NEGATIVE_INFINITY;
+  const advanced: number[] = [];
+  const fire = (e: HerdEvent): Transition => ({
+    id: `${r.uid}:${e.id}:0`, state: 'firing', ruleUid: r.uid, rule: `${r.namespace}/${r.name}`, detector: 'threshold', severity: 'warning',
+    key: e.id, onset: 0, at: e.ts, value: 1, baseline: 0, lift: 0, score: 0, reason: 'fake',
+  });
+  return {
+    rule: r, advanced,
+    ingest: (es) => [...es].map((e) => {
+      events++;
+      watermark = Math.max(watermark, e.ts);
+      return fire(e);
+    }),
+    advanceTo: (t) => {
+      advanced.push(t);
+      watermark = Math.max(watermark, t);
+      return [];
+    },
+    trending: (): TrendingSnapshot => ({ ruleUid: r.uid, rule: `${r.namespace}/${r.name}`, at: watermark, entries: [] }),
+    stats: (): EngineStats => ({ keys: 1, events, lateEvents: 0, filteredEvents: 0, evictedKeys: 0, watermark, stateBytes: 10 }),
+  };
+}
+
+const ev = (id: string, ts: number): HerdEvent => ({ id, type: 'view', ts });
+
+describe('createDetectorRunner', () => {
+  it('emits each (id, state) once, even when the engine repeats it (replays)', async () => {
+    const registry = createRegistry();
+    const store = new MemoryQueryStore();
+    const runner = createDetectorRunner({ rules: [rule], createEngine: fakeEngine, sink: store, metrics: createDetectorMetrics(registry) });
+    expect(runner.ingest([ev('a', 1_000), ev('b', 2_000)]).map((t) => t.key)).toEqual(['a', 'b']);
+    expect(runner.ingest([ev('a', 1_000), ev('c', 3_000)]).map((t) => t.key)).toEqual(['c']);
+    await runner.settled();
+    expect(store.alerts().map((t) => t.key)).toEqual(['c', 'b', 'a']);
+    const text = await registry.metrics();
+    expect(text).toContain('herdwatch_detector_transitions_total{rule="shop/r",state="firing",severity="warning"} 3');
+    expect(text).toContain('herdwatch_detector_duplicate_transitions_total{rule="shop/r"} 1');
+    expect(text).toContain('herdwatch_detector_events_total{rule="shop/r"} 4');
+  });
+
+  it('an idle tick moves the watermark to now minus allowed lateness and publishes a newer snapshot', async () => {
+    const engines: ReturnType<typeof fakeEngine>[] = [];
+    const store = new MemoryQueryStore();
+    const runner = createDetectorRunner({ rules: [rule], createEngine: (r) => { const e = fakeEngine(r); engines.push(e); return e; }, sink: store });
+    runner.tick(100_000);
+    await runner.settled();
+    expect(engines[0]!.advanced).toEqual([70_000]);
+    expect(store.trending()[0]!.at).toBe(70_000);
+    runner.tick(100_000);
+    await runner.settled();
+    expect(store.trending()).toHaveLength(1);
+  });
+
+  it('a failing sink is reported, and later sends still go out', async () => {
+    const errors: unknown[] = [];
+    let fail = true;
+    const sent: string[] = [];
+    const runner = createDetectorRunner({
+      rules: [rule], createEngine: fakeEngine, onError: (e) => errors.push(e),
+      sink: {
+        sendAlerts: async (ts) => {
+          if (fail) throw new Error('down');
+          sent.push(...ts.map((t) => t.key));
+        },
+        sendTrends: async () => undefined,
+      },
+    });
+    runner.ingest([ev('a', 1)]);
+    await runner.settled();
+    fail = false;
+    runner.ingest([ev('b', 2)]);
+    await runner.settled();
+    expect(errors).toHaveLength(1);
+    expect(sent).toEqual(['b']);
+  });
+});
