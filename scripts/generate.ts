@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { buildFormSchema, buildHerdRuleCrd } from '../src/rules/index.js';
+import { renderFieldTable } from '../src/rules/reference.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,6 +31,20 @@ export function toJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
+/** Generated sections inside hand-written files, between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. */
+export function renderSections(): { path: string; name: string; content: string }[] {
+  return [{ path: 'docs/rules.md', name: 'fields', content: renderFieldTable() }];
+}
+
+export function replaceSection(text: string, name: string, content: string, path: string): string {
+  const open = `<!-- generated:${name} -->\n`;
+  const close = `<!-- /generated:${name} -->`;
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`${path} lacks the markers ${open.trim()} ... ${close}`);
+  return text.slice(0, start + open.length) + content + text.slice(end);
+}
+
 /** Every generated file: path relative to the repository root → content. */
 export function renderAll(): Map<string, string> {
   const crd = toYaml(buildHerdRuleCrd());
@@ -46,6 +61,10 @@ export async function staleFiles(root = ROOT): Promise<string[]> {
   for (const [path, content] of renderAll()) {
     const current = await readFile(join(root, path), 'utf8').catch(() => undefined);
     if (current !== content) stale.push(path);
+  }
+  for (const { path, name, content } of renderSections()) {
+    const current = await readFile(join(root, path), 'utf8').catch(() => undefined);
+    if (current === undefined || replaceSection(current, name, content, path) !== current) stale.push(`${path} (section ${name})`);
   }
   return stale;
 }
@@ -68,6 +87,14 @@ async function main(): Promise<void> {
     if (current === content) continue;
     await writeFile(abs, content);
     console.log(`generate: wrote ${path}`);
+  }
+  for (const { path, name, content } of renderSections()) {
+    const abs = join(ROOT, path);
+    const current = await readFile(abs, 'utf8');
+    const next = replaceSection(current, name, content, path);
+    if (next === current) continue;
+    await writeFile(abs, next);
+    console.log(`generate: wrote section ${name} of ${path}`);
   }
 }
 

@@ -33,6 +33,8 @@ interface SchemaLike {
   readonly format?: string;
   readonly items?: SchemaLike;
   readonly properties?: Record<string, SchemaLike>;
+  readonly enum?: readonly unknown[];
+  readonly additionalProperties?: SchemaLike | boolean;
 }
 
 const FORMAT_WORDS: Record<string, string> = {
@@ -58,6 +60,7 @@ export function expectedOf(schema: TSchema | SchemaLike, hints: Hints = {}): str
     return s.anyOf.map((m) => expectedOf(m, hints)).join(' or ');
   }
   if (s.const !== undefined) return JSON.stringify(s.const);
+  if (s.enum !== undefined) return `one of ${s.enum.map(String).join(', ')}`;
   switch (s.type) {
     case 'number':
       return `number${bounds(s, '')}`;
@@ -74,12 +77,13 @@ export function expectedOf(schema: TSchema | SchemaLike, hints: Hints = {}): str
       return `${nonEmpty}string${len}${pat}`;
     }
     case 'array': {
-      const n = s.maxItems !== undefined ? `${s.minItems ?? 0} to ${s.maxItems}` : s.minItems ? `at least ${s.minItems}` : '';
+      const n = s.maxItems !== undefined ? `${s.minItems ?? 0} to ${s.maxItems} items` : s.minItems ? `at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}` : 'items';
       const of = s.items ? ` of ${expectedOf(s.items, hints)}` : '';
-      return `a list of ${n ? `${n} items` : 'items'}${of}`;
+      return `a list of ${n}${of}`;
     }
     case 'object':
       if (s.properties) return `an object with fields ${Object.keys(s.properties).join(', ')}`;
+      if (typeof s.additionalProperties === 'object') return `a map of names to ${expectedOf(s.additionalProperties, hints)}`;
       return s.maxProperties !== undefined ? `an object of at most ${s.maxProperties} entries` : 'an object';
     default:
       return 'a valid value';

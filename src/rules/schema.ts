@@ -68,13 +68,20 @@ export const DetectorSchema = Type.Object(
 
 export const ChannelSchema = Type.Object(
   {
-    slack: Type.Optional(Type.Object({ webhookSecretRef: SecretKeyRef, channel: Type.Optional(Type.String({ maxLength: 80 })) }, { additionalProperties: false })),
+    slack: Type.Optional(Type.Object({
+      webhookSecretRef: SecretKeyRef,
+      channel: Type.Optional(Type.String({ maxLength: 80, description: 'Channel to post to instead of the webhook\'s default, e.g. #trending' })),
+    }, { additionalProperties: false, description: 'Post to Slack through an incoming webhook whose URL is in a Secret' })),
     email: Type.Optional(Type.Object({
-      to: Type.Array(Type.String({ format: 'email', maxLength: 254 }), { minItems: 1, maxItems: 50 }),
+      to: Type.Array(Type.String({ format: 'email', maxLength: 254 }), { minItems: 1, maxItems: 50, description: 'Recipients' }),
       smtpSecretRef: Type.Optional(SecretKeyRef),
-    }, { additionalProperties: false })),
-    alertmanager: Type.Optional(Type.Object({ url: Type.Optional(Type.String({ maxLength: 2048 })) }, { additionalProperties: false })),
-    webhook: Type.Optional(Type.Object({ urlSecretRef: SecretKeyRef, signingSecretRef: SecretKeyRef }, { additionalProperties: false })),
+    }, { additionalProperties: false, description: 'Send email; SMTP credentials from a Secret, or the notifier\'s default SMTP server' })),
+    alertmanager: Type.Optional(Type.Object({
+      url: Type.Optional(Type.String({ maxLength: 2048, description: 'Alertmanager base URL; the install default when absent' })),
+    }, { additionalProperties: false, description: 'Send to Prometheus Alertmanager' })),
+    webhook: Type.Optional(Type.Object({ urlSecretRef: SecretKeyRef, signingSecretRef: SecretKeyRef }, {
+      additionalProperties: false, description: 'POST JSON to a URL from a Secret, signed (HMAC-SHA256) with a key from a Secret',
+    })),
   },
   { additionalProperties: false, description: 'Exactly one of slack, email, alertmanager, webhook' },
 );
