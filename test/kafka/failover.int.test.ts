@@ -96,5 +96,6 @@ describe('detectors killed, restarted and sharing partitions', () => {
     // Nothing extra either: the same set as the engine alone (repeats collapse by id and state).
     expect([...seen].sort()).toEqual(wanted);
     await b.kill('SIGTERM');
+    if (process.env.HW_DEBUG) for (const p of procs) console.log('----', p.log.join(''));
   });
 });

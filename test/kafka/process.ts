@@ -14,7 +14,8 @@ export interface DetectorProcess {
 
 export function spawnDetector(rule: string, ruleFile: string, topics: Topics, extra: string[] = []): DetectorProcess {
   const args = [
-    join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'cmd', 'herdwatch.ts'), 'detector',
+    // One process (tsx as a loader, not its CLI wrapper), so SIGKILL really kills the detector.
+    '--import', 'tsx', join(ROOT, 'cmd', 'herdwatch.ts'), 'detector',
     '--rule', rule, '--rule-file', ruleFile, '--kafka-brokers', brokers(),
     '--events-topic', topics.events, '--alerts-topic', topics.alerts, '--trends-topic', topics.trends,
     '--start-from', 'earliest', '--idle-advance', '1s', '--port', '0', '--host', '127.0.0.1', ...extra,
