@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderAll, staleFiles } from './generate.js';
+import { renderAll, renderSections, replaceSection, staleFiles } from './generate.js';
 
 describe('scripts/generate.ts', () => {
   it('is deterministic', () => {
@@ -22,6 +22,13 @@ describe('scripts/generate.ts', () => {
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    expect((await staleFiles(await mkdtemp(join(tmpdir(), 'hw-gen-')))).sort()).toEqual([...renderAll().keys()].sort());
+    const expected = [...renderAll().keys(), ...renderSections().map((s) => `${s.path} (section ${s.name})`)];
+    expect((await staleFiles(await mkdtemp(join(tmpdir(), 'hw-gen-')))).sort()).toEqual(expected.sort());
+  });
+
+  it('replaces only the text between a section\'s markers, and insists on them', () => {
+    const text = 'intro\n<!-- generated:t -->\nold\n<!-- /generated:t -->\nend\n';
+    expect(replaceSection(text, 't', 'new\n', 'x.md')).toBe('intro\n<!-- generated:t -->\nnew\n<!-- /generated:t -->\nend\n');
+    expect(() => replaceSection('no markers', 't', 'new\n', 'x.md')).toThrow(/x.md lacks the markers/);
   });
 });
