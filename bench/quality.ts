@@ -27,21 +27,30 @@ const { values } = parseArgs({
     write: { type: 'boolean', default: false },
     'compare-none': { type: 'boolean', default: false },
     child: { type: 'string' },
+    set: { type: 'string', default: '' },
+    dump: { type: 'boolean', default: false },
   },
 });
 
 const relative = values.relative === 'none' ? 'none' : 'site';
+// --set minEvents=12,sensitivity=3.5: detector overrides for exploring on the tuning seeds.
+const overrides = Object.fromEntries(values.set.split(',').filter(Boolean).map((kv) => {
+  const [k, v = ''] = kv.split('=');
+  return [k!, Number.isNaN(Number(v)) ? v : Number(v)];
+}));
 
 if (values.child !== undefined) {
   // One seed in its own process, so two cores run two seeds; the result goes back as JSON.
-  process.stdout.write(JSON.stringify(runSeed(Number(values.child), defaultSurgeRule(relative))));
+  process.stdout.write(JSON.stringify(runSeed(Number(values.child), defaultSurgeRule(relative, overrides))));
 } else {
   await main();
 }
 
 async function main(): Promise<void> {
   const seeds = values.seeds ? values.seeds.split(',').map(Number) : values.tune ? TUNE_SEEDS : REPORT_SEEDS;
-  if (values.write && seeds.join() !== REPORT_SEEDS.join()) throw new Error('--write reports seeds 6–10 only (tune on 1–5)');
+  if (values.write && (seeds.join() !== REPORT_SEEDS.join() || values.set !== '')) {
+    throw new Error('--write reports seeds 6–10 with the defaults only (explore --set on --tune)');
+  }
   const t0 = performance.now();
   const results = await runAll(seeds, relative, Number(values.jobs));
   let note: string | undefined;
@@ -53,7 +62,7 @@ async function main(): Promise<void> {
   }
   const minutes = (performance.now() - t0) / 60_000;
   const report = renderReport({
-    rule: defaultSurgeRule(relative),
+    rule: defaultSurgeRule(relative, overrides),
     seeds,
     tuneSeeds: TUNE_SEEDS,
     results,
@@ -62,6 +71,7 @@ async function main(): Promise<void> {
     ...(note === undefined ? {} : { note }),
   });
   console.log(`## ${SECTION}\n\n${report}`);
+  if (values.dump) dumpFalseAlerts(results);
   if (values.write) {
     await writeSection(DOC, SECTION, report);
     console.error(`wrote section "${SECTION}" of ${DOC}`);
@@ -85,7 +95,8 @@ async function runAll(seeds: readonly number[], rel: string, jobs: number): Prom
 function runChild(seed: number, rel: string): Promise<SeedResult> {
   return new Promise((resolve, reject) => {
     const script = fileURLToPath(import.meta.url);
-    const child = spawn(process.execPath, [...process.execArgv, script, '--child', String(seed), '--relative', rel], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [...process.execArgv, script, '--child', String(seed), '--relative', rel, '--set', values.set];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', reject);
@@ -94,4 +105,15 @@ function runChild(seed: number, rel: string): Promise<SeedResult> {
       else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as SeedResult);
     });
   });
+}
+
+/** For tuning: what each false alert saw, and when in the day it fired. */
+function dumpFalseAlerts(results: readonly SeedResult[]): void {
+  for (const r of results) {
+    for (const a of r.match.falseAlerts) {
+      const d = a.detail;
+      const decoy = r.match.decoyAlerts.find((x) => x.alert.id === a.id)?.decoy ?? '';
+      console.error(`seed ${r.seed} ${new Date(a.at).toISOString().slice(11, 19)} ${a.key} rank ${r.falseRanks[a.key]} value ${d?.value.toFixed(1)} expected ${d?.baseline.toFixed(1)} lift ${d?.lift.toFixed(2)} score ${d?.score.toFixed(2)} ${decoy}`);
+    }
+  }
 }

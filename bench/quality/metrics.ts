@@ -8,6 +8,8 @@ export interface FiredAlert {
   readonly key: string;
   /** Event time at which the alert fired. */
   readonly at: number;
+  /** What the engine saw, for diagnosing false alerts: window count, expected count, lift, score. */
+  readonly detail?: { readonly value: number; readonly baseline: number; readonly lift: number; readonly score: number };
 }
 
 export interface TruthSurge {

@@ -1,6 +1,6 @@
 import { createRuleEngine } from '../../src/engine/index.js';
-import type { CompiledRule, Transition } from '../../src/engine/types.js';
-import { createSimulator } from '../../src/sim/index.js';
+import type { CompiledRule, RuleEngine, Transition } from '../../src/engine/types.js';
+import { createSimulator, type SimOptions } from '../../src/sim/index.js';
 import { matchAlerts, type FiredAlert, type MatchResult, type TruthSurge } from './metrics.js';
 import { SCENARIO, scenarioFor } from './scenario.js';
 
@@ -12,19 +12,27 @@ export interface SeedResult {
   readonly productDays: number;
   readonly alerts: number;
   readonly match: MatchResult;
+  /** Popularity rank of each falsely alerted product, for diagnosis. */
+  readonly falseRanks: Record<string, number>;
 }
 
 const FEED_STEP_MS = 60_000;
 
+export interface RunOptions {
+  /** The world to simulate; the benchmark's scenario for the seed by default. */
+  readonly scenario?: SimOptions & { readonly end: number; readonly evaluateFrom: number };
+  readonly createEngine?: (rule: CompiledRule) => RuleEngine;
+}
+
 /** Simulates one seed's day, feeds it through the engine minute by minute, scores the firings. */
-export function runSeed(seed: number, rule: CompiledRule): SeedResult {
+export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): SeedResult {
   const t0 = performance.now();
-  const sc = scenarioFor(seed);
+  const sc = o.scenario ?? scenarioFor(seed);
   const sim = createSimulator(sc);
-  const engine = createRuleEngine(rule);
+  const engine = (o.createEngine ?? createRuleEngine)(rule);
   const fired: FiredAlert[] = [];
   const collect = (ts: readonly Transition[]) => {
-    for (const t of ts) if (t.state === 'firing') fired.push({ id: t.id, key: t.key, at: t.at });
+    for (const t of ts) if (t.state === 'firing') fired.push({ id: t.id, key: t.key, at: t.at, detail: { value: t.value, baseline: t.baseline, lift: t.lift, score: t.score } });
   };
   let events = 0;
   for (let t = sc.start! + FEED_STEP_MS; t <= sc.end; t += FEED_STEP_MS) {
@@ -53,8 +61,9 @@ export function runSeed(seed: number, rule: CompiledRule): SeedResult {
     seed,
     events,
     seconds: (performance.now() - t0) / 1000,
-    productDays: (SCENARIO.products * (sc.end - sc.evaluateFrom)) / 86_400_000,
+    productDays: (sim.productCount * (sc.end - sc.evaluateFrom)) / 86_400_000,
     alerts: fired.length,
     match,
+    falseRanks: Object.fromEntries(match.falseAlerts.map((a) => [a.key, sim.rankOf(a.key) ?? -1])),
   };
 }
