@@ -11,7 +11,7 @@ const OPTIONS = {
   image: { type: 'string', env: 'HERDWATCH_DETECTOR_IMAGE', description: 'Detector image; overrides the config file' },
   partitions: { type: 'number', env: 'HERDWATCH_TOPIC_PARTITIONS', description: 'Partitions of the events topic; detector replicas never exceed it' },
   'default-topic': { type: 'string', env: 'HERDWATCH_EVENTS_TOPIC', description: 'Topic for rules whose spec names none' },
-  namespace: { type: 'string', env: 'HERDWATCH_WATCH_NAMESPACE', default: '', description: 'Watch HerdRules in this namespace only; all namespaces when empty' },
+  namespace: { type: 'string', env: 'HERDWATCH_WATCH_NAMESPACE', default: '', description: 'Comma-separated namespaces to watch for HerdRules; all namespaces when empty' },
   'leader-elect': { type: 'boolean', env: 'HERDWATCH_LEADER_ELECT', default: true, description: 'Elect a leader through a Lease so only one replica reconciles' },
   'lease-namespace': { type: 'string', env: 'POD_NAMESPACE', default: 'default', description: 'Namespace of the leader Lease' },
   'lease-name': { type: 'string', env: 'HERDWATCH_LEASE_NAME', default: 'herdwatch-operator', description: 'Name of the leader Lease' },
@@ -42,7 +42,7 @@ export default defineCommand({
     const op = await startOperator({
       kubeConfig: kc,
       render,
-      namespace: o.namespace || undefined,
+      namespaces: o.namespace.split(',').map((n) => n.trim()).filter(Boolean),
       leaderElection: o['leader-elect'],
       leaseNamespace: o['lease-namespace'],
       leaseName: o['lease-name'],

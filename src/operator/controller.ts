@@ -15,8 +15,8 @@ export interface ControllerOptions {
   render: RenderOptions;
   recorder: EventRecorder;
   metrics: OperatorMetrics;
-  /** Watch one namespace only; all namespaces when absent. */
-  namespace?: string | undefined;
+  /** Watch these namespaces only (one list/watch each); all namespaces when empty or absent. */
+  namespaces?: readonly string[] | undefined;
   workers?: number;
   /** Every rule is reconciled again this often, to repair drift nobody told us about. */
   resyncMs?: number;
@@ -31,8 +31,8 @@ type RuleObject = HerdRule & KubeObject;
  * keys; workers reconcile each key, one worker per key at a time, retrying with backoff.
  */
 export class Controller {
-  readonly rules: Informer<RuleObject>;
-  readonly deployments: Informer<KubeObject>;
+  private readonly ruleInformers: Informer<RuleObject>[];
+  private readonly deploymentInformers: Informer<KubeObject>[];
   readonly queue: WorkQueue;
   private readonly reconciler: Reconciler;
   private readonly clock: Clock;
@@ -44,33 +44,52 @@ export class Controller {
     this.clock = o.clock ?? systemClock;
     this.queue = new WorkQueue({ clock: this.clock });
     this.reconciler = new Reconciler({ kube: o.kube, render: o.render, recorder: o.recorder, now: () => this.clock.now(), ...(o.log ? { log: o.log } : {}) });
-    const common = { kube: o.kube, watch: o.watch, namespace: o.namespace, clock: this.clock, ...(o.log ? { log: o.log } : {}) };
-    this.rules = new Informer<RuleObject>({
+    const scopes: (string | undefined)[] = o.namespaces?.length ? [...o.namespaces] : [undefined];
+    const common = { kube: o.kube, watch: o.watch, clock: this.clock, ...(o.log ? { log: o.log } : {}) };
+    this.ruleInformers = scopes.map((namespace) => new Informer<RuleObject>({
       ...common,
+      namespace,
       resource: RESOURCES.herdRules,
       handler: (_type, rule) => this.enqueue(objectKey(rule)),
-    });
-    this.deployments = new Informer<KubeObject>({
+    }));
+    this.deploymentInformers = scopes.map((namespace) => new Informer<KubeObject>({
       ...common,
+      namespace,
       resource: RESOURCES.deployments,
       labelSelector: `${LABELS.managedBy}=${MANAGED_BY},${LABELS.component}=detector`,
       handler: (_type, d) => {
         const owner = d.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'HerdRule');
         if (owner) this.enqueue(`${d.metadata.namespace ?? ''}/${owner.name}`);
       },
-    });
+    }));
+  }
+
+  private get informers(): { hasSynced: boolean; start(): void; stop(): Promise<void> }[] {
+    return [...this.ruleInformers, ...this.deploymentInformers];
+  }
+
+  /** The cached rule for a key, from whichever namespace's informer holds it. */
+  rule(key: string): RuleObject | undefined {
+    for (const inf of this.ruleInformers) {
+      const r = inf.cache.get(key);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  get ruleKeys(): string[] {
+    return this.ruleInformers.flatMap((inf) => [...inf.cache.keys()]);
   }
 
   get synced(): boolean {
-    return this.rules.hasSynced && this.deployments.hasSynced;
+    return this.informers.every((inf) => inf.hasSynced);
   }
 
   async start(): Promise<void> {
-    this.rules.start();
-    this.deployments.start();
+    for (const inf of this.informers) inf.start();
     while (!this.synced && !this.stopping.signal.aborted) await sleep(this.clock, 50, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
-    this.o.log?.(`caches synced: ${this.rules.cache.size} rules, ${this.deployments.cache.size} detector deployments`);
+    this.o.log?.(`caches synced: ${this.ruleKeys.length} rules`);
     for (let i = 0; i < (this.o.workers ?? 2); i++) this.workers.push(this.work());
     this.scheduleResync();
   }
@@ -79,7 +98,7 @@ export class Controller {
     this.stopping.abort();
     this.clock.clearTimeout(this.resyncTimer);
     this.queue.shutdown();
-    await Promise.all([this.rules.stop(), this.deployments.stop()]);
+    await Promise.all(this.informers.map((inf) => inf.stop()));
     await Promise.all(this.workers);
   }
 
@@ -90,7 +109,7 @@ export class Controller {
 
   private scheduleResync(): void {
     this.resyncTimer = this.clock.setTimeout(() => {
-      for (const key of this.rules.cache.keys()) this.enqueue(key);
+      for (const key of this.ruleKeys) this.enqueue(key);
       this.scheduleResync();
     }, this.o.resyncMs ?? 300_000);
   }
@@ -103,15 +122,14 @@ export class Controller {
       const started = performance.now();
       let result: ReconcileResult = 'success';
       try {
-        const rule = this.rules.cache.get(key);
+        const rule = this.rule(key);
         if (rule) {
           const r = await this.reconciler.reconcile(rule);
           if (r.outcome === 'invalid') result = 'invalid';
           // Our own status write comes back as a watch event; keep the cache ahead of it so
           // a reconcile in between does not see the old status and write (and announce) it twice.
-          if (r.updated && this.rules.cache.get(key)?.metadata.resourceVersion === rule.metadata.resourceVersion) {
-            this.rules.cache.set(key, { ...r.updated, apiVersion: rule.apiVersion, kind: rule.kind } as RuleObject);
-          }
+          const cache = this.ruleInformers.find((inf) => inf.cache.get(key) === rule)?.cache;
+          if (r.updated && cache) cache.set(key, { ...r.updated, apiVersion: rule.apiVersion, kind: rule.kind } as RuleObject);
         }
         this.queue.forget(key);
       } catch (err) {

@@ -14,8 +14,8 @@ import { startHealthServer } from './server.js';
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
   render: RenderOptions;
-  /** Watch one namespace; all when absent (the chart's default, with a ClusterRole to read rules). */
-  namespace?: string | undefined;
+  /** Watch these namespaces; all when empty (the chart's default, with a ClusterRole). */
+  namespaces?: readonly string[] | undefined;
   leaderElection: boolean;
   leaseNamespace: string;
   leaseName: string;
@@ -58,7 +58,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const kube = o.kube ?? new KubeClient(o.kubeConfig);
   const metrics = o.metrics ?? new OperatorMetrics(undefined, { defaultMetrics: true });
   const controller = new Controller({
-    kube, watch: o.watch ?? libraryWatch(o.kubeConfig), render: o.render, metrics, namespace: o.namespace, clock, log,
+    kube, watch: o.watch ?? libraryWatch(o.kubeConfig), render: o.render, metrics, namespaces: o.namespaces, clock, log,
     recorder: new KubeEventRecorder(kube, 'herdwatch-operator', identity, () => clock.now(), log),
     ...(o.workers ? { workers: o.workers } : {}),
   });
