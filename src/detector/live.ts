@@ -88,9 +88,10 @@ export interface DemoSurgeOptions {
  */
 export function demoSurges(o: DemoSurgeOptions): SurgeSpec[] {
   const surgeRules = o.rules.filter((r) => r.detector.type === 'surge');
+  // Prefer products every surge rule looks at (a sneaker satisfies both "sneakers" and "any product").
   const matches = (rank: number) => {
     const category = o.probe.product(rank).category;
-    return surgeRules.length === 0 || surgeRules.some((r) => {
+    return surgeRules.every((r) => {
       const cats = r.match?.get('category');
       return !cats || cats.has(category);
     });
