@@ -7,7 +7,7 @@ const jsonLog: logCreator = () => ({ namespace, level, log }: LogEntry) => {
   // The idempotent producer's retries are bounded on purpose (see event-sink.ts).
   if (message.startsWith('Limiting retries for the idempotent producer')) return;
   const name = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
-  process.stderr.write(`${JSON.stringify({ level: name, component: `kafka.${namespace}`, msg: message, ...rest })}\n`);
+  process.stderr.write(`${JSON.stringify({ level: name, component: namespace ? `kafka.${namespace}` : 'kafka', msg: message, ...rest })}\n`);
 };
 
 export function createKafka(settings: KafkaSettings): Kafka {
