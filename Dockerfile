@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# The single HerdWatch image: every component is `herdwatch <command>` (operator, detector, api, ...).
+#   docker build -t herdwatch:dev .        (make kind-up does this and loads it into kind)
+
+# 1. Compile TypeScript with the dev dependencies.
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY cmd cmd
+COPY src src
+# Tests are not part of the image.
+RUN find cmd src -name '*.test.ts' -delete && npx tsc -p tsconfig.json
+
+# 2. Production dependencies only.
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# 3. Runtime: no compiler, no npm cache, a non-root user with a fixed uid the chart relies on
+#    (runAsUser 10001), and nothing writable but /tmp (the chart mounts it as an emptyDir).
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+RUN groupadd --system --gid 10001 herdwatch && useradd --system --uid 10001 --gid 10001 --no-create-home herdwatch \
+ && rm -rf /usr/local/lib/node_modules/npm /usr/local/bin/npm /usr/local/bin/npx /opt/yarn* /usr/local/bin/yarn*
+COPY --from=deps /app/node_modules node_modules
+COPY --from=build /src/dist/cmd dist/cmd
+COPY --from=build /src/dist/src dist/src
+COPY package.json ./
+USER 10001:10001
+EXPOSE 8080 8081 9464
+ENTRYPOINT ["node", "dist/cmd/herdwatch.js"]
+CMD ["--help"]
