@@ -1,0 +1,42 @@
+import type { HerdEvent } from '../events/schema.js';
+import type { KeyStore } from './keystore.js';
+import type { CompiledRule, TrendingEntry, Transition } from './types.js';
+import type { BucketClock } from './watermark.js';
+
+/** What a detector gets from the engine: the rule, the key store and the bucket clock. */
+export interface DetectorContext {
+  readonly rule: CompiledRule;
+  readonly keys: KeyStore;
+  readonly clock: BucketClock;
+  /** window / bucket, at least 1. */
+  readonly windowBuckets: number;
+}
+
+/**
+ * One detector type. The engine owns keys, the watermark and eviction; a detector owns its
+ * per-key state (typed arrays indexed by slot) and decides at bucket close.
+ */
+export interface Detector {
+  /** Per-slot arrays must hold `capacity` slots. */
+  grow(capacity: number): void;
+  /** A new key, or one idle long enough to start over, first seen in `bucket`: fresh state. */
+  resetKey(slot: number, bucket: number): void;
+  /** An accepted (not filtered, not late) event of `slot` in relative bucket `bucket`. */
+  add(slot: number, bucket: number, weight: number, ev: HerdEvent): void;
+  /** Every event of `bucket` is in: decide, appending transitions in a deterministic order. */
+  close(bucket: number, out: Transition[]): void;
+  /** Oldest bucket with pending work, or Infinity; closes before it may be skipped when quiet. */
+  nextBusy(): number;
+  /** True when no key needs evaluating at a close without events (nothing firing or trending). */
+  quiet(): boolean;
+  /** Whether the key holds nothing that a later decision depends on besides what reset gives. */
+  canEvict(slot: number): boolean;
+  /** Frees per-key memory of an evicted key. */
+  release(slot: number): void;
+  /** Incremental housekeeping after a close (e.g. returning unused window rings). */
+  sweep(closed: number, budget: number): void;
+  /** Minimum idle time (ms) after which a key's state no longer matters. */
+  readonly idleMs: number;
+  trending(limit: number): TrendingEntry[];
+  bytes(): number;
+}

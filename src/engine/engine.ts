@@ -1,0 +1,161 @@
+import type { HerdEvent } from '../events/schema.js';
+import type { Detector, DetectorContext } from './detector.js';
+import { keyReader, weigher } from './fields.js';
+import { KeyStore } from './keystore.js';
+import { NoveltyDetector } from './novelty.js';
+import { SurgeDetector } from './surge.js';
+import { ThresholdDetector } from './threshold.js';
+import type { CompiledRule, EngineStats, IngestOptions, RuleEngine, TrendingSnapshot, Transition } from './types.js';
+import { VelocityDetector } from './velocity.js';
+import { BucketClock } from './watermark.js';
+
+/** Minimum slots the eviction sweep inspects per bucket close. */
+const SWEEP_MIN = 256;
+
+/**
+ * One rule's engine: filters and keys events, keeps the watermark, closes buckets in order
+ * and lets the detector decide at each close, evicts idle keys. Every step is a function of
+ * the events alone, so any chunking, replay speed or reordering within lateness agrees.
+ */
+export class Engine implements RuleEngine {
+  private readonly keys: KeyStore;
+  private readonly clock: BucketClock;
+  private readonly detector: Detector;
+  private readonly weightOf: (e: HerdEvent) => number;
+  private readonly keyOf: (e: HerdEvent) => string | undefined;
+  private lastSeen = new Int32Array(0);
+  private readonly idleBuckets: number;
+  private sweepHand = 0;
+  private events = 0;
+  private lateEvents = 0;
+  private filteredEvents = 0;
+  private evictedKeys = 0;
+
+  constructor(readonly rule: CompiledRule) {
+    const d = rule.detector;
+    this.clock = new BucketClock(d.bucketMs, d.allowedLatenessMs);
+    this.keys = new KeyStore((capacity) => this.grow(capacity));
+    const ctx: DetectorContext = { rule, keys: this.keys, clock: this.clock, windowBuckets: Math.max(1, Math.round(d.windowMs / d.bucketMs)) };
+    this.detector = createDetector(ctx);
+    this.idleBuckets = Math.ceil(this.detector.idleMs / d.bucketMs) + 1;
+    this.weightOf = weigher(rule);
+    this.keyOf = keyReader(rule.key);
+  }
+
+  private grow(capacity: number): void {
+    const a = new Int32Array(capacity); a.set(this.lastSeen); this.lastSeen = a;
+    this.detector.grow(capacity);
+  }
+
+  ingest(events: Iterable<HerdEvent>, opts?: IngestOptions): Transition[] {
+    const out: Transition[] = [];
+    const clock = this.clock;
+    for (const ev of events) {
+      this.events++;
+      const w = this.weightOf(ev);
+      const key = w < 0 ? undefined : this.keyOf(ev);
+      const ts = ev.ts;
+      if (key === undefined || !Number.isFinite(ts)) { this.filteredEvents++; continue; }
+      // The watermark moves per event, never per chunk: that is what makes chunking invisible.
+      if (ts > clock.maxTs) {
+        const target = clock.observe(ts);
+        if (target > clock.lastClosed) this.closeUpTo(target, out);
+      }
+      const b = clock.bucket(ts);
+      if (b <= clock.lastClosed) { this.lateEvents++; continue; }
+      const slot = this.keys.intern(key);
+      if (this.keys.created) {
+        this.detector.resetKey(slot, b);
+        this.lastSeen[slot] = b;
+      } else {
+        const seen = this.lastSeen[slot]!;
+        // A key idle this long is treated as new whether or not the sweep has evicted it yet.
+        if (b - seen >= this.idleBuckets) this.detector.resetKey(slot, b);
+        if (b > seen) this.lastSeen[slot] = b;
+      }
+      this.detector.add(slot, b, w, ev);
+    }
+    return opts?.silent ? [] : out;
+  }
+
+  advanceTo(eventTime: number, opts?: IngestOptions): Transition[] {
+    const out: Transition[] = [];
+    const target = this.clock.raise(eventTime);
+    if (target > this.clock.lastClosed) this.closeUpTo(target, out);
+    return opts?.silent ? [] : out;
+  }
+
+  private closeUpTo(target: number, out: Transition[]): void {
+    const clock = this.clock;
+    const det = this.detector;
+    while (clock.lastClosed < target) {
+      const next = clock.lastClosed + 1;
+      if (det.quiet()) {
+        // Nothing firing or trending and no events before `busy`: those closes decide nothing.
+        const skipTo = Math.min(target, det.nextBusy() - 1);
+        if (skipTo >= next) {
+          clock.lastClosed = skipTo;
+          this.sweep(skipTo);
+          continue;
+        }
+      }
+      det.close(next, out);
+      clock.lastClosed = next;
+      this.sweep(next);
+    }
+  }
+
+  /** Evicts idle keys, a slice of the slot space per close, so a full pass takes a few idle periods. */
+  private sweep(closed: number): void {
+    const keys = this.keys;
+    const hw = keys.highWater;
+    if (hw === 0) return;
+    const budget = Math.max(SWEEP_MIN, Math.ceil((hw * 4) / this.idleBuckets));
+    this.detector.sweep(closed, budget);
+    const limit = closed - this.idleBuckets;
+    for (let n = 0; n < budget && n < hw; n++) {
+      const slot = this.sweepHand;
+      this.sweepHand = slot + 1 >= hw ? 0 : slot + 1;
+      if (!keys.isLive(slot) || this.lastSeen[slot]! > limit || !this.detector.canEvict(slot)) continue;
+      this.detector.release(slot);
+      keys.remove(slot);
+      this.evictedKeys++;
+    }
+  }
+
+  trending(limit?: number): TrendingSnapshot {
+    const d = this.rule.detector;
+    const n = Math.max(0, Math.min(limit ?? d.topK, d.topK));
+    return {
+      ruleUid: this.rule.uid,
+      rule: `${this.rule.namespace}/${this.rule.name}`,
+      at: this.clock.started ? this.clock.endMs(this.clock.lastClosed) : 0,
+      entries: this.detector.trending(n),
+    };
+  }
+
+  stats(): EngineStats {
+    return {
+      keys: this.keys.size,
+      events: this.events,
+      lateEvents: this.lateEvents,
+      filteredEvents: this.filteredEvents,
+      evictedKeys: this.evictedKeys,
+      watermark: this.clock.watermark,
+      stateBytes: this.keys.bytes() + this.lastSeen.byteLength + this.detector.bytes(),
+    };
+  }
+}
+
+function createDetector(ctx: DetectorContext): Detector {
+  switch (ctx.rule.detector.type) {
+    case 'surge': return new SurgeDetector(ctx);
+    case 'velocity': return new VelocityDetector(ctx);
+    case 'threshold': return new ThresholdDetector(ctx);
+    case 'novelty': return new NoveltyDetector(ctx);
+  }
+}
+
+export function createRuleEngine(rule: CompiledRule): RuleEngine {
+  return new Engine(rule);
+}

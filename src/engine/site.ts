@@ -1,0 +1,72 @@
+import { fold, foldZeros, type BaselineParams, type Moments } from './baseline.js';
+
+/**
+ * Rule-wide (site-wide) traffic: the same window count and decaying baseline as a key,
+ * over all of the rule's events. Its lift says "everything is up ×3 right now" (Black Friday),
+ * so that `relativeTo: site` can judge each key against the site instead of in isolation.
+ * Like a key's, the baseline only holds buckets that have left the window. The site is born
+ * at its first bucket with events, so the moment the engine started (which depends on
+ * arrival order) never enters a decision.
+ */
+const NO_BUCKET = -2147483648;
+
+export class SiteTraffic {
+  private readonly tags: Int32Array;
+  private readonly counts: Float64Array;
+  private readonly m: Moments = { s: 0, q: 0, n: 0 };
+  /** Buckets up to this one are in the baseline. */
+  private folded = NO_BUCKET;
+  /** First bucket with events (NO_BUCKET before any). */
+  born = NO_BUCKET;
+  /** Site lift at the last close; 1 until the site has a window of history. */
+  lift = 1;
+
+  constructor(private readonly ringSize: number, private readonly windowBuckets: number, private readonly p: BaselineParams) {
+    this.tags = new Int32Array(ringSize).fill(NO_BUCKET);
+    this.counts = new Float64Array(ringSize);
+  }
+
+  add(bucket: number, w: number): void {
+    if (this.born === NO_BUCKET || (bucket < this.born && this.m.n === 0)) {
+      this.born = bucket;
+      this.folded = bucket - 1;
+    }
+    const i = bucket % this.ringSize;
+    const old = this.tags[i]!;
+    if (old !== bucket) {
+      if (old !== NO_BUCKET) this.foldThrough(old);
+      this.tags[i] = bucket;
+      this.counts[i] = 0;
+    }
+    this.counts[i]! += w;
+  }
+
+  private count(bucket: number): number {
+    const i = bucket % this.ringSize;
+    return this.tags[i] === bucket ? this.counts[i]! : 0;
+  }
+
+  private foldThrough(t: number): void {
+    if (t <= this.folded) return;
+    const from = Math.max(this.folded + 1, t - this.ringSize + 1);
+    foldZeros(this.m, from - this.folded - 1, this.p);
+    for (let b = from; b <= t; b++) fold(this.m, this.count(b), false, this.p);
+    this.folded = t;
+  }
+
+  /** The site's lift at the close of `bucket`: its window vs its baseline of the buckets before. */
+  close(bucket: number): number {
+    if (this.born === NO_BUCKET || bucket < this.born) return (this.lift = 1);
+    this.foldThrough(bucket - this.windowBuckets);
+    let c = 0;
+    for (let b = bucket - this.windowBuckets + 1; b <= bucket; b++) c += this.count(b);
+    const expected = this.m.n >= this.windowBuckets - 1 ? (this.m.s / this.m.n) * this.windowBuckets : 0;
+    this.lift = expected > 0 ? c / expected : 1;
+    return this.lift;
+  }
+
+  /** Whether `bucket` lies within the site's first window (the rule's warm-up). */
+  warmingUp(bucket: number): boolean {
+    return this.born === NO_BUCKET || bucket < this.born + this.windowBuckets;
+  }
+}

@@ -1,0 +1,246 @@
+import type { HerdEvent } from '../events/schema.js';
+import { formatDuration } from '../config/duration.js';
+import {
+  baselineParams, dispersion, fold, foldZeros, meanOf, surgeScore, varianceOf, type BaselineParams, type Moments,
+} from './baseline.js';
+import type { Detector, DetectorContext } from './detector.js';
+import { SiteTraffic } from './site.js';
+import { TopK, type Candidate } from './topk.js';
+import { fmt, makeTransition } from './transition.js';
+import type { TrendingEntry, Transition } from './types.js';
+import { WindowStore } from './window.js';
+
+const NO_BUCKET = -2147483648;
+const FIRING = 1;
+const TRENDING = 2;
+/** Consecutive buckets below the resolve bound before a surge counts as over: a fifth of the window, at least 3. */
+export const resolveBuckets = (windowBuckets: number): number => Math.max(3, Math.ceil(windowBuckets / 5));
+/** Expected counts are floored here so that lift stays finite for a key with no history. */
+const MIN_EXPECTED = 1e-6;
+
+interface Firing { onset: number; below: number }
+
+/**
+ * surge: weighted count over the last `window` vs an adaptive baseline, per key.
+ * See docs/engine.md for the decision; the essentials are in evaluate().
+ */
+export class SurgeDetector implements Detector {
+  private s = new Float32Array(0);
+  private q = new Float32Array(0);
+  private n = new Float32Array(0);
+  private folded = new Int32Array(0);
+  private cooldownUntil = new Int32Array(0);
+  private flags = new Uint8Array(0);
+  private birth = new Int32Array(0);
+  private readonly windows: WindowStore;
+  private readonly site: SiteTraffic;
+  private readonly p: BaselineParams;
+  private readonly dirty = new Map<number, number[]>();
+  private readonly firing = new Map<number, Firing>();
+  private members: number[] = [];
+  private snapshot: TrendingEntry[] = [];
+  private readonly top: TopK;
+  private readonly m: Moments = { s: 0, q: 0, n: 0 };
+  private readonly W: number;
+  private readonly cooldownBuckets: number;
+  private readonly resolveLift: number;
+  private readonly resolveAfter: number;
+  readonly idleMs: number;
+
+  constructor(private readonly ctx: DetectorContext) {
+    const d = ctx.rule.detector;
+    this.W = ctx.windowBuckets;
+    const ringSize = ctx.clock.ringSize(this.W);
+    this.windows = new WindowStore(ringSize, (slot, t) => this.foldThrough(slot, t));
+    // Cold start prior: minEvents per window, worth a third of a window of history, so a
+    // brand-new key needs minLift × minEvents in its first window to fire, and its own
+    // history takes over after a few minutes.
+    this.p = baselineParams(d.bucketMs, d.baselineHalfLifeMs, Math.max(1, Math.round(this.W / 3)), Math.max(d.minEvents, 1) / this.W);
+    this.site = new SiteTraffic(ringSize, this.W, this.p);
+    this.cooldownBuckets = Math.ceil(d.cooldownMs / d.bucketMs);
+    // Fire at minLift, resolve only a quarter of the way back from 1: a wobbling surge stays one alert.
+    this.resolveLift = 1 + (d.minLift - 1) / 4;
+    this.resolveAfter = resolveBuckets(this.W);
+    this.idleMs = Math.max(4 * d.baselineHalfLifeMs, d.windowMs + d.cooldownMs + d.allowedLatenessMs + (resolveBuckets(this.W) + 4) * d.bucketMs);
+    const keys = ctx.keys;
+    this.top = new TopK(d.topK, (a: Candidate, b: Candidate) =>
+      a.score !== b.score ? a.score > b.score : keys.compare(a.slot, b.slot) < 0);
+  }
+
+  grow(capacity: number): void {
+    const f32 = (a: Float32Array) => { const b = new Float32Array(capacity); b.set(a); return b; };
+    const i32 = (a: Int32Array) => { const b = new Int32Array(capacity); b.set(a); return b; };
+    this.s = f32(this.s); this.q = f32(this.q); this.n = f32(this.n);
+    this.folded = i32(this.folded); this.cooldownUntil = i32(this.cooldownUntil); this.birth = i32(this.birth);
+    const f = new Uint8Array(capacity); f.set(this.flags); this.flags = f;
+    this.windows.grow(capacity);
+  }
+
+  resetKey(slot: number, bucket: number): void {
+    this.s[slot] = 0; this.q[slot] = 0; this.n[slot] = 0;
+    this.folded[slot] = bucket - 1;
+    this.birth[slot] = bucket;
+    this.cooldownUntil[slot] = NO_BUCKET;
+    this.flags[slot] = 0;
+    this.windows.reset(slot);
+  }
+
+  add(slot: number, bucket: number, weight: number, _ev: HerdEvent): void {
+    // An older event of a new key arriving second (within lateness) moves its birth back.
+    if (bucket < this.birth[slot]! && this.n[slot] === 0) { this.birth[slot] = bucket; this.folded[slot] = bucket - 1; }
+    const floor = this.ctx.clock.lastClosed - this.W + 1;
+    if (this.windows.add(slot, bucket, weight, floor)) {
+      let list = this.dirty.get(bucket);
+      if (list === undefined) this.dirty.set(bucket, (list = []));
+      list.push(slot);
+    }
+    this.site.add(bucket, weight);
+  }
+
+  nextBusy(): number {
+    let b = Number.POSITIVE_INFINITY;
+    for (const k of this.dirty.keys()) if (k < b) b = k;
+    return b;
+  }
+
+  quiet(): boolean { return this.firing.size === 0 && this.members.length === 0; }
+
+  close(bucket: number, out: Transition[]): void {
+    const siteLift = this.site.close(bucket);
+    const siteFactor = this.ctx.rule.detector.relativeTo === 'site' ? Math.max(1, siteLift) : 1;
+    const found: Transition[] = [];
+    this.top.reset();
+    const list = this.dirty.get(bucket);
+    this.dirty.delete(bucket);
+    // Firing and trending keys are evaluated at every close, with or without events.
+    const eager = new Set<number>(this.firing.keys());
+    for (const slot of this.members) eager.add(slot);
+    if (list !== undefined) {
+      for (const slot of list) { this.evaluate(slot, bucket, siteFactor, found); eager.delete(slot); }
+    }
+    for (const slot of eager) this.evaluate(slot, bucket, siteFactor, found);
+    const keys = this.ctx.keys;
+    found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const t of found) out.push(t);
+    for (const slot of this.members) this.flags[slot]! &= ~TRENDING;
+    const best = this.top.sorted();
+    this.members = best.map((c) => c.slot);
+    for (const slot of this.members) this.flags[slot]! |= TRENDING;
+    this.snapshot = best.map((c) => ({
+      key: keys.keyOf(c.slot), value: c.value, baseline: c.baseline, lift: c.lift, score: c.score, firing: c.firing,
+    }));
+  }
+
+  /**
+   * Folds the key's buckets up to `t` into its baseline, oldest first. The baseline only
+   * ever holds buckets that have left the window, so a surge is judged against what came
+   * before it. Folding is a pure function of the bucket counts, so doing it at a close or
+   * just before a cell is reused gives the same baseline.
+   */
+  private foldThrough(slot: number, t: number): void {
+    let f = this.folded[slot]!;
+    if (t <= f) return;
+    const m = this.m;
+    m.s = this.s[slot]!; m.q = this.q[slot]!; m.n = this.n[slot]!;
+    this.windows.forEach(slot, f + 1, t, (bucket, x) => {
+      foldZeros(m, bucket - f - 1, this.p);
+      this.foldBucket(m, x);
+      f = bucket;
+    });
+    foldZeros(m, t - f, this.p);
+    this.s[slot] = m.s; this.q[slot] = m.q; this.n[slot] = m.n;
+    this.folded[slot] = t;
+  }
+
+  /**
+   * A bucket well above the baseline (over the resolve lift, and 2 on the score scale) is folded with an
+   * 8× longer half-life once the key has a window of history: an ongoing surge barely moves
+   * the baseline, while a lasting change of level is still learnt, slowly.
+   */
+  private foldBucket(m: Moments, x: number): void {
+    let slowed = false;
+    if (m.n >= this.W - 1) {
+      const mean = meanOf(m, this.p);
+      slowed = x > this.resolveLift * mean && surgeScore(x, mean, dispersion(mean, varianceOf(m, this.p))) >= 2;
+    }
+    fold(m, x, slowed, this.p);
+  }
+
+  private evaluate(slot: number, b: number, siteFactor: number, found: Transition[]): void {
+    const d = this.ctx.rule.detector;
+    this.foldThrough(slot, b - this.W);
+    const m = this.m;
+    m.s = this.s[slot]!; m.q = this.q[slot]!; m.n = this.n[slot]!;
+    const mean = meanOf(m, this.p);
+    const phi = dispersion(mean, varianceOf(m, this.p));
+    const count = this.windows.sum(slot, b - this.W + 1, b);
+    const expected = Math.max(mean * this.W, MIN_EXPECTED) * siteFactor;
+    const lift = count / expected;
+    const score = surgeScore(count, expected, phi);
+    let firing = (this.flags[slot]! & FIRING) !== 0;
+    if (firing) {
+      const f = this.firing.get(slot)!;
+      f.below = lift < this.resolveLift || count < d.minEvents / 2 ? f.below + 1 : 0;
+      if (f.below >= this.resolveAfter) {
+        firing = false;
+        this.firing.delete(slot);
+        this.flags[slot]! &= ~FIRING;
+        this.cooldownUntil[slot] = b + 1 + this.cooldownBuckets;
+        found.push(this.transition('resolved', slot, f.onset, b, count, expected, lift, score, siteFactor));
+      }
+    } else if (b >= this.cooldownUntil[slot]! && count >= d.minEvents && lift >= d.minLift && score >= d.sensitivity
+      && this.settled(slot, m.n)) {
+      firing = true;
+      this.firing.set(slot, { onset: b, below: 0 });
+      this.flags[slot]! |= FIRING;
+      found.push(this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor));
+    }
+    if (count >= d.minEvents && lift > 1) {
+      this.top.offer({ slot, score, value: count, baseline: expected, lift, firing });
+    }
+  }
+
+  /**
+   * A key first seen in the rule's first window was there before the engine started, so it
+   * may only fire once it has a window of its own history. A key first seen later is new:
+   * it is judged against the cold-start prior straight away.
+   */
+  private settled(slot: number, history: number): boolean {
+    return this.birth[slot]! >= this.site.born + this.W || history >= this.W - 1;
+  }
+
+  private transition(state: 'firing' | 'resolved', slot: number, onset: number, b: number, count: number,
+    expected: number, lift: number, score: number, siteFactor: number): Transition {
+    const d = this.ctx.rule.detector;
+    const key = this.ctx.keys.keyOf(slot);
+    const win = formatDuration(d.windowMs);
+    const site = siteFactor > 1 ? ` (site-wide traffic is ×${fmt(siteFactor)}, already allowed for)` : '';
+    const reason = state === 'firing'
+      ? `${key}: ${fmt(count)} weighted events in ${win}, ${fmt(lift)}× the ${fmt(expected)} expected (score ${fmt(score)} ≥ ${d.sensitivity})${site}`
+      : `${key}: back to ${fmt(lift)}× its usual rate (${fmt(count)} vs ${fmt(expected)} expected in ${win}) for ${this.resolveAfter} buckets`;
+    const clock = this.ctx.clock;
+    return makeTransition(this.ctx.rule, {
+      state, key, onset: clock.startMs(onset), at: clock.endMs(b),
+      value: count, baseline: expected, lift, score, reason,
+    });
+  }
+
+  canEvict(slot: number): boolean {
+    return (this.flags[slot]! & (FIRING | TRENDING)) === 0 && this.cooldownUntil[slot]! <= this.ctx.clock.lastClosed;
+  }
+
+  release(slot: number): void { this.windows.release(slot); }
+
+  sweep(closed: number, budget: number): void { this.windows.sweepRings(closed - this.W + 1, budget); }
+
+  trending(limit: number): TrendingEntry[] { return this.snapshot.slice(0, limit); }
+
+  /** Rings in use (keys with events in three or more recent buckets). */
+  activeRings(): number { return this.windows.activeRings(); }
+
+  bytes(): number {
+    return this.s.byteLength + this.q.byteLength + this.n.byteLength + this.folded.byteLength
+      + this.cooldownUntil.byteLength + this.flags.byteLength + this.birth.byteLength + this.windows.bytes()
+      + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128;
+  }
+}

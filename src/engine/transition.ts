@@ -1,0 +1,46 @@
+import type { AlertState, CompiledRule, Transition } from './types.js';
+
+export interface TransitionFields {
+  readonly state: AlertState;
+  readonly key: string;
+  /** Start (ms) of the bucket the condition began in; part of the id. */
+  readonly onset: number;
+  readonly at: number;
+  readonly value: number;
+  readonly baseline: number;
+  readonly lift: number;
+  readonly score: number;
+  readonly reason: string;
+  readonly eventIds?: readonly string[];
+}
+
+/** Ids are `<rule uid>:<key>:<onset bucket start ms>`, shared by a firing and its resolved. */
+export function transitionId(rule: CompiledRule, key: string, onset: number): string {
+  return `${rule.uid}:${key}:${onset}`;
+}
+
+export function makeTransition(rule: CompiledRule, f: TransitionFields): Transition {
+  const t: Transition = {
+    id: transitionId(rule, f.key, f.onset),
+    state: f.state,
+    ruleUid: rule.uid,
+    rule: `${rule.namespace}/${rule.name}`,
+    detector: rule.detector.type,
+    severity: rule.severity,
+    key: f.key,
+    onset: f.onset,
+    at: f.at,
+    value: f.value,
+    baseline: f.baseline,
+    lift: f.lift,
+    score: f.score,
+    reason: f.reason,
+  };
+  return f.eventIds === undefined ? t : { ...t, eventIds: f.eventIds };
+}
+
+/** Rounds for people: 3 significant digits, no trailing zeros. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return String(Number(x.toPrecision(3)));
+}
