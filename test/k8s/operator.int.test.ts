@@ -1,0 +1,168 @@
+/**
+ * The operator against a real kube-apiserver, kube-controller-manager (garbage collection,
+ * Deployment rollouts), kube-scheduler and kwok (pods become Ready without containers).
+ * What a user sees: rules turn into ConfigMaps and detector Deployments owned by the rule,
+ * edits follow, deletes clean up, status tells the truth, and restarts or a second replica
+ * never duplicate anything.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunningOperator } from '../../src/operator/run.js';
+import { createNamespace, kubectlOk } from './cluster.js';
+import { TestApi, condition, ensureCrd, eventually, herdRule, startTestOperator, type RuleObject } from './operator-harness.js';
+
+let api: TestApi;
+let ns: { name: string; remove: () => Promise<void> };
+let quotaNs: { name: string; remove: () => Promise<void> };
+let op: RunningOperator | undefined;
+const LEASE = `herdwatch-operator-${Date.now().toString(36)}`;
+
+const start = (identity: string) => startTestOperator({ namespaces: [ns.name, quotaNs.name], leaseNamespace: ns.name, leaseName: LEASE, identity });
+
+const ready = (name: string, generation?: number, n = ns.name) => eventually(`${name} Ready`, async () => {
+  const r = await api.rule(n, name);
+  const c = condition(r, 'Ready');
+  return c?.status === 'True' && (generation === undefined || r?.status?.observedGeneration === generation) ? r : undefined;
+});
+
+beforeAll(async () => {
+  await ensureCrd();
+  api = new TestApi();
+  ns = await createNamespace('hw-op');
+  quotaNs = await createNamespace('hw-op-quota');
+  // No pod may be created here: a rule in this namespace can never become available.
+  await kubectlOk(['-n', quotaNs.name, 'create', 'quota', 'no-pods', '--hard=pods=0']);
+  op = await start('operator-a');
+  await eventually('operator A to lead', async () => op!.isLeader());
+});
+
+afterAll(async () => {
+  await op?.stop();
+  await ns?.remove();
+  await quotaNs?.remove();
+});
+
+describe('herdwatch operator on a real control plane', () => {
+  it('turns a new rule into a ConfigMap and a detector Deployment owned by the rule, then reports Ready', async () => {
+    const created = await api.createRule(ns.name, herdRule('sneaker-surge', { parallelism: 2 }));
+    const rule = await ready('sneaker-surge', 1);
+    const d = (await api.deployment(ns.name, 'sneaker-surge'))!;
+    const cm = (await api.configMap(ns.name, 'sneaker-surge'))!;
+    for (const owned of [d.metadata, cm.metadata]) {
+      expect(owned.ownerReferences).toEqual([{ apiVersion: 'herdwatch.io/v1alpha1', kind: 'HerdRule', name: 'sneaker-surge', uid: created.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    }
+    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.template.spec.containers[0]!.args.slice(0, 3)).toEqual(['detector', '--rule', `${ns.name}/sneaker-surge`]);
+    expect(d.metadata.managedFields?.some((m) => m.manager === 'herdwatch-operator' && m.operation === 'Apply')).toBe(true);
+    const doc = parse(cm.data['rule.yaml']!) as { metadata: { uid: string }; spec: { source: { topic: string } } };
+    expect(doc.metadata.uid).toBe(created.metadata.uid);
+    expect(doc.spec.source.topic).toBe('herdwatch.events');
+    expect(rule.status).toMatchObject({ observedGeneration: 1, replicas: 2, readyReplicas: 2 });
+    expect(condition(rule, 'Ready')).toMatchObject({ reason: 'DetectorsAvailable', message: '2/2 detectors ready' });
+    expect(condition(rule, 'Degraded')).toMatchObject({ status: 'False' });
+    const events = await eventually('a Ready event', async () => {
+      const ev = await api.events(ns.name, 'sneaker-surge');
+      return ev.some((e) => e.reason === 'DetectorsAvailable') ? ev : undefined;
+    });
+    expect(events.find((e) => e.reason === 'DetectorsAvailable')!.type).toBe('Normal');
+  });
+
+  it('follows edits: replicas, the rule file, observedGeneration; rolls pods only when a restart is needed', async () => {
+    const before = (await api.deployment(ns.name, 'sneaker-surge'))!;
+    const hash = (d: typeof before) => d.spec.template.metadata.annotations['herdwatch.io/restart-hash'];
+    await api.patchRule(ns.name, 'sneaker-surge', { spec: { parallelism: 3, severity: 'critical' } });
+    await ready('sneaker-surge', 2);
+    const d = (await api.deployment(ns.name, 'sneaker-surge'))!;
+    expect(d.spec.replicas).toBe(3);
+    expect(hash(d)).toBe(hash(before));
+    expect((await api.configMap(ns.name, 'sneaker-surge'))!.data['rule.yaml']).toContain('severity: critical');
+    expect((await api.rule(ns.name, 'sneaker-surge'))!.status).toMatchObject({ replicas: 3, readyReplicas: 3 });
+
+    await api.patchRule(ns.name, 'sneaker-surge', { spec: { key: 'category' } });
+    await ready('sneaker-surge', 3);
+    expect(hash((await api.deployment(ns.name, 'sneaker-surge'))!)).not.toBe(hash(before));
+  });
+
+  it('never runs more detectors than the topic has partitions, and none while paused', async () => {
+    await api.createRule(ns.name, herdRule('wide', { parallelism: 10 }));
+    await ready('wide', 1);
+    expect((await api.deployment(ns.name, 'wide'))!.spec.replicas).toBe(4);
+
+    await api.patchRule(ns.name, 'wide', { spec: { paused: true } });
+    const paused = await eventually('wide paused', async () => {
+      const r = await api.rule(ns.name, 'wide');
+      return condition(r, 'Ready')?.reason === 'Paused' && r?.status?.replicas === 0 ? r : undefined;
+    });
+    expect((await api.deployment(ns.name, 'wide'))!.spec.replicas).toBe(0);
+    expect(condition(paused, 'Ready')).toMatchObject({ status: 'False', message: 'rule is paused; detectors are scaled to zero' });
+  });
+
+  it('marks a rule Degraded, with the reason, when its detectors cannot become available', async () => {
+    await api.createRule(quotaNs.name, herdRule('starved', { parallelism: 1 }));
+    const rule = await eventually('starved Degraded', async () => {
+      const r = await api.rule(quotaNs.name, 'starved');
+      return condition(r, 'Degraded')?.status === 'True' ? r : undefined;
+    }, 90_000);
+    expect(condition(rule, 'Degraded')!.reason).toBe('DeploymentReplicaFailure');
+    expect(condition(rule, 'Degraded')!.message).toContain('quota');
+    expect(condition(rule, 'Ready')).toMatchObject({ status: 'False', reason: 'DeploymentUnavailable' });
+    const events = await api.events(quotaNs.name, 'starved');
+    expect(events.some((e) => e.type === 'Warning' && e.reason === 'DeploymentReplicaFailure')).toBe(true);
+  });
+
+  it('lets the garbage collector remove the children when the rule is deleted', async () => {
+    await api.deleteRule(ns.name, 'wide');
+    await eventually('wide children to be collected', async () =>
+      !(await api.deployment(ns.name, 'wide')) && !(await api.configMap(ns.name, 'wide')), 90_000);
+    expect(await api.deployment(ns.name, 'sneaker-surge')).toBeDefined();
+  });
+
+  it('converges after a restart with no duplicate children, including changes made while it was down', async () => {
+    await op!.stop();
+    op = undefined;
+    await api.createRule(ns.name, herdRule('while-down', { parallelism: 1 }));
+    await api.patchRule(ns.name, 'sneaker-surge', { spec: { parallelism: 2 } });
+    op = await start('operator-a2');
+    await ready('while-down', 1);
+    const rule = await ready('sneaker-surge', 4);
+    expect(rule.status).toMatchObject({ replicas: 2, readyReplicas: 2 });
+    const deployments = (await api.list(ns.name, 'deployments')).map((d) => d.metadata.name).sort();
+    const configMaps = (await api.list(ns.name, 'configMaps')).map((c) => c.metadata.name).sort();
+    expect(deployments).toEqual(['sneaker-surge-detector', 'while-down-detector']);
+    expect(configMaps).toEqual(['sneaker-surge-rule', 'while-down-rule']);
+  });
+
+  it('with two replicas only the leader reconciles; the other takes over when the leader stops', async () => {
+    const b = await startTestOperator({ namespaces: [ns.name, quotaNs.name], leaseNamespace: ns.name, leaseName: LEASE, identity: 'operator-b' });
+    try {
+      await api.createRule(ns.name, herdRule('leader-only', { parallelism: 1 }));
+      await ready('leader-only', 1);
+      // B campaigned all along and never held the lease, so it never reconciled anything.
+      expect(b.isLeader()).toBe(false);
+      expect(await b.metrics.operationCount()).toBe(0);
+      expect(await op!.metrics.operationCount('success')).toBeGreaterThan(0);
+      const lease = JSON.parse(await kubectlOk(['-n', ns.name, 'get', 'lease', LEASE, '-o', 'json'])) as { spec: { holderIdentity: string } };
+      expect(lease.spec.holderIdentity).toBe('operator-a2');
+
+      await op!.stop(); // releases the lease
+      op = undefined;
+      await eventually('operator B to lead', async () => b.isLeader(), 20_000);
+      await api.createRule(ns.name, herdRule('after-failover', { parallelism: 1 }));
+      await ready('after-failover', 1);
+      expect(await b.metrics.operationCount('success')).toBeGreaterThan(0);
+    } finally {
+      op = b;
+    }
+  });
+
+  it('serves its metrics with bounded labels', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${op!.port}/metrics`)).text();
+    expect(text).toMatch(/herdwatch_reconcile_operations_total\{result="success"\} [1-9]/);
+    expect(text).toContain('herdwatch_reconcile_duration_seconds_bucket');
+    expect(text).toContain('herdwatch_reconcile_errors_total');
+    expect(text).not.toContain('sneaker-surge');
+    expect((await fetch(`http://127.0.0.1:${op!.port}/readyz`)).status).toBe(200);
+  });
+});
+
+export type { RuleObject };
