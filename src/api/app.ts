@@ -31,7 +31,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     forceCloseConnections: true,
   });
   installErrorHandling(app, settings.bodyLimitBytes, metrics);
-  installAuth(app, settings.tokens, new RateLimiter(settings.rateLimitPerSec, settings.rateBurst, clock), deps.openReads ?? false);
+  installAuth(app, settings.tokens, new RateLimiter(settings.rateLimitPerSec, settings.rateBurst, clock), settings.openReads);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

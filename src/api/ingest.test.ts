@@ -114,6 +114,12 @@ describe('bearer-token auth', () => {
     expect((await app.inject({ url: '/api/v1/alerts', headers: { authorization: `Bearer ${READ_TOKEN}` } })).statusCode).toBe(200);
     for (const url of ['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json']) expect((await app.inject(url)).statusCode).toBe(200);
   });
+
+  it('with openReads, reads need no token but ingest still does', async () => {
+    app = (await testApi({ settings: { tokens: TOKENS, openReads: true } })).app;
+    expect((await app.inject('/api/v1/trending')).statusCode).toBe(200);
+    expect((await post(app)).statusCode).toBe(401);
+  });
 });
 
 describe('per-token rate limit', () => {

@@ -29,8 +29,6 @@ export interface ApiDeps {
   readonly sink: EventSink;
   readonly store: QueryStore;
   readonly settings?: Partial<ApiSettings>;
-  /** When tokens are configured, read routes still need no token. Default false. */
-  readonly openReads?: boolean;
   /** Metrics are registered here and served at /metrics; a fresh registry when absent. */
   readonly registry?: Registry;
   /** Wall clock, ms: receive time of events, rate limiting. */

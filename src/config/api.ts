@@ -19,6 +19,8 @@ export interface ApiSettings {
   readonly retryAfterSec: number;
   /** Seconds between SSE heartbeats. */
   readonly heartbeatSec: number;
+  /** With tokens configured, let reads (trending, alerts, stream, rules) through without a token. */
+  readonly openReads: boolean;
 }
 
 export const DEFAULT_API_SETTINGS: ApiSettings = {
@@ -30,6 +32,7 @@ export const DEFAULT_API_SETTINGS: ApiSettings = {
   maxInFlight: 64,
   retryAfterSec: 1,
   heartbeatSec: 15,
+  openReads: false,
 };
 
 export const API_OPTIONS = {
@@ -40,6 +43,7 @@ export const API_OPTIONS = {
   'rate-limit': { type: 'number', env: 'HERDWATCH_RATE_LIMIT', default: DEFAULT_API_SETTINGS.rateLimitPerSec, description: 'Requests per second per token; 0 disables (429 above)' },
   'rate-burst': { type: 'number', env: 'HERDWATCH_RATE_BURST', default: DEFAULT_API_SETTINGS.rateBurst, description: 'Burst size of the per-token rate limit' },
   'send-timeout': { type: 'number', env: 'HERDWATCH_SEND_TIMEOUT_MS', default: DEFAULT_API_SETTINGS.sendTimeoutMs, description: 'Milliseconds to wait for the bus before answering 503' },
+  'open-reads': { type: 'boolean', env: 'HERDWATCH_OPEN_READS', default: false, description: 'With tokens configured, serve trending/alerts/stream/rules without a token' },
   'max-in-flight': { type: 'number', env: 'HERDWATCH_MAX_IN_FLIGHT', default: DEFAULT_API_SETTINGS.maxInFlight, description: 'Ingest requests waiting on the bus at once before 503' },
 } as const satisfies OptionSpecs;
 
@@ -59,5 +63,6 @@ export function apiSettingsFrom(values: ResolvedOptions<typeof API_OPTIONS>): Ap
     rateBurst: positive(values['rate-burst'], '--rate-burst'),
     sendTimeoutMs: positive(values['send-timeout'], '--send-timeout'),
     maxInFlight: Math.floor(positive(values['max-in-flight'], '--max-in-flight')),
+    openReads: values['open-reads'],
   };
 }
