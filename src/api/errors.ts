@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HwError, isHwError, type ErrorCode } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api.js';
+import { PATTERN_WORDS } from './schemas.js';
 
 /** An HwError that tells the client when to come back (429, 503). */
 export function retryable(code: ErrorCode, retryAfterSec: number, detail: ConstructorParameters<typeof HwError>[1] = {}): HwError {
@@ -8,9 +9,29 @@ export function retryable(code: ErrorCode, retryAfterSec: number, detail: Constr
 }
 
 interface ValidationIssue {
+  keyword?: string;
   instancePath?: string;
   message?: string;
   params?: Record<string, unknown>;
+}
+
+/** Says in words what an ajv keyword wanted. */
+function expectedFrom(issue: ValidationIssue, allowed: readonly string[]): string | undefined {
+  const p = issue.params ?? {};
+  switch (issue.keyword) {
+    case 'maximum': return `a number ≤ ${String(p.limit)}`;
+    case 'minimum': return `a number ≥ ${String(p.limit)}`;
+    case 'type': return `a value of type ${String(p.type)}`;
+    case 'pattern': return PATTERN_WORDS[String(p.pattern)] ?? `text matching ${String(p.pattern)}`;
+    case 'maxLength': return `at most ${String(p.limit)} characters`;
+    case 'minLength': return `at least ${String(p.limit)} characters`;
+    case 'additionalProperties': return 'only the documented parameters (see /api/v1/openapi.json)';
+    case 'required': return 'the parameter to be present';
+    case 'const':
+    case 'anyOf':
+    case 'enum': return allowed.length > 0 ? `one of ${allowed.join(', ')}` : 'one of the documented values';
+    default: return issue.message;
+  }
 }
 
 /** Turns fastify's own errors (validation, body limit, media type, bad JSON) into HwErrors. */
@@ -23,8 +44,11 @@ export function toHwError(err: unknown, bodyLimit: number): HwError {
     const path = (issue.instancePath ?? '').replace(/^\//, '');
     const field = [path, name].filter(Boolean).join('/') || undefined;
     const code: ErrorCode = e.validationContext === 'querystring' ? 'HW_ERR_QUERY_INVALID' : 'HW_ERR_EVENT_INVALID';
-    const expected = issue.params?.additionalProperty !== undefined ? 'only the documented parameters' : issue.message;
-    return new HwError(code, { ...(field ? { field } : {}), ...(expected ? { expected } : {}), message: `${field ?? e.validationContext ?? 'request'} ${issue.message ?? 'is invalid'}` });
+    // A union of literals fails once per literal; gather the allowed values for one message.
+    const allowed = e.validation.filter((v) => v.instancePath === issue.instancePath && v.keyword === 'const').map((v) => String(v.params?.allowedValue));
+    const expected = expectedFrom(issue, allowed);
+    const what = e.validationContext === 'querystring' ? 'query parameter' : 'field';
+    return new HwError(code, { ...(field ? { field } : {}), ...(expected ? { expected } : {}), message: `${what} ${field ?? ''} is invalid`.replace('  ', ' ') });
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -29,7 +29,13 @@ export const IngestResult = Type.Object({
   message: Type.Optional(Type.String()),
 });
 
-export const RuleName = Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$', description: 'namespace/name or name of a rule' });
+const RULE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$';
+export const RuleName = Type.String({ minLength: 1, maxLength: 253, pattern: RULE_NAME_PATTERN, description: 'namespace/name or name of a rule' });
+/** Patterns said in words for error messages. */
+export const PATTERN_WORDS: Readonly<Record<string, string>> = {
+  [RULE_NAME_PATTERN]: 'a rule name like sneaker-surge or shop/sneaker-surge (lower-case letters, digits, - and .)',
+  '^(alert|trending)(,(alert|trending))?$': 'alert, trending or alert,trending',
+};
 const Limit = (max: number, dflt: number) => Type.Integer({ minimum: 1, maximum: max, default: dflt, description: `At most this many (1–${max})` });
 
 export const TrendingQuery = Type.Object({ rule: Type.Optional(RuleName), limit: Limit(100, 10) }, { additionalProperties: false });
