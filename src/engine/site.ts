@@ -46,11 +46,19 @@ export class SiteTraffic {
     return this.tags[i] === bucket ? this.counts[i]! : 0;
   }
 
+  /** Folds every stored bucket in (folded, t] oldest first, and the empty ones between. */
   private foldThrough(t: number): void {
     if (t <= this.folded) return;
-    const from = Math.max(this.folded + 1, t - this.ringSize + 1);
-    foldZeros(this.m, from - this.folded - 1, this.p);
-    for (let b = from; b <= t; b++) fold(this.m, this.count(b), false, this.p);
+    const stored: number[] = [];
+    for (const tag of this.tags) if (tag > this.folded && tag <= t) stored.push(tag);
+    stored.sort((a, b) => a - b);
+    let f = this.folded;
+    for (const b of stored) {
+      foldZeros(this.m, b - f - 1, this.p);
+      fold(this.m, this.count(b), false, this.p);
+      f = b;
+    }
+    foldZeros(this.m, t - f, this.p);
     this.folded = t;
   }
 

@@ -25,6 +25,7 @@ export class WindowStore {
   private ringsUsed = 0;
   private ringCap = 0;
   private sweepHand = 0;
+  private readonly scratch: number[] = [];
 
   /**
    * `onDrop(slot, bucket)` is called before a cell holding `bucket` (or older) is reused or
@@ -114,11 +115,16 @@ export class WindowStore {
       if (inB) fn(b, this.cntB[slot]!);
       return;
     }
+    // Any stored bucket in range counts, however old: an unfolded count must never be skipped.
     const base = ring * this.ringSize;
-    for (let t = Math.max(from, to - this.ringSize + 1); t <= to; t++) {
-      const i = base + (t % this.ringSize);
-      if (this.ringTags[i] === t) fn(t, this.ringCounts[i]!);
+    const found = this.scratch;
+    found.length = 0;
+    for (let i = base; i < base + this.ringSize; i++) {
+      const t = this.ringTags[i]!;
+      if (t >= from && t <= to) found.push(i);
     }
+    found.sort((x, y) => this.ringTags[x]! - this.ringTags[y]!);
+    for (const i of found) fn(this.ringTags[i]!, this.ringCounts[i]!);
   }
 
   /** Newest bucket with an entry, or NO_BUCKET. */
