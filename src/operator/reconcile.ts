@@ -6,7 +6,7 @@ import { FIELD_MANAGER } from './names.js';
 import type { RenderOptions } from './options.js';
 import type { EventRecorder } from './recorder.js';
 import { checkSpec } from './spec.js';
-import { CONDITION, computeStatus, statusChanged, transitions, type DeploymentView } from './status.js';
+import { CONDITION, REASON, computeStatus, statusChanged, transitions, type DeploymentView } from './status.js';
 
 export interface ReconcilerDeps {
   kube: KubeRequester;
@@ -64,8 +64,11 @@ export class Reconciler {
       if (isStatus(err, 404)) return undefined; // deleted meanwhile
       throw err;
     }
-    for (const c of transitions(rule.status, status)) {
-      const bad = (c.type === CONDITION.degraded && c.status === 'True') || c.reason === 'InvalidSpec' || c.reason === 'DeploymentUnavailable';
+    // One event per change: a newly Degraded rule says why; otherwise the Ready flip.
+    const changed = transitions(rule.status, status);
+    const c = changed.find((t) => t.type === CONDITION.degraded) ?? changed[0];
+    if (c) {
+      const bad = c.type === CONDITION.degraded || c.reason === REASON.invalidSpec || c.reason === REASON.deploymentUnavailable;
       await this.d.recorder.record(rule, bad ? 'Warning' : 'Normal', c.reason, `${c.type}=${c.status}: ${c.message}`);
     }
     this.d.log?.(`${ns}/${rule.metadata.name}: ${status.conditions?.map((c) => `${c.type}=${c.status} (${c.reason})`).join(', ')}`);
