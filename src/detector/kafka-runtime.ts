@@ -3,6 +3,7 @@ import type { CompiledRule, Transition } from '../engine/types.js';
 import type { HerdEvent } from '../events/schema.js';
 import { KafkaAlertSink } from '../kafka/alert-sink.js';
 import { decodeEvent, type PartitionTrends } from '../kafka/codec.js';
+import { retrying } from '../kafka/retry.js';
 import type { Topics } from '../kafka/transport.js';
 import { createDetectorMetrics, type DetectorMetrics } from '../metrics/detector.js';
 import type { Registry } from '../metrics/registry.js';
@@ -147,7 +148,8 @@ export class KafkaDetector {
   private async replayStart(partition: number, liveFrom: number): Promise<number> {
     const replayMs = this.o.replayMs ?? defaultReplayMs(this.o.rule);
     if (replayMs <= 0) return liveFrom;
-    const offsets = await this.admin.fetchTopicOffsetsByTimestamp(this.source, this.now() - replayMs);
+    const at0 = this.now() - replayMs;
+    const offsets = await retrying(() => this.admin.fetchTopicOffsetsByTimestamp(this.source, at0));
     const at = offsets.find((o) => o.partition === partition);
     return at ? Math.min(Number(at.offset), liveFrom) : liveFrom;
   }

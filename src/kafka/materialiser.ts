@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Transition, TrendingEntry, TrendingSnapshot } from '../engine/types.js';
 import type { AlertSink, Topics } from './transport.js';
 import { decodeTransition, decodeTrends, type PartitionTrends } from './codec.js';
+import { retrying } from './retry.js';
 
 export interface MaterialiserOptions {
   readonly kafka: Kafka;
@@ -63,7 +64,7 @@ export class KafkaMaterialiser {
     await admin.connect();
     try {
       for (const topic of [this.o.topics.alerts, this.o.topics.trends]) {
-        for (const p of await admin.fetchTopicOffsets(topic)) {
+        for (const p of await retrying(() => admin.fetchTopicOffsets(topic))) {
           if (Number(p.high) > Number(p.low)) this.targets.set(`${topic}/${p.partition}`, Number(p.high));
         }
       }

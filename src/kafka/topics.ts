@@ -1,5 +1,6 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { HwError } from '../errors.js';
+import { retrying } from './retry.js';
 import type { Topics } from './transport.js';
 
 export interface TopicLayout {
@@ -29,7 +30,7 @@ export function topicConfigs(topics: Topics, layout: TopicLayout = DEFAULT_LAYOU
   return list;
 }
 
-/** Creates the topics that are missing; existing topics are left as they are. */
+/** Creates the topics that are missing and returns once they are usable; existing topics are left as they are. */
 export async function ensureTopics(admin: Admin, topics: Topics, layout: TopicLayout = DEFAULT_LAYOUT): Promise<void> {
   const wanted = topicConfigs(topics, layout);
   try {
@@ -37,6 +38,8 @@ export async function ensureTopics(admin: Admin, topics: Topics, layout: TopicLa
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length === 0) return;
     await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // Leaders are elected, but the broker may not serve them yet: wait until it does.
+    for (const t of missing) await retrying(() => admin.fetchTopicOffsets(t.topic));
   } catch (err) {
     if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
     throw new HwError('HW_ERR_KAFKA', { message: `cannot create topics: ${(err as Error).message}`, cause: err });

@@ -30,6 +30,15 @@ export async function createTopics(kafka: Kafka, topics: Topics, layout?: Partia
   await admin.connect();
   try {
     await ensureTopics(admin, topics, { eventPartitions: 6, alertPartitions: 3, replicationFactor: 1, ...layout });
+    // A fresh broker creates its group coordinator (__consumer_offsets) on first use: wait for it.
+    await waitFor('the group coordinator', async () => {
+      try {
+        await admin.fetchOffsets({ groupId: 'herdwatch-test-warmup', topics: [topics.events] });
+        return true;
+      } catch {
+        return undefined;
+      }
+    }, 60_000, 500);
   } finally {
     await admin.disconnect();
   }
