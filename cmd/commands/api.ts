@@ -22,7 +22,7 @@ export default defineCommand({
       throw new HwError('HW_ERR_USAGE', { field: '--bus', expected: 'memory (kafka is not available in this build)', message: `bus "${o.bus}" is not available` });
     }
     const registry = createRegistry({ defaultMetrics: true });
-    const stack = await startInProcess({ rules: await loadRuleFiles(o.rules), registry, settings: apiSettingsFrom(o) });
+    const stack = await startInProcess({ rules: await loadRuleFiles(o.rules), registry, settings: apiSettingsFrom(o), eventClock: Date.now });
     const address = await stack.app.listen({ host: o.host, port: o.port });
     ctx.err(`herdwatch api: listening on ${address} (in-memory bus)`);
     await untilAborted(ctx.signal);

@@ -23,6 +23,13 @@ export interface InProcessOptions {
   readonly alerts?: AlertSink;
   readonly clock?: () => number;
   readonly partitions?: number;
+  /**
+   * Event-time clock for idle ticks: every `tickMs` the runner's watermark moves to
+   * `eventClock() − allowed lateness`, so windows close and alerts resolve when traffic stops.
+   * `herdwatch api` passes the wall clock; `dev` drives ticks from its simulator instead.
+   */
+  readonly eventClock?: () => number;
+  readonly tickMs?: number;
 }
 
 export interface InProcessStack {
@@ -45,6 +52,13 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
   const unsubscribe = bus.subscribe<HerdEvent>(bus.topics.events, (records) => {
     runner.ingest(records.map((r) => r.value));
   });
+  let ticking: Promise<void> = Promise.resolve();
+  const ticker = o.eventClock === undefined ? undefined : setInterval(() => {
+    const clock = o.eventClock!;
+    // Wait until what is on the bus has been ingested, so the tick never overtakes it.
+    ticking = ticking.then(() => bus.drain()).then(() => void runner.tick(clock())).catch((err: unknown) => console.error('herdwatch: idle tick failed:', err));
+  }, o.tickMs ?? 1_000);
+  ticker?.unref();
   const summaries = o.rules.map(summarizeRule);
   const app = await buildApi({
     sink: bus.eventSink(),
@@ -57,7 +71,9 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
   return {
     app, bus, store, runner,
     async close() {
+      clearInterval(ticker);
       await app.close();
+      await ticking;
       unsubscribe();
       await bus.drain();
       await runner.settled();

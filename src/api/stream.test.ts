@@ -53,6 +53,18 @@ describe('GET /api/v1/stream', () => {
     expect(await t.metric('herdwatch_stream_clients')).toMatch(/ 0$/);
   });
 
+  it('sends heartbeat comments while nothing happens', async () => {
+    t = await testApi({ settings: { heartbeatSec: 0.05 } });
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/v1/stream`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes(': heartbeat')) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    expect(text).toMatch(/: heartbeat \d{4}-/);
+  });
+
   it('a stream still open does not keep the server from shutting down', async () => {
     t = await testApi();
     const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
