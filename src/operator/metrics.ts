@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type ReconcileResult = 'success' | 'error' | 'invalid' | 'requeue';
+export type ReconcileResult = 'success' | 'error' | 'invalid';
 
 /** Operator metrics. Labels are bounded: the result only, never the rule name. */
 export class OperatorMetrics {
@@ -22,7 +22,7 @@ export class OperatorMetrics {
     this.leader = new Gauge({ name: 'herdwatch_operator_leader', help: '1 while this replica holds the leader lease', registers: [registry] });
     this.queueDepth = new Gauge({ name: 'herdwatch_operator_queue_depth', help: 'Rules waiting to be reconciled', registers: [registry] });
     this.watchRestarts = new Counter({ name: 'herdwatch_operator_watch_restarts_total', help: 'Watch connections (re)started, by resource', labelNames: ['resource'], registers: [registry] });
-    for (const result of ['success', 'error', 'invalid', 'requeue'] satisfies ReconcileResult[]) this.operations.inc({ result }, 0);
+    for (const result of ['success', 'error', 'invalid'] satisfies ReconcileResult[]) this.operations.inc({ result }, 0);
   }
 
   async operationCount(result?: ReconcileResult): Promise<number> {
