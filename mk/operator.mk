@@ -16,7 +16,7 @@ test-operator-k8s: setup ## Operator and chart tests on the real control plane (
 
 .PHONY: run-operator
 run-operator: setup ## Run the operator from source against the cluster in KUBECONFIG (no leader election)
-	tsx cmd/herdwatch.ts operator --leader-elect=false --port 8081
+	HERDWATCH_LEADER_ELECT=false tsx cmd/herdwatch.ts operator --port 8081
 
 .PHONY: docker-build
 docker-build: ## Build the single HerdWatch image as $(IMAGE) (needs Docker)
