@@ -1,32 +1,70 @@
+import { buildApi } from '../../src/api/app.js';
+import { startInProcess } from '../../src/api/in-process.js';
+import { summarizeRule } from '../../src/api/rule-summary.js';
+import type { RuleSummary } from '../../src/api/types.js';
 import { API_OPTIONS, apiSettingsFrom } from '../../src/config/api.js';
 import type { OptionSpecs } from '../../src/config/options.js';
-import { startInProcess } from '../../src/api/in-process.js';
-import { HwError } from '../../src/errors.js';
+import { HwError, isHwError } from '../../src/errors.js';
+import { createKafkaBackend } from '../../src/kafka/backend.js';
+import { kafkaSettings } from '../../src/kafka/config.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
-import { defineCommand, untilAborted } from './command.js';
+import { defineCommand, untilAborted, type CommandContext } from './command.js';
 import { RULES_OPTION } from './rules-option.js';
 
 const OPTIONS = {
   ...API_OPTIONS,
-  bus: { type: 'string', env: 'HERDWATCH_BUS', default: 'memory', description: 'Event bus: memory (in-process detectors on --rules); kafka is wired by the Kafka transport' },
+  bus: { type: 'string', env: 'HERDWATCH_BUS', default: 'memory', description: 'Event bus: kafka (publish to Kafka, read alerts/trends topics) or memory (in-process detectors on --rules)' },
   rules: RULES_OPTION,
+  'kafka-brokers': { type: 'string', env: 'HERDWATCH_KAFKA_BROKERS', description: 'Kafka bootstrap servers host:port,... (bus kafka); TLS/SASL only from HERDWATCH_KAFKA_* variables' },
+  'events-topic': { type: 'string', env: 'HERDWATCH_EVENTS_TOPIC', default: 'herdwatch.events', description: 'Topic events are produced to' },
+  'alerts-topic': { type: 'string', env: 'HERDWATCH_ALERTS_TOPIC', default: 'herdwatch.alerts', description: 'Topic alert transitions are read from' },
+  'trends-topic': { type: 'string', env: 'HERDWATCH_TRENDS_TOPIC', default: 'herdwatch.trends', description: 'Compacted topic trending snapshots are read from' },
 } as const satisfies OptionSpecs;
+
+/** Rules to list at /api/v1/rules; with Kafka they live in the cluster, so a missing directory is not an error. */
+async function ruleSummaries(path: string, optional: boolean, ctx: CommandContext): Promise<RuleSummary[]> {
+  try {
+    return (await loadRuleFiles(path)).map(summarizeRule);
+  } catch (err) {
+    if (!optional || !isHwError(err) || err.code !== 'HW_ERR_RULE_FILE') throw err;
+    ctx.err(`herdwatch api: no rule files at ${path}; /api/v1/rules lists none`);
+    return [];
+  }
+}
 
 export default defineCommand({
   name: 'api',
   summary: 'Serve the HTTP API: ingestion, trending, alerts, live stream, OpenAPI',
   options: OPTIONS,
   async run(o, _positionals, ctx) {
-    if (o.bus !== 'memory') {
-      throw new HwError('HW_ERR_USAGE', { field: '--bus', expected: 'memory (kafka is not available in this build)', message: `bus "${o.bus}" is not available` });
-    }
+    const settings = apiSettingsFrom(o);
     const registry = createRegistry({ defaultMetrics: true });
-    const stack = await startInProcess({ rules: await loadRuleFiles(o.rules), registry, settings: apiSettingsFrom(o), eventClock: Date.now });
-    const address = await stack.app.listen({ host: o.host, port: o.port });
-    ctx.err(`herdwatch api: listening on ${address} (in-memory bus)`);
-    await untilAborted(ctx.signal);
-    await stack.close();
+    if (o.bus === 'memory') {
+      const stack = await startInProcess({ rules: await loadRuleFiles(o.rules), registry, settings, eventClock: Date.now });
+      const address = await stack.app.listen({ host: o.host, port: o.port });
+      ctx.err(`herdwatch api: listening on ${address} (in-memory bus, detectors in this process)`);
+      await untilAborted(ctx.signal);
+      await stack.close();
+      return 0;
+    }
+    if (o.bus !== 'kafka') throw new HwError('HW_ERR_USAGE', { field: '--bus', expected: 'kafka or memory', message: `bus "${o.bus}" is unknown` });
+
+    const kafka = kafkaSettings({
+      ...(o['kafka-brokers'] ? { brokers: o['kafka-brokers'] } : {}),
+      topics: { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] },
+    }, ctx.env);
+    const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs });
+    const rules = await ruleSummaries(o.rules, true, ctx);
+    const app = await buildApi({ sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules });
+    try {
+      const address = await app.listen({ host: o.host, port: o.port });
+      ctx.err(`herdwatch api: listening on ${address} (Kafka ${kafka.brokers.join(',')})`);
+      await untilAborted(ctx.signal);
+    } finally {
+      await app.close();
+      await backend.close();
+    }
     return 0;
   },
 });
