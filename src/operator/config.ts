@@ -25,6 +25,7 @@ export const OperatorConfigSchema = Type.Object({
   metricsPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   progressDeadlineSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
   version: Type.Optional(Type.String({ minLength: 1 })),
+  hotReload: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
 /** Parses the YAML config; unknown keys and wrong types are HW_ERR_CONFIG naming the field. */

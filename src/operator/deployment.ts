@@ -7,15 +7,19 @@ import { RULE_FILE } from './configmap.js';
 export const RULE_MOUNT = '/etc/herdwatch/rule';
 
 /**
- * Detectors reload the mounted rule file for most edits (thresholds, weights, severity,
- * channels). These fields change what state a detector keeps or where it reads from, so an
- * edit to them rolls the pods instead.
+ * The pod-template annotation changes, and the pods roll, exactly when running detectors
+ * must restart to apply an edit. Scaling (parallelism, paused) and the description never
+ * roll. With `hotReload` (detectors that re-read the mounted rule file) only the fields that
+ * change what state a detector keeps or where it reads from roll the pods; without it, every
+ * other spec edit does, so an edit always takes effect.
  */
 export function restartRelevant(rule: HerdRule, opts: RenderOptions): unknown {
-  const { spec } = rule;
+  const { parallelism: _p, paused: _z, description: _d, ...spec } = rule.spec;
+  const topic = spec.source.topic ?? opts.defaultTopic;
+  if (!opts.hotReload) return { uid: rule.metadata.uid, ...spec, source: { ...spec.source, topic } };
   return {
     uid: rule.metadata.uid,
-    topic: spec.source.topic ?? opts.defaultTopic,
+    topic,
     key: spec.key,
     type: spec.detector.type,
     window: spec.detector.window,

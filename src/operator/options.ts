@@ -31,6 +31,8 @@ export interface RenderOptions {
   progressDeadlineSeconds: number;
   /** app.kubernetes.io/version on children. */
   version: string;
+  /** Detectors re-read the mounted rule file, so only state-shaping edits roll the pods. */
+  hotReload: boolean;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
@@ -47,6 +49,7 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   metricsPort: 9464,
   progressDeadlineSeconds: 120,
   version: '0.1.0',
+  hotReload: false,
 };
 
 export function renderOptions(overrides: Partial<RenderOptions> = {}): RenderOptions {

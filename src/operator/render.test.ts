@@ -67,14 +67,24 @@ describe('deploymentForRule', () => {
     expect(desiredReplicas(sampleRule({ spec: { paused: true } }), opts)).toBe(0);
   });
 
-  it('rolls the pods only for edits that need a restart', () => {
-    const hash = (spec: Parameters<typeof sampleRule>[0]) =>
-      (deploymentForRule(sampleRule(spec), opts).spec.template as { metadata: { annotations: Record<string, string> } }).metadata.annotations[ANNOTATIONS.restartHash];
-    const base = hash({});
-    expect(hash({ spec: { severity: 'critical' } })).toBe(base);
-    expect(hash({ generation: 9 })).toBe(base);
-    expect(hash({ spec: { key: 'userId' } })).not.toBe(base);
-    expect(hash({ spec: { source: { topic: 'shop.clicks' } } })).not.toBe(base);
+  const restartHash = (o: typeof opts, spec: Parameters<typeof sampleRule>[0]) =>
+    (deploymentForRule(sampleRule(spec), o).spec.template as { metadata: { annotations: Record<string, string> } }).metadata.annotations[ANNOTATIONS.restartHash];
+
+  it('rolls the pods for spec edits, never for scaling', () => {
+    const base = restartHash(opts, {});
+    expect(restartHash(opts, { spec: { parallelism: 7 } })).toBe(base);
+    expect(restartHash(opts, { spec: { paused: true } })).toBe(base);
+    expect(restartHash(opts, { generation: 9 })).toBe(base);
+    expect(restartHash(opts, { spec: { severity: 'critical' } })).not.toBe(base);
+    expect(restartHash(opts, { spec: { key: 'userId' } })).not.toBe(base);
+  });
+
+  it('with hot reload, rolls the pods only for edits that change detector state', () => {
+    const hot = { ...opts, hotReload: true };
+    const base = restartHash(hot, {});
+    expect(restartHash(hot, { spec: { severity: 'critical' } })).toBe(base);
+    expect(restartHash(hot, { spec: { key: 'userId' } })).not.toBe(base);
+    expect(restartHash(hot, { spec: { source: { topic: 'shop.clicks' } } })).not.toBe(base);
   });
 
   it('runs restricted: non-root, read-only root, no privilege escalation, no capabilities', () => {
