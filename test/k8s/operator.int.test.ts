@@ -5,11 +5,15 @@
  * edits follow, deletes clean up, status tells the truth, and restarts or a second replica
  * never duplicate anything.
  */
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunningOperator } from '../../src/operator/run.js';
-import { createNamespace, kubectlOk } from './cluster.js';
-import { TestApi, condition, ensureCrd, eventually, herdRule, startTestOperator, type RuleObject } from './operator-harness.js';
+import { createNamespace, kubeconfigPath, kubectlOk } from './cluster.js';
+import { ROOT, TestApi, condition, ensureCrd, eventually, herdRule, startTestOperator, type RuleObject } from './operator-harness.js';
 
 let api: TestApi;
 let ns: { name: string; remove: () => Promise<void> };
@@ -162,6 +166,31 @@ describe('herdwatch operator on a real control plane', () => {
     expect(text).toContain('herdwatch_reconcile_errors_total');
     expect(text).not.toContain('sneaker-surge');
     expect((await fetch(`http://127.0.0.1:${op!.port}/readyz`)).status).toBe(200);
+  });
+
+  it('runs as `herdwatch operator` and on SIGTERM stops and releases its lease', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hw-op-'));
+    const config = join(dir, 'config.yaml');
+    await writeFile(config, 'image: herdwatch:test\npartitions: 2\n');
+    const lease = `${LEASE}-cli`;
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'cmd', 'herdwatch.ts'), 'operator', '--config', config, '--port', '0', '--host', '127.0.0.1'], {
+      env: { ...process.env, KUBECONFIG: kubeconfigPath(), POD_NAME: 'cli-operator', POD_NAMESPACE: ns.name, HERDWATCH_LEASE_NAME: lease, HERDWATCH_WATCH_NAMESPACE: `${ns.name}-nothing-here` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const holder = async () => {
+      const r = await kubectlOk(['-n', ns.name, 'get', 'lease', lease, '-o', 'jsonpath={.spec.holderIdentity}']).catch(() => '');
+      return r.trim();
+    };
+    await eventually('the CLI operator to take its lease', async () => (await holder()) === 'cli-operator', 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${stderr}`);
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await holder()).toBe('');
+    expect(stderr).toContain('health and metrics on');
   });
 });
 
