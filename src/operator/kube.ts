@@ -30,6 +30,9 @@ export interface KubeRequester {
  * exactly what the renderers produced.
  */
 export class KubeClient implements KubeRequester {
+  // The library builds a new TLS agent per request; reusing the first keeps connections alive.
+  private dispatcher: unknown;
+
   constructor(readonly kc: KubeConfig) {}
 
   static fromDefault(): KubeClient {
@@ -51,7 +54,7 @@ export class KubeClient implements KubeRequester {
       method,
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      dispatcher: ctx.getDispatcher() as never,
+      dispatcher: (this.dispatcher ??= ctx.getDispatcher()) as never,
       signal: opts.signal ?? AbortSignal.timeout(30_000),
     });
     const text = await res.text();
