@@ -42,7 +42,8 @@ export interface InProcessStack {
 
 export async function startInProcess(o: InProcessOptions): Promise<InProcessStack> {
   const active = o.rules.filter((l) => !l.rule.spec.paused);
-  const bus = new MemoryBus({ partitions: o.partitions ?? 3, ...(o.clock ? { now: o.clock } : {}) });
+  // Nothing re-reads old events in one process; a short retention keeps a long demo's memory flat.
+  const bus = new MemoryBus({ partitions: o.partitions ?? 3, retention: 10_000, ...(o.clock ? { now: o.clock } : {}) });
   const store = new MemoryQueryStore();
   const runner = createDetectorRunner({
     rules: active.map((l) => l.compiled),
