@@ -11,6 +11,8 @@ export interface StreamDeps {
   readonly heartbeatSec: number;
 }
 
+const MAX_BUFFERED_BYTES = 1_048_576;
+
 function frame(event: string, data: unknown, id?: string): string {
   return `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
@@ -57,6 +59,11 @@ export async function streamRoute(app: FastifyInstance, deps: StreamDeps): Promi
     if (wanted.has('trending')) for (const s of deps.store.trending(rule)) res.write(frame('trending', s));
 
     const send = (ev: StoreEvent) => {
+      // A client that stops reading would make us buffer without bound: drop it; it can reconnect.
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        res.destroy();
+        return;
+      }
       if (ev.kind === 'alert' && wanted.has('alert') && ruleMatches(ev.transition.rule, rule)) {
         res.write(frame('alert', ev.transition, `${ev.transition.id}|${ev.transition.state}`));
       } else if (ev.kind === 'trending' && wanted.has('trending') && ruleMatches(ev.snapshot.rule, rule)) {
