@@ -16,6 +16,8 @@ export class PartitionEngine {
   readonly liveFrom: number;
   /** Next offset this engine expects; everything below it has been ingested. */
   nextOffset: number;
+  /** Next offset expected from the fetcher (ahead of nextOffset while batches wait for evaluation). */
+  fetchedTo: number;
   /** Wall-clock time of the last ingested message: idle partitions advance by the clock. */
   lastMessageWall: number;
   private readonly runner: DetectorRunner;
@@ -26,6 +28,7 @@ export class PartitionEngine {
     this.partition = opts.partition;
     this.liveFrom = opts.liveFrom;
     this.nextOffset = opts.startOffset;
+    this.fetchedTo = opts.startOffset;
     this.lastMessageWall = opts.now;
     // The shared runner brings dedupe by (id, state) and the engine metrics; the wrapper
     // lets the replay run the same engine in silent mode.

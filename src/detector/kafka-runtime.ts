@@ -1,4 +1,4 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, Message, TopicMessages } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, TopicMessages } from 'kafkajs';
 import type { CompiledRule, Transition } from '../engine/types.js';
 import type { HerdEvent } from '../events/schema.js';
 import { KafkaAlertSink } from '../kafka/alert-sink.js';
@@ -26,6 +26,8 @@ export interface KafkaDetectorOptions {
   readonly idleAdvanceMs?: number;
   readonly tickMs?: number;
   readonly deadLetterTopic?: string;
+  /** Fetched batches that may wait for evaluation while the next one is fetched. */
+  readonly maxQueuedBatches?: number;
   readonly registry: Registry;
   readonly metrics?: DetectorMetrics;
   readonly now?: () => number;
@@ -66,8 +68,12 @@ export class KafkaDetector {
   private lock: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private crashed: Error | undefined;
+  private queued = 0;
+  private drained: (() => void) | undefined;
   private running = false;
   private warnedKeys = false;
+  /** Where batch time goes (ms, cumulative): for benchmarks and /status. */
+  private readonly spent = { batches: 0, decode: 0, engine: 0, publish: 0, commit: 0 };
 
   constructor(opts: KafkaDetectorOptions) {
     this.o = opts;
@@ -136,7 +142,7 @@ export class KafkaDetector {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.serial(() => this.onBatch(payload)),
+      eachBatch: (payload) => this.onBatch(payload),
     });
     const tickMs = this.o.tickMs ?? 1000;
     this.timer = setInterval(() => void this.serial(() => this.onTick()).catch((err: unknown) => {
@@ -154,13 +160,17 @@ export class KafkaDetector {
     return at ? Math.min(Number(at.offset), liveFrom) : liveFrom;
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /**
+   * Intake, called by kafkajs per fetched batch. It only places the batch in the queue and
+   * moves the fetch position on, so Kafka fetches the next batch while this one is being
+   * evaluated; offsets are committed later, by `process`, once the results are published.
+   */
+  private async onBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    const started = performance.now();
     const p = batch.partition;
     const first = Number(batch.messages[0]!.offset);
     let state = this.parts.get(p);
-    if (state && first > state.nextOffset) {
+    if (state && first > state.fetchedTo) {
       // The fetch position moved past us (a rejoin during replay): start this partition over.
       this.parts.delete(p);
       state = undefined;
@@ -176,42 +186,73 @@ export class KafkaDetector {
         return;
       }
     }
+    const messages = first < state.fetchedTo ? batch.messages.filter((m) => Number(m.offset) >= state.fetchedTo) : batch.messages;
+    if (messages.length === 0) return;
+    const last = Number(messages[messages.length - 1]!.offset);
+    state.fetchedTo = last + 1;
+    resolveOffset(String(last));
+    this.queued++;
+    const job = { state, messages, last, high: Number(batch.highWatermark) };
+    void this.serial(() => this.process(job)).catch((err: unknown) => this.log('error', 'batch failed', { partition: p, error: (err as Error).message }))
+      .finally(() => {
+        this.queued--;
+        this.drained?.();
+      });
+    // Bounded read-ahead: at most `maxQueued` batches wait for evaluation.
+    while (this.queued >= (this.o.maxQueuedBatches ?? 2)) await new Promise<void>((r) => (this.drained = r));
+  }
+
+  /** Decode, evaluate, publish, commit: one batch, in order, under the lock. */
+  private async process(job: { state: PartitionEngine; messages: KafkaMessage[]; last: number; high: number }): Promise<void> {
+    const { state, messages, last } = job;
+    const p = state.partition;
+    if (this.parts.get(p) !== state) return; // revoked or being rebuilt since it was fetched
+    const t0 = performance.now();
     const records: { offset: number; event: HerdEvent }[] = [];
     const dead: Message[] = [];
-    let last = state.nextOffset - 1;
-    for (const m of batch.messages) {
+    for (const m of messages) {
       const offset = Number(m.offset);
       if (offset < state.nextOffset) continue;
-      last = offset;
       const d = decodeEvent(m.value);
       if (!d.ok) {
         this.km.malformed.inc({ rule: this.label, reason: d.reason });
         if (this.o.deadLetterTopic) dead.push(deadLetter(m, this.source, p, d.reason, d.message));
         continue;
       }
-      this.checkKey(m.key, d.value);
       records.push({ offset, event: d.value });
     }
-    if (last < state.nextOffset) return;
+    if (messages.length > 0) this.checkKey(messages[0]!.key, records[0]?.event);
+    const t1 = performance.now();
     const { transitions, replayed } = state.ingest(records, this.now());
     state.skipTo(last + 1);
     if (replayed > 0) this.km.replayedEvents.inc({ rule: this.label }, replayed);
     const trends = state.replaying ? [] : [state.trendsIfChanged(this.o.rule.detector.topK)].filter((t): t is PartitionTrends => t !== undefined);
     const extra: TopicMessages[] = dead.length > 0 && this.o.deadLetterTopic ? [{ topic: this.o.deadLetterTopic, messages: dead }] : [];
+    const t2 = performance.now();
     try {
       await this.sink.publish(transitions, trends, extra);
     } catch (err) {
       await this.recover(p, err);
       return;
     }
-    resolveOffset(String(last));
+    const t3 = performance.now();
     if (last >= state.liveFrom) {
-      await this.consumer.commitOffsets([{ topic: this.source, partition: p, offset: String(last + 1) }]);
+      try {
+        await this.consumer.commitOffsets([{ topic: this.source, partition: p, offset: String(last + 1) }]);
+      } catch (err) {
+        // Usually a rebalance: the partition's next owner replays from the last commit (repeats dedupe downstream).
+        this.log('warn', 'commit failed', { partition: p, error: (err as Error).message });
+      }
     }
-    this.readiness.progress(p, state.replaying ? -1 : last + 1, Number(batch.highWatermark));
+    const t4 = performance.now();
+    this.readiness.progress(p, state.replaying ? -1 : last + 1, job.high);
     this.updateGauges();
-    await heartbeat();
-    this.km.batchDuration.observe({ rule: this.label }, (performance.now() - started) / 1000);
+    this.spent.batches++;
+    this.spent.decode += t1 - t0;
+    this.spent.engine += t2 - t1;
+    this.spent.publish += t3 - t2;
+    this.spent.commit += t4 - t3;
+    this.km.batchDuration.observe({ rule: this.label }, (t4 - t0) / 1000);
   }
 
   /** Publishing failed: the engine already moved on, so drop it and reprocess from the last commit. */
@@ -224,7 +265,9 @@ export class KafkaDetector {
     await new Promise((r) => setTimeout(r, 1000));
   }
 
-  private checkKey(key: Buffer | null, e: HerdEvent): void {
+  /** Sampled (one message per batch): a topic keyed by another field breaks partition-local state. */
+  private checkKey(key: Buffer | null, e: HerdEvent | undefined): void {
+    if (!e) return;
     const want = (e as unknown as Record<string, unknown>)[this.o.rule.key] ?? e.attrs?.[this.o.rule.key];
     if (want === undefined || key === null || key.toString('utf8') === String(want)) return;
     this.km.keyMismatch.inc({ rule: this.label });
@@ -264,6 +307,18 @@ export class KafkaDetector {
     this.metrics.stateBytes.set({ rule: this.label }, bytes);
   }
 
+  /** Cumulative time spent per step of batch processing, ms. */
+  profile(): { batches: number; decode: number; engine: number; publish: number; commit: number } {
+    return { ...this.spent };
+  }
+
+  /** Events processed (offsets passed) on the partitions this member holds now. */
+  processedOffsets(): number {
+    let n = 0;
+    for (const s of this.parts.values()) n += s.nextOffset;
+    return n;
+  }
+
   /** Alive: the consumer has not crashed for good. */
   healthy(): boolean {
     return this.crashed === undefined;
@@ -277,6 +332,7 @@ export class KafkaDetector {
   status(): Record<string, unknown> {
     return {
       rule: this.label, groupId: this.groupId, topic: this.source, running: this.running, ready: this.ready(), lag: this.readiness.lag,
+      spentMs: this.profile(),
       partitions: [...this.parts.values()].map((s) => ({ partition: s.partition, nextOffset: s.nextOffset, liveFrom: s.liveFrom, replaying: s.replaying })),
     };
   }
@@ -284,6 +340,10 @@ export class KafkaDetector {
   /** Graceful: finish the batch in hand (it commits), leave the group, close the producers. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    // Fetch nothing more, let the queued batches publish and commit, then leave the group.
+    this.consumer.pause([{ topic: this.source }]);
+    while (this.queued > 0) await new Promise<void>((r) => (this.drained = r));
+    await this.lock;
     this.running = false;
     await this.consumer.disconnect().catch(() => undefined);
     await this.lock;

@@ -1,0 +1,39 @@
+/**
+ * The server side of the ingest benchmark, in its own process so it does not share an
+ * event loop with the load generator:
+ *   node --import tsx bench/kafka/server.ts hello
+ *   node --import tsx bench/kafka/server.ts api <brokers> <events topic>
+ * Prints the port on stdout once listening; exits on SIGTERM.
+ */
+import Fastify from 'fastify';
+import { buildApi } from '../../src/api/app.js';
+import { MemoryQueryStore } from '../../src/detector/store.js';
+import { createKafka } from '../../src/kafka/client.js';
+import { kafkaSettings } from '../../src/kafka/config.js';
+import { KafkaEventSink } from '../../src/kafka/event-sink.js';
+
+const [mode, brokers, topic] = process.argv.slice(2);
+let close: () => Promise<void>;
+let port: number;
+if (mode === 'hello') {
+  // The baseline: fastify reading the same body as text and answering, nothing else.
+  const app = Fastify({ bodyLimit: 8 * 1024 * 1024 });
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.post('/api/v1/events', async (_req, reply) => reply.code(202).send({ hello: 'world' }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  port = (app.server.address() as { port: number }).port;
+  close = () => app.close();
+} else {
+  const kafka = createKafka(kafkaSettings({ brokers: brokers!, clientId: 'herdwatch-bench-api' }));
+  const sink = new KafkaEventSink(kafka, { topic: topic! });
+  await sink.connect();
+  const app = await buildApi({ sink, store: new MemoryQueryStore(), settings: { rateLimitPerSec: 0, bodyLimitBytes: 8 * 1024 * 1024, maxInFlight: 1024 } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  port = (app.server.address() as { port: number }).port;
+  close = async () => {
+    await app.close();
+    await sink.close();
+  };
+}
+process.stdout.write(`${port}\n`);
+process.once('SIGTERM', () => void close().finally(() => process.exit(0)));
