@@ -99,7 +99,7 @@ function condition(type: string, status: boolean, reason: Reason, message: strin
  */
 export function computeStatus(rule: HerdRule, deployment: DeploymentView | undefined, now: Date, problems: StatusProblems = {}): HerdRuleStatus {
   const v = verdict(rule, deployment, problems);
-  const degradedMessage = v.degraded ? v.message : 'detectors are running as the rule asks';
+  const degradedMessage = v.degraded ? v.message : 'no problem found with the detectors';
   const status: HerdRuleStatus = {
     ...(rule.status ?? {}),
     observedGeneration: rule.metadata.generation ?? 0,
