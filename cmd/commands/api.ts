@@ -10,7 +10,7 @@ import { kafkaSettings } from '../../src/kafka/config.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { defineCommand, untilAborted, type CommandContext } from './command.js';
-import { RULES_OPTION } from './rules-option.js';
+import { RULES_OPTION, resolveRulesPath } from './rules-option.js';
 
 const OPTIONS = {
   ...API_OPTIONS,
@@ -41,7 +41,7 @@ export default defineCommand({
     const settings = apiSettingsFrom(o);
     const registry = createRegistry({ defaultMetrics: true });
     if (o.bus === 'memory') {
-      const stack = await startInProcess({ rules: await loadRuleFiles(o.rules), registry, settings, eventClock: Date.now });
+      const stack = await startInProcess({ rules: await loadRuleFiles(resolveRulesPath(o.rules)), registry, settings, eventClock: Date.now });
       const address = await stack.app.listen({ host: o.host, port: o.port });
       ctx.err(`herdwatch api: listening on ${address} (in-memory bus, detectors in this process)`);
       await untilAborted(ctx.signal);
@@ -55,7 +55,7 @@ export default defineCommand({
       topics: { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] },
     }, ctx.env);
     const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs });
-    const rules = await ruleSummaries(o.rules, true, ctx);
+    const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
     const app = await buildApi({ sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules });
     try {
       const address = await app.listen({ host: o.host, port: o.port });

@@ -8,7 +8,7 @@ import { createRegistry } from '../../src/metrics/registry.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { createSimulator } from '../../src/sim/index.js';
 import { defineCommand, untilAborted } from './command.js';
-import { RULES_OPTION } from './rules-option.js';
+import { RULES_OPTION, resolveRulesPath } from './rules-option.js';
 
 const OPTIONS = {
   rules: RULES_OPTION,
@@ -28,7 +28,7 @@ export default defineCommand({
   options: OPTIONS,
   async run(o, _positionals, ctx) {
     if (!(o.speed > 0) || !(o.rate > 0)) throw new HwError('HW_ERR_USAGE', { field: '--speed/--rate', expected: 'numbers > 0' });
-    const rules = await loadRuleFiles(o.rules);
+    const rules = await loadRuleFiles(resolveRulesPath(o.rules));
     const registry = createRegistry({ defaultMetrics: true });
     const compiled = rules.filter((l) => !l.rule.spec.paused).map((l) => l.compiled);
     const stack = await startInProcess({

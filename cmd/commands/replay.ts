@@ -6,7 +6,7 @@ import { createDetectorRunner } from '../../src/detector/runner.js';
 import { HwError } from '../../src/errors.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { defineCommand } from './command.js';
-import { RULES_OPTION } from './rules-option.js';
+import { RULES_OPTION, resolveRulesPath } from './rules-option.js';
 
 const OPTIONS = {
   rules: RULES_OPTION,
@@ -47,7 +47,7 @@ export default defineCommand({
       return 0;
     }
 
-    const rules = (await loadRuleFiles(o.rules)).filter((l) => !l.rule.spec.paused);
+    const rules = (await loadRuleFiles(resolveRulesPath(o.rules))).filter((l) => !l.rule.spec.paused);
     const compiled = rules.map((l) => l.compiled);
     const runner = createDetectorRunner({ rules: compiled, sink: printingSink(ctx.out, compiled, { json: o.json }) });
     const out = await replayEvents(runner, input.events, {

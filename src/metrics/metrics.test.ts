@@ -15,7 +15,7 @@ describe('metric definitions', () => {
     expect(metrics.length).toBeGreaterThan(10);
     for (const m of metrics) {
       expect(m.name).toMatch(/^herdwatch_[a-z_]+$/);
-      if (m.type === 'counter') expect(m.name).toMatch(/_total$/);
+      if (String(m.type) === 'counter') expect(m.name).toMatch(/_total$/);
       const labels = (registry.getSingleMetric(m.name) as unknown as { labelNames: string[] }).labelNames;
       for (const l of labels) expect(BOUNDED.has(l), `${m.name} label ${l}`).toBe(true);
     }
