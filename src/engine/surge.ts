@@ -10,9 +10,12 @@ import { fmt, makeTransition } from './transition.js';
 import type { TrendingEntry, Transition } from './types.js';
 import { WindowStore } from './window.js';
 
-const NO_BUCKET = -2147483648;
 const FIRING = 1;
 const TRENDING = 2;
+/** The key has been evaluated at least once (its birth bucket has closed). */
+const EVALUATED = 4;
+/** The key was first seen in the rule's first window: it existed before the engine started. */
+const PREEXISTING = 8;
 /** Consecutive buckets below the resolve bound before a surge counts as over: a fifth of the window, at least 3. */
 export const resolveBuckets = (windowBuckets: number): number => Math.max(3, Math.ceil(windowBuckets / 5));
 /** Expected counts are floored here so that lift stays finite for a key with no history. */
@@ -29,14 +32,14 @@ export class SurgeDetector implements Detector {
   private q = new Float32Array(0);
   private n = new Float32Array(0);
   private folded = new Int32Array(0);
-  private cooldownUntil = new Int32Array(0);
   private flags = new Uint8Array(0);
-  private birth = new Int32Array(0);
   private readonly windows: WindowStore;
   private readonly site: SiteTraffic;
   private readonly p: BaselineParams;
   private readonly dirty = new Map<number, number[]>();
   private readonly firing = new Map<number, Firing>();
+  /** Keys resolved recently: the first bucket at which each may fire again. */
+  private readonly cooling = new Map<number, number>();
   private members: number[] = [];
   private snapshot: TrendingEntry[] = [];
   private readonly top: TopK;
@@ -71,7 +74,7 @@ export class SurgeDetector implements Detector {
     const f32 = (a: Float32Array) => { const b = new Float32Array(capacity); b.set(a); return b; };
     const i32 = (a: Int32Array) => { const b = new Int32Array(capacity); b.set(a); return b; };
     this.s = f32(this.s); this.q = f32(this.q); this.n = f32(this.n);
-    this.folded = i32(this.folded); this.cooldownUntil = i32(this.cooldownUntil); this.birth = i32(this.birth);
+    this.folded = i32(this.folded);
     const f = new Uint8Array(capacity); f.set(this.flags); this.flags = f;
     this.windows.grow(capacity);
   }
@@ -79,15 +82,15 @@ export class SurgeDetector implements Detector {
   resetKey(slot: number, bucket: number): void {
     this.s[slot] = 0; this.q[slot] = 0; this.n[slot] = 0;
     this.folded[slot] = bucket - 1;
-    this.birth[slot] = bucket;
-    this.cooldownUntil[slot] = NO_BUCKET;
+    this.cooling.delete(slot);
     this.flags[slot] = 0;
     this.windows.reset(slot);
   }
 
   add(slot: number, bucket: number, weight: number, _ev: HerdEvent): void {
+    if (!(weight > 0)) return; // weighs nothing: cannot change a count
     // An older event of a new key arriving second (within lateness) moves its birth back.
-    if (bucket < this.birth[slot]! && this.n[slot] === 0) { this.birth[slot] = bucket; this.folded[slot] = bucket - 1; }
+    if (bucket <= this.folded[slot]! && this.n[slot] === 0 && (this.flags[slot]! & EVALUATED) === 0) this.folded[slot] = bucket - 1;
     const floor = this.ctx.clock.lastClosed - this.W + 1;
     if (this.windows.add(slot, bucket, weight, floor)) {
       let list = this.dirty.get(bucket);
@@ -168,6 +171,11 @@ export class SurgeDetector implements Detector {
 
   private evaluate(slot: number, b: number, siteFactor: number, found: Transition[]): void {
     const d = this.ctx.rule.detector;
+    if ((this.flags[slot]! & EVALUATED) === 0) {
+      // At the close of its first bucket a key's birth and the site's are both final.
+      const birth = this.folded[slot]! + 1;
+      this.flags[slot]! |= EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0);
+    }
     this.foldThrough(slot, b - this.W);
     const m = this.m;
     m.s = this.s[slot]!; m.q = this.q[slot]!; m.n = this.n[slot]!;
@@ -185,10 +193,10 @@ export class SurgeDetector implements Detector {
         firing = false;
         this.firing.delete(slot);
         this.flags[slot]! &= ~FIRING;
-        this.cooldownUntil[slot] = b + 1 + this.cooldownBuckets;
+        this.cooling.set(slot, b + 1 + this.cooldownBuckets);
         found.push(this.transition('resolved', slot, f.onset, b, count, expected, lift, score, siteFactor));
       }
-    } else if (b >= this.cooldownUntil[slot]! && count >= d.minEvents && lift >= d.minLift && score >= d.sensitivity
+    } else if (b >= (this.cooling.get(slot) ?? b) && count >= d.minEvents && lift >= d.minLift && score >= d.sensitivity
       && this.settled(slot, m.n)) {
       firing = true;
       this.firing.set(slot, { onset: b, below: 0 });
@@ -206,7 +214,7 @@ export class SurgeDetector implements Detector {
    * it is judged against the cold-start prior straight away.
    */
   private settled(slot: number, history: number): boolean {
-    return this.birth[slot]! >= this.site.born + this.W || history >= this.W - 1;
+    return (this.flags[slot]! & PREEXISTING) === 0 || history >= this.W - 1;
   }
 
   private transition(state: 'firing' | 'resolved', slot: number, onset: number, b: number, count: number,
@@ -226,12 +234,19 @@ export class SurgeDetector implements Detector {
   }
 
   canEvict(slot: number): boolean {
-    return (this.flags[slot]! & (FIRING | TRENDING)) === 0 && this.cooldownUntil[slot]! <= this.ctx.clock.lastClosed;
+    if ((this.flags[slot]! & (FIRING | TRENDING)) !== 0) return false;
+    const until = this.cooling.get(slot);
+    if (until !== undefined && until > this.ctx.clock.lastClosed) return false;
+    this.cooling.delete(slot);
+    return true;
   }
 
   release(slot: number): void { this.windows.release(slot); }
 
-  sweep(closed: number, budget: number): void { this.windows.sweepRings(closed - this.W + 1, budget); }
+  sweep(closed: number, budget: number): void {
+    // Visit every ring at least every quarter window, so rings go back soon after a key cools.
+    this.windows.sweepRings(closed - this.W + 1, Math.max(budget, Math.ceil((this.windows.activeRings() * 4) / this.W)));
+  }
 
   trending(limit: number): TrendingEntry[] { return this.snapshot.slice(0, limit); }
 
@@ -240,7 +255,7 @@ export class SurgeDetector implements Detector {
 
   bytes(): number {
     return this.s.byteLength + this.q.byteLength + this.n.byteLength + this.folded.byteLength
-      + this.cooldownUntil.byteLength + this.flags.byteLength + this.birth.byteLength + this.windows.bytes()
+      + this.flags.byteLength + this.cooling.size * 40 + this.windows.bytes()
       + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128;
   }
 }

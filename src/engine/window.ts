@@ -1,4 +1,4 @@
-import { grownSize } from './keystore.js';
+import { MAX_EXACT_F32, RingPool } from './rings.js';
 
 /**
  * Per-key weighted counts per bucket, for the buckets that can still matter: the open
@@ -6,189 +6,181 @@ import { grownSize } from './keystore.js';
  *
  * Most keys are cold (a long-tail product sees an event now and then), so every key has two
  * inline (bucket, count) cells; only a key with events in a third distinct recent bucket
- * takes a full ring from a pooled slab. Cells and ring positions are tagged with their
- * bucket, so a stale cell is recognised by its tag and nothing needs clearing eagerly.
+ * takes a ring from a pooled slab, and gives it back once all its buckets are stale.
  * Which representation a key uses never changes a count, only the memory it takes.
+ *
+ * Counts are float32 while they stay exact (weights are multiples of 1/1024, so sums below
+ * 2^24/1024 are exact whatever their order); a key whose bucket would pass that moves to a
+ * float64 ring.
  */
 const NO_BUCKET = -2147483648;
+/** tagA of a key whose counts live in a ring (narrow or wide); tagB then holds the ring number. */
+const IN_RING = -2147483647;
+const IN_WIDE = -2147483646;
 
 export class WindowStore {
   private tagA = new Int32Array(0);
   private tagB = new Int32Array(0);
-  private cntA = new Float64Array(0);
-  private cntB = new Float64Array(0);
-  private ringOf = new Int32Array(0);
-  private ringTags = new Int32Array(0);
-  private ringCounts = new Float64Array(0);
-  private ringOwner = new Int32Array(0);
-  private ringFree: number[] = [];
-  private ringsUsed = 0;
-  private ringCap = 0;
-  private sweepHand = 0;
-  private readonly scratch: number[] = [];
+  private cntA = new Float32Array(0);
+  private cntB = new Float32Array(0);
+  private readonly narrow: RingPool;
+  private readonly wide: RingPool;
 
   /**
-   * `onDrop(slot, bucket)` is called before a cell holding `bucket` (or older) is reused or
-   * released, so the owner can first fold those counts into its baseline.
+   * `onDrop(slot, bucket)` is called before counts of `bucket` (or older) are overwritten or
+   * released, so the owner can first fold them into its baseline.
    */
-  constructor(readonly ringSize: number, private readonly onDrop: (slot: number, bucket: number) => void) {}
+  constructor(readonly ringSize: number, private readonly onDrop: (slot: number, bucket: number) => void) {
+    this.narrow = new RingPool(ringSize, false);
+    this.wide = new RingPool(ringSize, true);
+  }
 
   grow(capacity: number): void {
     const t1 = new Int32Array(capacity); t1.set(this.tagA); this.tagA = t1;
     const t2 = new Int32Array(capacity); t2.set(this.tagB); this.tagB = t2;
-    const c1 = new Float64Array(capacity); c1.set(this.cntA); this.cntA = c1;
-    const c2 = new Float64Array(capacity); c2.set(this.cntB); this.cntB = c2;
-    const r = new Int32Array(capacity); r.set(this.ringOf); this.ringOf = r;
+    const c1 = new Float32Array(capacity); c1.set(this.cntA); this.cntA = c1;
+    const c2 = new Float32Array(capacity); c2.set(this.cntB); this.cntB = c2;
   }
 
   reset(slot: number): void {
+    this.release(slot);
     this.tagA[slot] = NO_BUCKET;
     this.tagB[slot] = NO_BUCKET;
     this.cntA[slot] = 0;
     this.cntB[slot] = 0;
-    this.release(slot);
+  }
+
+  private pool(tag: number): RingPool | null {
+    return tag === IN_RING ? this.narrow : tag === IN_WIDE ? this.wide : null;
   }
 
   /**
-   * Adds weight `w` to (slot, bucket). `floor` is the oldest bucket any future window can
-   * include; cells older than it are free. Returns true when this is the key's first event
+   * Adds weight `w` (> 0) to (slot, bucket). `floor` is the oldest bucket any future window
+   * can include; cells older than it are free. Returns true when this is the key's first event
    * in that bucket (the caller then lists the key for evaluation when the bucket closes).
    */
   add(slot: number, bucket: number, w: number, floor: number): boolean {
-    const ring = this.ringOf[slot]! - 1;
-    if (ring >= 0) return this.addRing(slot, ring, bucket, w);
-    const a = this.tagA[slot]!, b = this.tagB[slot]!;
-    if (a === bucket) { this.cntA[slot]! += w; return false; }
-    if (b === bucket) { this.cntB[slot]! += w; return false; }
-    if (a < floor) {
-      if (a !== NO_BUCKET) this.onDrop(slot, a);
-      this.tagA[slot] = bucket; this.cntA[slot] = w; return true;
+    const a = this.tagA[slot]!;
+    const pool = this.pool(a);
+    if (pool !== null) {
+      const r = this.tagB[slot]!;
+      const current = bucket <= pool.head[r]! ? pool.counts[r * pool.size + (bucket % pool.size)]! : 0;
+      if (!pool.wide && current + w > MAX_EXACT_F32) {
+        return this.moveToRing(slot, bucket, w, floor, true);
+      }
+      return this.addRing(slot, pool, r, bucket, w);
     }
-    if (b < floor) {
-      if (b !== NO_BUCKET) this.onDrop(slot, b);
-      this.tagB[slot] = bucket; this.cntB[slot] = w; return true;
+    const b = this.tagB[slot]!;
+    if (a === bucket && this.cntA[slot]! + w <= MAX_EXACT_F32) { this.cntA[slot]! += w; return false; }
+    if (b === bucket && this.cntB[slot]! + w <= MAX_EXACT_F32) { this.cntB[slot]! += w; return false; }
+    if (a !== bucket && b !== bucket && w <= MAX_EXACT_F32) {
+      if (a < floor) {
+        if (a !== NO_BUCKET) this.onDrop(slot, a);
+        this.tagA[slot] = bucket; this.cntA[slot] = w; return true;
+      }
+      if (b < floor) {
+        if (b !== NO_BUCKET) this.onDrop(slot, b);
+        this.tagB[slot] = bucket; this.cntB[slot] = w; return true;
+      }
     }
-    const r = this.takeRing(slot);
-    this.addRing(slot, r, a, this.cntA[slot]!);
-    this.addRing(slot, r, b, this.cntB[slot]!);
-    this.tagA[slot] = NO_BUCKET;
-    this.tagB[slot] = NO_BUCKET;
-    return this.addRing(slot, r, bucket, w);
+    // A third recent bucket, or a count too big to keep exact in float32: move to a ring.
+    return this.moveToRing(slot, bucket, w, floor, w > MAX_EXACT_F32 || a === bucket || b === bucket);
   }
 
-  private addRing(slot: number, ring: number, bucket: number, w: number): boolean {
-    const i = ring * this.ringSize + (bucket % this.ringSize);
-    const old = this.ringTags[i]!;
-    if (old === bucket) { this.ringCounts[i]! += w; return false; }
-    if (old !== NO_BUCKET) this.onDrop(slot, old);
-    this.ringTags[i] = bucket;
-    this.ringCounts[i] = w;
-    return true;
+  /** Moves a key's live counts (inline or narrow ring) into a fresh ring, then adds w. */
+  private moveToRing(slot: number, bucket: number, w: number, floor: number, wide: boolean): boolean {
+    const live: number[] = [];
+    let stale = NO_BUCKET;
+    this.forEach(slot, NO_BUCKET + 3, 2147483647, (t, c) => {
+      if (t >= floor) live.push(t, c); else stale = t;
+    });
+    if (stale !== NO_BUCKET) this.onDrop(slot, stale);
+    this.release(slot);
+    const pool = wide ? this.wide : this.narrow;
+    let lo = bucket;
+    for (let i = 0; i < live.length; i += 2) lo = Math.min(lo, live[i]!);
+    const r = pool.take(slot, lo);
+    this.tagA[slot] = wide ? IN_WIDE : IN_RING;
+    this.tagB[slot] = r;
+    for (let i = 0; i < live.length; i += 2) this.addRing(slot, pool, r, live[i]!, live[i + 1]!);
+    return this.addRing(slot, pool, r, bucket, w);
+  }
+
+  private addRing(slot: number, pool: RingPool, r: number, bucket: number, w: number): boolean {
+    const dropped = pool.displaced(r, bucket);
+    if (dropped !== NO_BUCKET) this.onDrop(slot, dropped);
+    pool.advance(r, bucket);
+    const i = r * pool.size + (bucket % pool.size);
+    const fresh = pool.counts[i] === 0;
+    pool.counts[i]! += w;
+    return fresh;
   }
 
   /** Weighted count of buckets from..to (inclusive). */
   sum(slot: number, from: number, to: number): number {
-    const ring = this.ringOf[slot]! - 1;
+    const a = this.tagA[slot]!;
+    const pool = this.pool(a);
     let s = 0;
-    if (ring < 0) {
-      const a = this.tagA[slot]!, b = this.tagB[slot]!;
+    if (pool === null) {
+      const b = this.tagB[slot]!;
       if (a >= from && a <= to) s += this.cntA[slot]!;
       if (b >= from && b <= to) s += this.cntB[slot]!;
       return s;
     }
-    const base = ring * this.ringSize;
-    for (let i = base; i < base + this.ringSize; i++) {
-      const t = this.ringTags[i]!;
-      if (t >= from && t <= to) s += this.ringCounts[i]!;
-    }
+    const r = this.tagB[slot]!;
+    const head = pool.head[r]!;
+    const base = r * pool.size;
+    for (let t = Math.max(from, head - pool.size + 1); t <= Math.min(to, head); t++) s += pool.counts[base + (t % pool.size)]!;
     return s;
   }
 
-  /** Calls fn(bucket, count) for the stored buckets in from..to, oldest first. */
+  /** Calls fn(bucket, count) for the stored non-empty buckets in from..to, oldest first. */
   forEach(slot: number, from: number, to: number, fn: (bucket: number, count: number) => void): void {
-    const ring = this.ringOf[slot]! - 1;
-    if (ring < 0) {
-      const a = this.tagA[slot]!, b = this.tagB[slot]!;
+    const a = this.tagA[slot]!;
+    const pool = this.pool(a);
+    if (pool === null) {
+      const b = this.tagB[slot]!;
       const inA = a >= from && a <= to, inB = b >= from && b <= to;
       if (inA && inB && b < a) { fn(b, this.cntB[slot]!); fn(a, this.cntA[slot]!); return; }
       if (inA) fn(a, this.cntA[slot]!);
       if (inB) fn(b, this.cntB[slot]!);
       return;
     }
-    // Any stored bucket in range counts, however old: an unfolded count must never be skipped.
-    const base = ring * this.ringSize;
-    const found = this.scratch;
-    found.length = 0;
-    for (let i = base; i < base + this.ringSize; i++) {
-      const t = this.ringTags[i]!;
-      if (t >= from && t <= to) found.push(i);
+    const r = this.tagB[slot]!;
+    const head = pool.head[r]!;
+    const base = r * pool.size;
+    for (let t = Math.max(from, head - pool.size + 1); t <= Math.min(to, head); t++) {
+      const c = pool.counts[base + (t % pool.size)]!;
+      if (c !== 0) fn(t, c);
     }
-    found.sort((x, y) => this.ringTags[x]! - this.ringTags[y]!);
-    for (const i of found) fn(this.ringTags[i]!, this.ringCounts[i]!);
-  }
-
-  /** Newest bucket with an entry, or NO_BUCKET. */
-  newest(slot: number): number {
-    const ring = this.ringOf[slot]! - 1;
-    if (ring < 0) return Math.max(this.tagA[slot]!, this.tagB[slot]!);
-    let m = NO_BUCKET;
-    const base = ring * this.ringSize;
-    for (let i = base; i < base + this.ringSize; i++) m = Math.max(m, this.ringTags[i]!);
-    return m;
-  }
-
-  private takeRing(slot: number): number {
-    let r = this.ringFree.pop();
-    if (r === undefined) {
-      r = this.ringsUsed++;
-      if (r >= this.ringCap) this.growRings(r + 1);
-    }
-    this.ringTags.fill(NO_BUCKET, r * this.ringSize, (r + 1) * this.ringSize);
-    this.ringOwner[r] = slot;
-    this.ringOf[slot] = r + 1;
-    return r;
-  }
-
-  private growRings(needed: number): void {
-    const n = grownSize(this.ringCap, needed);
-    const t = new Int32Array(n * this.ringSize); t.set(this.ringTags); this.ringTags = t;
-    const c = new Float64Array(n * this.ringSize); c.set(this.ringCounts); this.ringCounts = c;
-    const o = new Int32Array(n); o.set(this.ringOwner); this.ringOwner = o;
-    this.ringCap = n;
   }
 
   /** Gives a key's ring back to the pool (its counts are gone). */
   release(slot: number): void {
-    const ring = this.ringOf[slot]! - 1;
-    if (ring < 0) return;
-    this.ringOf[slot] = 0;
-    this.ringOwner[ring] = -1;
-    this.ringFree.push(ring);
+    const pool = this.pool(this.tagA[slot]!);
+    if (pool === null) return;
+    pool.give(this.tagB[slot]!);
+    this.tagA[slot] = NO_BUCKET;
+    this.tagB[slot] = NO_BUCKET;
   }
 
-  /** Returns rings whose every bucket is older than `floor` to the pool, a few per call. */
+  /** Returns rings whose every bucket is older than `floor` to their pool, about `budget` per call. */
   sweepRings(floor: number, budget: number): void {
-    if (this.ringsUsed === 0) return;
-    for (let n = 0; n < budget && n < this.ringsUsed; n++) {
-      const r = this.sweepHand;
-      this.sweepHand = (this.sweepHand + 1) % this.ringsUsed;
-      const owner = this.ringOwner[r]!;
-      if (owner < 0) continue;
-      const newest = this.newest(owner);
-      if (newest < floor) {
-        if (newest !== NO_BUCKET) this.onDrop(owner, newest);
+    for (const pool of [this.narrow, this.wide]) {
+      for (let n = 0; n < budget && n < pool.used; n++) {
+        const r = pool.nextOwned();
+        if (r < 0 || pool.head[r]! >= floor) continue;
+        const owner = pool.owner[r]!;
+        this.onDrop(owner, pool.head[r]!);
         this.release(owner);
       }
     }
   }
 
-  activeRings(): number { return this.ringsUsed - this.ringFree.length; }
+  activeRings(): number { return this.narrow.active() + this.wide.active(); }
 
   bytes(): number {
     return this.tagA.byteLength + this.tagB.byteLength + this.cntA.byteLength + this.cntB.byteLength
-      + this.ringOf.byteLength + this.ringTags.byteLength + this.ringCounts.byteLength + this.ringOwner.byteLength
-      + this.ringFree.length * 8;
+      + this.narrow.bytes() + this.wide.bytes();
   }
 }
-
-export { NO_BUCKET };

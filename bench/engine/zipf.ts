@@ -1,0 +1,27 @@
+/** A seeded PRNG (mulberry32) and a Zipf sampler over ranks 0..n-1, for the speed benchmark. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** P(rank k) ∝ 1 / (k + 1)^s, sampled by binary search over the cumulative distribution. */
+export function zipf(n: number, s: number, rnd: () => number): () => number {
+  const cdf = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) cdf[k] = total += 1 / Math.pow(k + 1, s);
+  return () => {
+    const u = rnd() * total;
+    let lo = 0, hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid]! < u) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  };
+}
