@@ -1,4 +1,3 @@
-import { postEvents } from '../../src/api/client.js';
 import type { OptionSpecs } from '../../src/config/options.js';
 import { printingSink } from '../../src/detector/printer.js';
 import { readEventsFile, replayEvents } from '../../src/detector/replay.js';
@@ -7,13 +6,13 @@ import { HwError } from '../../src/errors.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { defineCommand } from './command.js';
 import { RULES_OPTION, resolveRulesPath } from './rules-option.js';
+import { openTarget, TARGET_OPTIONS } from './targets.js';
 
 const OPTIONS = {
   rules: RULES_OPTION,
   speed: { type: 'number', description: 'Replay this many times faster than event time (default: as fast as possible)' },
-  to: { type: 'string', env: 'HERDWATCH_API_URL', description: 'Send the events to this HerdWatch API instead of running the engine here' },
-  token: { type: 'string', env: 'HERDWATCH_TOKEN', description: 'Bearer token for --to' },
-  batch: { type: 'number', default: 500, description: 'Events per request with --to' },
+  ...TARGET_OPTIONS,
+  batch: { type: 'number', default: 500, description: 'Events per request with --to or --kafka-brokers' },
   'utc-offset': { type: 'string', env: 'HERDWATCH_CSV_UTC_OFFSET', description: 'UTC offset of CSV local times, e.g. +05:30 (default UTC)' },
   json: { type: 'boolean', default: false, description: 'Print alerts as NDJSON' },
 } as const satisfies OptionSpecs;
@@ -21,7 +20,7 @@ const OPTIONS = {
 export default defineCommand({
   name: 'replay',
   summary: 'Replay a transactions CSV or NDJSON file through the rules and print the alerts',
-  usage: '<file> [--rules <dir>] [--speed N] [--to <api-url>]',
+  usage: '<file> [--rules <dir>] [--speed N] [--to <api-url> | --kafka-brokers <host:port>]',
   options: OPTIONS,
   positionals: true,
   async run(o, positionals, ctx) {
@@ -33,17 +32,22 @@ export default defineCommand({
     const input = await readEventsFile(file, o['utc-offset'] ? { utcOffset: o['utc-offset'] } : {});
     for (const r of input.rejected) ctx.err(`skipped item ${r.index}: ${r.code} ${r.field ?? ''} ${r.message}`);
 
-    if (o.to !== undefined) {
+    if (o.to !== undefined || o['kafka-brokers'] !== undefined) {
+      const target = await openTarget(o, ctx.env, ctx.signal);
       let accepted = 0;
       let rejected = 0;
       const size = Math.max(1, Math.floor(o.batch));
-      for (let i = 0; i < input.events.length && !ctx.signal.aborted; i += size) {
-        const r = await postEvents(input.events.slice(i, i + size), { url: o.to, ...(o.token ? { token: o.token } : {}), signal: ctx.signal });
-        accepted += r.accepted;
-        rejected += r.rejected;
-        ctx.progress(`\rsent ${Math.min(i + size, input.events.length)}/${input.events.length} events, ${accepted} accepted, ${rejected} rejected`);
+      try {
+        for (let i = 0; i < input.events.length && !ctx.signal.aborted; i += size) {
+          const r = await target.send(input.events.slice(i, i + size));
+          accepted += r.accepted;
+          rejected += r.rejected;
+          ctx.progress(`\rsent ${Math.min(i + size, input.events.length)}/${input.events.length} events to ${target.name}, ${accepted} accepted, ${rejected} rejected`);
+        }
+      } finally {
+        ctx.progress('\n');
+        await target.close();
       }
-      ctx.progress('\n');
       return 0;
     }
 

@@ -1,12 +1,11 @@
-import { postEvents } from '../../src/api/client.js';
 import type { OptionSpecs } from '../../src/config/options.js';
 import { HwError } from '../../src/errors.js';
 import { createSimulator } from '../../src/sim/index.js';
 import { defineCommand } from './command.js';
+import { openTarget, TARGET_OPTIONS } from './targets.js';
 
 const OPTIONS = {
-  to: { type: 'string', env: 'HERDWATCH_API_URL', default: 'http://127.0.0.1:8080', description: 'HerdWatch API to send to' },
-  token: { type: 'string', env: 'HERDWATCH_TOKEN', description: 'Bearer token with role ingest' },
+  ...TARGET_OPTIONS,
   rate: { type: 'number', env: 'HERDWATCH_SIM_RATE', default: 50, description: 'Events per second of event time' },
   speed: { type: 'number', env: 'HERDWATCH_SIM_SPEED', default: 1, description: 'Event time runs this many times faster than wall time' },
   seed: { type: 'number', env: 'HERDWATCH_SIM_SEED', default: 1, description: 'Simulator seed' },
@@ -18,7 +17,7 @@ const OPTIONS = {
 
 export default defineCommand({
   name: 'simulate',
-  summary: 'Send simulated shop traffic to an API at a chosen rate, with a progress line',
+  summary: 'Send simulated shop traffic to an API (or straight to Kafka) at a chosen rate, with a progress line',
   options: OPTIONS,
   async run(o, _positionals, ctx) {
     if (!(o.rate > 0) || !(o.speed > 0) || !(o.interval >= 10)) {
@@ -29,32 +28,37 @@ export default defineCommand({
       seed: o.seed, products: o.products, eventsPerSecond: o.rate, start,
       surges: o.surge > 0 ? [{ rank: 1, shape: 'step', multiplier: o.surge, start: start + 15 * 60_000, durationMs: 10 * 60_000 }] : [],
     });
+    const target = await openTarget(o, ctx.env, ctx.signal);
     let sent = 0;
     let rejected = 0;
     let retries = 0;
-    const stopAt = o.duration > 0 ? start + o.duration * 1000 : Number.POSITIVE_INFINITY;
-    while (!ctx.signal.aborted && Date.now() < stopAt) {
-      const events = sim.eventsUntil(start + (Date.now() - start) * o.speed);
-      if (events.length > 0) {
-        const r = await postEvents(events, { url: o.to, ...(o.token ? { token: o.token } : {}), signal: ctx.signal }).catch((err: unknown) => {
-          if (ctx.signal.aborted) return { accepted: 0, rejected: 0, retries: 0 };
-          throw err;
+    try {
+      const stopAt = o.duration > 0 ? start + o.duration * 1000 : Number.POSITIVE_INFINITY;
+      while (!ctx.signal.aborted && Date.now() < stopAt) {
+        const events = sim.eventsUntil(start + (Date.now() - start) * o.speed);
+        if (events.length > 0) {
+          const r = await target.send(events).catch((err: unknown) => {
+            if (ctx.signal.aborted) return { accepted: 0, rejected: 0, retries: 0 };
+            throw err;
+          });
+          sent += r.accepted;
+          rejected += r.rejected;
+          retries += r.retries;
+        }
+        const secs = Math.max(0.001, (Date.now() - start) / 1000);
+        ctx.progress(`\rsent ${sent.toLocaleString('en-US')} events (${Math.round(sent / secs).toLocaleString('en-US')}/s), ${rejected} rejected, ${retries} retries`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, o.interval);
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            resolve();
+          }, { once: true });
         });
-        sent += r.accepted;
-        rejected += r.rejected;
-        retries += r.retries;
       }
-      const secs = Math.max(0.001, (Date.now() - start) / 1000);
-      ctx.progress(`\rsent ${sent.toLocaleString('en-US')} events (${Math.round(sent / secs).toLocaleString('en-US')}/s), ${rejected} rejected, ${retries} retries`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, o.interval);
-        ctx.signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          resolve();
-        }, { once: true });
-      });
+    } finally {
+      ctx.progress('\n');
+      await target.close();
     }
-    ctx.progress('\n');
     return 0;
   },
 });
