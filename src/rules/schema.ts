@@ -139,6 +139,7 @@ export interface CrossFieldRule<T> {
   readonly check: (value: T) => boolean;
 }
 
+const SHORT = new RegExp(SHORT_DURATION_PATTERN);
 const durationMs = (d: string): number => {
   let ms = 0;
   for (const m of d.matchAll(/([0-9]+)(ms|s|m|h|d)/g)) {
@@ -171,11 +172,12 @@ export const DETECTOR_RULES: readonly CrossFieldRule<DetectorSpec>[] = [
   },
   {
     path: '/detector',
-    // CEL's duration() compares '1m' vs '30s' correctly; SHORT_DURATION_PATTERN keeps both parseable by it.
-    cel: 'duration(self.bucket) <= duration(self.window)',
+    // CEL's duration() compares '1m' vs '30s' correctly. The API server evaluates CEL even when
+    // a pattern already failed, so the guard keeps duration() from a second, confusing error.
+    cel: `!self.bucket.matches('${SHORT_DURATION_PATTERN}') || !self.window.matches('${SHORT_DURATION_PATTERN}') || duration(self.bucket) <= duration(self.window)`,
     field: 'bucket',
     message: 'bucket must not be longer than window',
-    check: (d) => durationMs(d.bucket) <= durationMs(d.window),
+    check: (d) => !SHORT.test(d.bucket) || !SHORT.test(d.window) || durationMs(d.bucket) <= durationMs(d.window),
   },
 ];
 
