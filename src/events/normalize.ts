@@ -6,13 +6,17 @@ import type { HerdEvent, WireEvent } from './schema.js';
 export const MIN_EVENT_TIME = Date.UTC(2000, 0, 1);
 export const MAX_EVENT_TIME = Date.UTC(2100, 0, 1);
 
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+function sorted(o: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
+}
+
+/** Canonical JSON of an event (keys sorted at both levels), whatever order the sender used. */
+function stable(event: Omit<HerdEvent, 'id'>): string {
+  const out = sorted(event);
+  if (event.attrs !== undefined) out.attrs = sorted(event.attrs);
+  return JSON.stringify(out);
 }
 
 /** A stable id from an event's content, so the same event replayed twice dedupes. */

@@ -61,6 +61,9 @@ describe('parseEvents', () => {
     expect(a.id).toMatch(/^h-[0-9a-f]{32}$/);
     expect(b.id).toBe(a.id);
     expect(c.id).not.toBe(a.id);
+    const x = parseEvents({ type: 'view', ts: MS, attrs: { b: 1, a: 'x' } }).events[0]!;
+    const y = parseEvents({ attrs: { a: 'x', b: 1 }, ts: MS, type: 'view' }).events[0]!;
+    expect(y.id).toBe(x.id);
   });
 
   it('reads NDJSON where a bad line is one rejection, not a failed batch', () => {
