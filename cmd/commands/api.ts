@@ -16,6 +16,7 @@ const OPTIONS = {
   ...API_OPTIONS,
   bus: { type: 'string', env: 'HERDWATCH_BUS', default: 'memory', description: 'Event bus: kafka (publish to Kafka, read alerts/trends topics) or memory (in-process detectors on --rules)' },
   rules: RULES_OPTION,
+  'log-level': { type: 'string', env: 'HERDWATCH_LOG_LEVEL', default: 'info', description: 'Request log level (JSON lines on stdout): silent, error, warn, info, debug' },
   'kafka-brokers': { type: 'string', env: 'HERDWATCH_KAFKA_BROKERS', description: 'Kafka bootstrap servers host:port,... (bus kafka); TLS/SASL only from HERDWATCH_KAFKA_* variables' },
   'events-topic': { type: 'string', env: 'HERDWATCH_EVENTS_TOPIC', default: 'herdwatch.events', description: 'Topic events are produced to' },
   'alerts-topic': { type: 'string', env: 'HERDWATCH_ALERTS_TOPIC', default: 'herdwatch.alerts', description: 'Topic alert transitions are read from' },
@@ -39,9 +40,12 @@ export default defineCommand({
   options: OPTIONS,
   async run(o, _positionals, ctx) {
     const settings = apiSettingsFrom(o);
+    const levels = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+    const logLevel = levels.find((l) => l === o['log-level']);
+    if (!logLevel) throw new HwError('HW_ERR_USAGE', { field: '--log-level', expected: levels.join(', '), message: `log level "${o['log-level']}" is unknown` });
     const registry = createRegistry({ defaultMetrics: true });
     if (o.bus === 'memory') {
-      const stack = await startInProcess({ rules: await loadRuleFiles(resolveRulesPath(o.rules)), registry, settings, eventClock: Date.now });
+      const stack = await startInProcess({ rules: await loadRuleFiles(resolveRulesPath(o.rules)), registry, settings, eventClock: Date.now, logLevel });
       const address = await stack.app.listen({ host: o.host, port: o.port });
       ctx.err(`herdwatch api: listening on ${address} (in-memory bus, detectors in this process)`);
       await untilAborted(ctx.signal);
@@ -56,7 +60,7 @@ export default defineCommand({
     }, ctx.env);
     const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs });
     const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
-    const app = await buildApi({ sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules });
+    const app = await buildApi({ sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logLevel });
     try {
       const address = await app.listen({ host: o.host, port: o.port });
       ctx.err(`herdwatch api: listening on ${address} (Kafka ${kafka.brokers.join(',')})`);

@@ -24,7 +24,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const metrics = createApiMetrics(registry);
 
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: settings.bodyLimitBytes,
     // Unknown query parameters are an error (a typo should not silently do nothing).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },

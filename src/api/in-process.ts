@@ -10,6 +10,7 @@ import { createDetectorMetrics } from '../metrics/detector.js';
 import type { LoadedRule } from '../rules/index.js';
 import { buildApi } from './app.js';
 import { summarizeRule } from './rule-summary.js';
+import type { ApiDeps } from './types.js';
 
 /**
  * The whole pipeline in one process with no external service: API → in-memory bus →
@@ -30,6 +31,7 @@ export interface InProcessOptions {
    */
   readonly eventClock?: () => number;
   readonly tickMs?: number;
+  readonly logLevel?: ApiDeps['logLevel'];
 }
 
 export interface InProcessStack {
@@ -68,6 +70,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     rules: () => summaries,
     ...(o.settings ? { settings: o.settings } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.logLevel ? { logLevel: o.logLevel } : {}),
   });
   return {
     app, bus, store, runner,

@@ -37,8 +37,8 @@ export interface ApiDeps {
   readonly ready?: () => Readiness;
   /** Bounds of the value tiers used by enrichment. */
   readonly tiers?: ValueTierBounds;
-  /** fastify logger option; off by default. */
-  readonly logger?: boolean;
+  /** Request logging (JSON lines on stdout) at this level; off by default. */
+  readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 declare module 'fastify' {

@@ -31,6 +31,8 @@ export async function streamRoute(app: FastifyInstance, deps: StreamDeps): Promi
 
   app.get<{ Querystring: Static<typeof StreamQuery> }>('/api/v1/stream', {
     schema: { querystring: StreamQuery },
+    // A HEAD would open an endless stream with no body to read.
+    exposeHeadRoute: false,
     config: {
       role: 'read', rateLimited: true,
       openapi: {
