@@ -51,6 +51,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     rules: active.map((l) => l.compiled),
     sink: fanOut(store, bus.alertSink(), ...(o.alerts ? [o.alerts] : [])),
     metrics: createDetectorMetrics(o.registry),
+    minTrendIntervalMs: 1_000,
   });
   const unsubscribe = bus.subscribe<HerdEvent>(bus.topics.events, (records) => {
     runner.ingest(records.map((r) => r.value));

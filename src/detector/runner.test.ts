@@ -64,6 +64,23 @@ describe('createDetectorRunner', () => {
     expect(store.trending()).toHaveLength(1);
   });
 
+  it('with minTrendIntervalMs, snapshots go out at most that often in wall time; the next tick sends the latest', async () => {
+    const store = new MemoryQueryStore();
+    let wall = 0;
+    const sent: number[] = [];
+    const runner = createDetectorRunner({
+      rules: [rule], createEngine: fakeEngine, minTrendIntervalMs: 1_000, wallClock: () => wall,
+      sink: { sendAlerts: (t) => store.sendAlerts(t), sendTrends: async (s) => void sent.push(s.at) },
+    });
+    for (let ts = 1_000; ts <= 5_000; ts += 1_000) runner.ingest([ev(`e${ts}`, ts)]);
+    await runner.settled();
+    expect(sent).toEqual([1_000]);
+    wall += 1_000;
+    runner.tick(0);
+    await runner.settled();
+    expect(sent).toEqual([1_000, 5_000]);
+  });
+
   it('a failing sink is reported, and later sends still go out', async () => {
     const errors: unknown[] = [];
     let fail = true;

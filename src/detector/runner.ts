@@ -18,6 +18,13 @@ export interface RunnerOptions {
   /** How many (id, state) pairs are remembered for dedup; the oldest are forgotten first. */
   readonly dedupCapacity?: number;
   readonly onError?: (err: unknown) => void;
+  /**
+   * Publish a rule's trending snapshot at most this often (wall time, ms). At 600× event
+   * time every bucket closes in milliseconds; readers of the stream want a few per second,
+   * not hundreds. 0 (default) publishes every new snapshot. Idle ticks publish what was held back.
+   */
+  readonly minTrendIntervalMs?: number;
+  readonly wallClock?: () => number;
 }
 
 export interface RuleStats extends EngineStats {
@@ -40,7 +47,11 @@ export interface DetectorRunner {
 
 export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
   const make = opts.createEngine ?? createRuleEngine;
-  const engines = opts.rules.map((rule) => ({ engine: make(rule), label: `${rule.namespace}/${rule.name}`, lastTrendAt: Number.NEGATIVE_INFINITY, prev: zeroStats() }));
+  const engines = opts.rules.map((rule) => ({
+    engine: make(rule), label: `${rule.namespace}/${rule.name}`, lastTrendAt: Number.NEGATIVE_INFINITY, lastTrendWall: Number.NEGATIVE_INFINITY, prev: zeroStats(),
+  }));
+  const wall = opts.wallClock ?? Date.now;
+  const minTrendMs = opts.minTrendIntervalMs ?? 0;
   const capacity = Math.max(1, opts.dedupCapacity ?? 100_000);
   const seen = new Set<string>();
   const onError = opts.onError ?? ((err: unknown) => console.error('herdwatch detector: sink failed:', err));
@@ -85,10 +96,13 @@ export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
       const batch = [...out];
       enqueue(() => sink.sendAlerts(batch));
     }
+    const now = minTrendMs > 0 ? wall() : 0;
     for (const e of engines) {
+      if (minTrendMs > 0 && now - e.lastTrendWall < minTrendMs) continue;
       const snap = e.engine.trending();
       if (snap.at > e.lastTrendAt) {
         e.lastTrendAt = snap.at;
+        e.lastTrendWall = now;
         enqueue(() => sink.sendTrends(snap));
       }
     }
