@@ -57,7 +57,7 @@ export function readTransactionsCsv(text: string, opts: TransactionsCsvOptions =
   try {
     records = readCsvRecords(text);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new HwError('HW_ERR_CSV_ROW', { source: opts.source, message: err.message, field: undefined });
+    if (err instanceof CsvSyntaxError) throw new HwError('HW_ERR_CSV_ROW', { source: opts.source, message: err.message, expected: 'a closing " for every opening one' });
     throw err;
   }
   const header = records.shift();
