@@ -55,3 +55,19 @@ describe('herdwatch CLI', () => {
     expect(ctx.stderr.at(-1)).toMatch(/replayed 100 events \(0 skipped\)/);
   });
 });
+
+describe('herdwatch dev on a port that is taken', () => {
+  it('says so with HW_ERR_CONFIG naming --port, and exits 1', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const ctx = capture();
+      expect(await runCli(['dev', '--port', String(port)], COMMANDS, ctx)).toBe(1);
+      expect(ctx.stderr.join('\n')).toMatch(/HW_ERR_CONFIG: field --port: port \d+ on 127\.0\.0\.1 is already in use/);
+    } finally {
+      server.close();
+    }
+  });
+});

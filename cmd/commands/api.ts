@@ -1,5 +1,6 @@
 import { buildApi } from '../../src/api/app.js';
 import { startInProcess } from '../../src/api/in-process.js';
+import { listenOrExplain } from '../../src/api/listen.js';
 import { summarizeRule } from '../../src/api/rule-summary.js';
 import type { RuleSummary } from '../../src/api/types.js';
 import { API_OPTIONS, apiSettingsFrom } from '../../src/config/api.js';
@@ -46,10 +47,13 @@ export default defineCommand({
     const registry = createRegistry({ defaultMetrics: true });
     if (o.bus === 'memory') {
       const stack = await startInProcess({ rules: await loadRuleFiles(resolveRulesPath(o.rules)), registry, settings, eventClock: Date.now, logLevel });
-      const address = await stack.app.listen({ host: o.host, port: o.port });
-      ctx.err(`herdwatch api: listening on ${address} (in-memory bus, detectors in this process)`);
-      await untilAborted(ctx.signal);
-      await stack.close();
+      try {
+        const address = await listenOrExplain(stack.app, o.host, o.port);
+        ctx.err(`herdwatch api: listening on ${address} (in-memory bus, detectors in this process)`);
+        await untilAborted(ctx.signal);
+      } finally {
+        await stack.close();
+      }
       return 0;
     }
     if (o.bus !== 'kafka') throw new HwError('HW_ERR_USAGE', { field: '--bus', expected: 'kafka or memory', message: `bus "${o.bus}" is unknown` });
@@ -62,7 +66,7 @@ export default defineCommand({
     const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
     const app = await buildApi({ sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logLevel });
     try {
-      const address = await app.listen({ host: o.host, port: o.port });
+      const address = await listenOrExplain(app, o.host, o.port);
       ctx.err(`herdwatch api: listening on ${address} (Kafka ${kafka.brokers.join(',')})`);
       await untilAborted(ctx.signal);
     } finally {

@@ -1,6 +1,7 @@
 import { API_OPTIONS, apiSettingsFrom } from '../../src/config/api.js';
 import type { OptionSpecs } from '../../src/config/options.js';
 import { startInProcess } from '../../src/api/in-process.js';
+import { listenOrExplain } from '../../src/api/listen.js';
 import { acceleratedClock, demoSurges, startLiveSimulation } from '../../src/detector/live.js';
 import { printingSink } from '../../src/detector/printer.js';
 import { HwError } from '../../src/errors.js';
@@ -36,6 +37,14 @@ export default defineCommand({
       alerts: printingSink(ctx.out, compiled, { json: o.json }),
     });
 
+    let address: string;
+    try {
+      address = await listenOrExplain(stack.app, o.host, o.port);
+    } catch (err) {
+      await stack.close();
+      throw err;
+    }
+
     const start = Date.now();
     const simOptions = { seed: o.seed, products: o.products, eventsPerSecond: o.rate, start, ...(o['day-curve'] ? {} : { seasonality: false as const }) };
     const probe = createSimulator(simOptions);
@@ -46,7 +55,6 @@ export default defineCommand({
       consumed: () => stack.bus.drain(), eventClock: acceleratedClock(start, o.speed),
     });
 
-    const address = await stack.app.listen({ host: o.host, port: o.port });
     ctx.err(`herdwatch dev: ${rules.length} rule(s) from ${o.rules}: ${rules.map((l) => `${l.compiled.namespace}/${l.compiled.name}`).join(', ')}`);
     ctx.err(`herdwatch dev: simulating ${o.rate} events/s at ${o.speed}x, seed ${o.seed}; first demo surge after 15 min of event time`);
     ctx.err(`herdwatch dev: API on ${address}  (try ${address}/api/v1/trending, ${address}/api/v1/stream); Ctrl-C stops`);
