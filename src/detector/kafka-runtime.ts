@@ -1,49 +1,16 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, TopicMessages } from 'kafkajs';
-import type { CompiledRule, Transition } from '../engine/types.js';
+import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Message, TopicMessages } from 'kafkajs';
+import type { Transition } from '../engine/types.js';
 import type { HerdEvent } from '../events/schema.js';
 import { KafkaAlertSink } from '../kafka/alert-sink.js';
 import { decodeEvent, type PartitionTrends } from '../kafka/codec.js';
 import { retrying } from '../kafka/retry.js';
-import type { Topics } from '../kafka/transport.js';
 import { createDetectorMetrics, type DetectorMetrics } from '../metrics/detector.js';
-import type { Registry } from '../metrics/registry.js';
 import { createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './kafka-metrics.js';
+import { deadLetter, defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
 import { PartitionEngine } from './kafka-partition.js';
 import { ReadinessTracker } from './kafka-readiness.js';
 
-export interface KafkaDetectorOptions {
-  readonly kafka: Kafka;
-  readonly rule: CompiledRule;
-  readonly topics: Topics;
-  /** The rule's source topic; the events topic by default. */
-  readonly sourceTopic?: string;
-  readonly groupId?: string;
-  /** How far back (by message timestamp) a newly assigned partition is replayed silently. */
-  readonly replayMs?: number;
-  /** Where a group with no committed offsets starts: everything retained, or only new events. */
-  readonly startFrom?: 'earliest' | 'latest';
-  /** A caught-up partition with no message for this long advances event time by the clock; 0 never. */
-  readonly idleAdvanceMs?: number;
-  readonly tickMs?: number;
-  readonly deadLetterTopic?: string;
-  /** Fetched batches that may wait for evaluation while the next one is fetched. */
-  readonly maxQueuedBatches?: number;
-  readonly registry: Registry;
-  readonly metrics?: DetectorMetrics;
-  readonly now?: () => number;
-  readonly log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
-}
-
-export function detectorGroupId(rule: Pick<CompiledRule, 'namespace' | 'name'>): string {
-  return `herdwatch-detector-${rule.namespace}-${rule.name}`;
-}
-
-/** How much history rebuilds a rule's state: its window, and for surge a few baseline half-lives. */
-export function defaultReplayMs(rule: CompiledRule): number {
-  const d = rule.detector;
-  const warmUp = d.type === 'surge' ? 3 * d.baselineHalfLifeMs : d.type === 'novelty' ? d.memoryMs : 0;
-  return Math.min(d.windowMs + d.bucketMs + d.allowedLatenessMs + warmUp, 24 * 3600_000);
-}
+export { defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
 
 /**
  * `herdwatch detector --rule ns/name` on Kafka: one consumer group per rule, one engine per
@@ -69,7 +36,8 @@ export class KafkaDetector {
   private timer: NodeJS.Timeout | undefined;
   private crashed: Error | undefined;
   private queued = 0;
-  private drained: (() => void) | undefined;
+  /** Resolved whenever a queued batch finishes; waiters re-check their condition. */
+  private waiters: (() => void)[] = [];
   private running = false;
   private warnedKeys = false;
   /** Where batch time goes (ms, cumulative): for benchmarks and /status. */
@@ -196,10 +164,14 @@ export class KafkaDetector {
     void this.serial(() => this.process(job)).catch((err: unknown) => this.log('error', 'batch failed', { partition: p, error: (err as Error).message }))
       .finally(() => {
         this.queued--;
-        this.drained?.();
+        for (const w of this.waiters.splice(0)) w();
       });
     // Bounded read-ahead: at most `maxQueued` batches wait for evaluation.
-    while (this.queued >= (this.o.maxQueuedBatches ?? 2)) await new Promise<void>((r) => (this.drained = r));
+    while (this.queued >= (this.o.maxQueuedBatches ?? 12)) await this.batchDone();
+  }
+
+  private batchDone(): Promise<void> {
+    return new Promise<void>((r) => this.waiters.push(r));
   }
 
   /** Decode, evaluate, publish, commit: one batch, in order, under the lock. */
@@ -342,7 +314,7 @@ export class KafkaDetector {
     if (this.timer) clearInterval(this.timer);
     // Fetch nothing more, let the queued batches publish and commit, then leave the group.
     this.consumer.pause([{ topic: this.source }]);
-    while (this.queued > 0) await new Promise<void>((r) => (this.drained = r));
+    while (this.queued > 0) await this.batchDone();
     await this.lock;
     this.running = false;
     await this.consumer.disconnect().catch(() => undefined);
@@ -350,13 +322,4 @@ export class KafkaDetector {
     await this.sink.close().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }
-}
-
-function deadLetter(m: { key: Buffer | null; value: Buffer | null; timestamp: string }, topic: string, partition: number, reason: string, message: string): Message {
-  return {
-    key: m.key,
-    value: m.value,
-    headers: { 'x-herdwatch-reason': reason, 'x-herdwatch-error': message.slice(0, 200), 'x-herdwatch-source': `${topic}/${partition}` },
-    timestamp: m.timestamp,
-  };
 }

@@ -1,0 +1,48 @@
+import type { Kafka, Message } from 'kafkajs';
+import type { CompiledRule } from '../engine/types.js';
+import type { Topics } from '../kafka/transport.js';
+import type { DetectorMetrics } from '../metrics/detector.js';
+import type { Registry } from '../metrics/registry.js';
+
+export interface KafkaDetectorOptions {
+  readonly kafka: Kafka;
+  readonly rule: CompiledRule;
+  readonly topics: Topics;
+  /** The rule's source topic; the events topic by default. */
+  readonly sourceTopic?: string;
+  readonly groupId?: string;
+  /** How far back (by message timestamp) a newly assigned partition is replayed silently. */
+  readonly replayMs?: number;
+  /** Where a group with no committed offsets starts: everything retained, or only new events. */
+  readonly startFrom?: 'earliest' | 'latest';
+  /** A caught-up partition with no message for this long advances event time by the clock; 0 never. */
+  readonly idleAdvanceMs?: number;
+  readonly tickMs?: number;
+  readonly deadLetterTopic?: string;
+  /** Fetched batches that may wait for evaluation while the next one is fetched. */
+  readonly maxQueuedBatches?: number;
+  readonly registry: Registry;
+  readonly metrics?: DetectorMetrics;
+  readonly now?: () => number;
+  readonly log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export function detectorGroupId(rule: Pick<CompiledRule, 'namespace' | 'name'>): string {
+  return `herdwatch-detector-${rule.namespace}-${rule.name}`;
+}
+
+/** How much history rebuilds a rule's state: its window, and for surge a few baseline half-lives. */
+export function defaultReplayMs(rule: CompiledRule): number {
+  const d = rule.detector;
+  const warmUp = d.type === 'surge' ? 3 * d.baselineHalfLifeMs : d.type === 'novelty' ? d.memoryMs : 0;
+  return Math.min(d.windowMs + d.bucketMs + d.allowedLatenessMs + warmUp, 24 * 3600_000);
+}
+
+export function deadLetter(m: { key: Buffer | null; value: Buffer | null; timestamp: string }, topic: string, partition: number, reason: string, message: string): Message {
+  return {
+    key: m.key,
+    value: m.value,
+    headers: { 'x-herdwatch-reason': reason, 'x-herdwatch-error': message.slice(0, 200), 'x-herdwatch-source': `${topic}/${partition}` },
+    timestamp: m.timestamp,
+  };
+}
