@@ -51,8 +51,9 @@ function* traffic(s: Scenario, seed: number): Generator<HerdEvent[]> {
     const n = Math.min(CHUNK, s.events - i);
     const chunk: HerdEvent[] = new Array(n);
     for (let j = 0; j < n; j++, i++) {
-      // Fresh keys are spread over the id space by a multiplicative hash, so they are not sequential.
-      const rank = rnd() < s.fresh && next < s.keys ? (Math.imul(next++, 2654435761) >>> 0) % s.keys : draw();
+      // Fresh keys walk a permutation of the key space (× a number coprime to it), so they are
+      // all distinct but not sequential.
+      const rank = rnd() < s.fresh && next < s.keys ? (next++ * 7_654_321) % s.keys : draw();
       const u = rnd();
       chunk[j] = { id: `e${i}`, type: u < 0.967 ? 'view' : u < 0.992 ? 'add_to_cart' : 'purchase', ts: T0 + Math.floor((i * 1000) / s.rate), productId: `sku-${rank}` };
     }

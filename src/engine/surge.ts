@@ -171,17 +171,21 @@ export class SurgeDetector implements Detector {
 
   private evaluate(slot: number, b: number, siteFactor: number, found: Transition[]): void {
     const d = this.ctx.rule.detector;
-    if ((this.flags[slot]! & EVALUATED) === 0) {
+    const flags = this.flags[slot]!;
+    if ((flags & EVALUATED) === 0) {
       // At the close of its first bucket a key's birth and the site's are both final.
       const birth = this.folded[slot]! + 1;
-      this.flags[slot]! |= EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0);
+      this.flags[slot] = flags | EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0);
     }
+    const count = this.windows.sum(slot, b - this.W + 1, b);
+    // Most keys are long-tail: below minEvents a key can neither fire nor trend, and its
+    // baseline folds lazily anyway, so there is nothing to decide.
+    if (count < d.minEvents && (flags & (FIRING | TRENDING)) === 0) return;
     this.foldThrough(slot, b - this.W);
     const m = this.m;
     m.s = this.s[slot]!; m.q = this.q[slot]!; m.n = this.n[slot]!;
     const mean = meanOf(m, this.p);
     const phi = dispersion(mean, varianceOf(m, this.p));
-    const count = this.windows.sum(slot, b - this.W + 1, b);
     const expected = Math.max(mean * this.W, MIN_EXPECTED) * siteFactor;
     const lift = count / expected;
     const score = surgeScore(count, expected, phi);
