@@ -109,9 +109,33 @@ kwok_stages() {
   stamp kwok-stages "$KWOK_VERSION"
 }
 
-build_kubernetes
-go_install kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION"
-kwok_stages
-go_install helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION"
-go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION"
-log "binaries in $K8S_BIN"
+build_one() {
+  case "$1" in
+    kubernetes) build_kubernetes ;;
+    kwok) go_install kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION" && kwok_stages ;;
+    helm) go_install helm helm.sh/helm/v3/cmd/helm "$HELM_VERSION" ;;
+    kubeconform) go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" ;;
+    *) log "unknown component $1 (kubernetes, kwok, helm, kubeconform)"; exit 2 ;;
+  esac
+}
+cached() {
+  case "$1" in
+    kubernetes) for n in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl; do up_to_date "$n" "$K8S_VERSION" || return 1; done ;;
+    kwok) up_to_date kwok "$KWOK_VERSION" && [ -s "$K8S_BIN/kwok-stages.yaml" ] ;;
+    helm) up_to_date helm "$HELM_VERSION" ;;
+    kubeconform) up_to_date kubeconform "$KUBECONFORM_VERSION" ;;
+  esac
+}
+
+# Usage: build.sh [COMPONENT...]; all four by default.
+components=("$@")
+[ "${#components[@]}" -gt 0 ] || components=(kubernetes kwok helm kubeconform)
+for c in "${components[@]}"; do
+  cached "$c" && continue
+  # Concurrent callers (two engineers, two make targets) wait for one build instead of racing it;
+  # the lock is per component so a cached one never waits on another being built.
+  exec 9>"$K8S_HOME/build-$c.lock"
+  flock 9
+  cached "$c" || build_one "$c"
+  exec 9>&-
+done

@@ -19,7 +19,10 @@ SERVICE_CIDR="10.96.0.0/16"
 log() { echo "k8s-up: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-"$here/build.sh"
+"$here/build.sh" kubernetes kwok
+mkdir -p "$K8S_STATE"
+exec 9>"$K8S_HOME/up.lock"
+flock 9
 
 pki="$K8S_STATE/pki" logs="$K8S_STATE/logs" run="$K8S_STATE/run"
 kubeconfig="$K8S_STATE/kubeconfig"
@@ -33,7 +36,8 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start() {
   local name="$1"; shift
   if alive "$name"; then return 0; fi
-  setsid "$K8S_BIN/$name" "$@" >"$logs/$name.log" 2>&1 </dev/null &
+  # 9>&-: the daemons must not inherit (and so hold) the start lock.
+  setsid "$K8S_BIN/$name" "$@" >"$logs/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$run/$name.pid"
 }
 

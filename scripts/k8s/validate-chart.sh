@@ -17,7 +17,7 @@ root="$(cd "$here/../.." && pwd)"
 
 chart="${1:-$root/charts/herdwatch}"
 shift || true
-"$here/build.sh" >&2
+"$here/build.sh" helm kubeconform >&2
 export PATH="$root/node_modules/.bin:$("$root/scripts/node.sh"):$PATH"
 
 schemas="$K8S_HOME/schemas/v$K8S_VERSION-standalone-strict"
