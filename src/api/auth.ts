@@ -23,23 +23,24 @@ export function installAuth(app: FastifyInstance, tokens: TokenTable, limiter: R
     const config = request.routeOptions.config;
     const role = config.role;
     const token = bearer(request);
-    let client = `ip:${request.ip}`;
+    const limit = (client: string) => {
+      if (!config.rateLimited) return;
+      const d = limiter.take(client);
+      if (!d.allowed) throw retryable('HW_ERR_RATE_LIMITED', d.retryAfterSec, { expected: 'fewer requests per second', message: 'rate limit exceeded for this client' });
+    };
     if (enforce && role && !(role === 'read' && openReads)) {
-      if (token === undefined) {
-        throw new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'an "Authorization: Bearer <token>" header', message: 'no bearer token' });
+      const roles = token === undefined ? undefined : rolesOf(tokens, token);
+      if (!roles) {
+        // Failed attempts count against the address, so guessing tokens is rate limited too.
+        limit(`ip:${request.ip}`);
+        throw token === undefined
+          ? new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'an "Authorization: Bearer <token>" header', message: 'no bearer token' })
+          : new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'a configured token', message: 'unknown bearer token' });
       }
-      const roles = rolesOf(tokens, token);
-      if (!roles) throw new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'a configured token', message: 'unknown bearer token' });
       if (!hasRole(roles, role)) {
         throw new HwError('HW_ERR_FORBIDDEN', { field: 'authorization', expected: `a token with role ${role}`, message: `token has roles ${[...roles].join(', ')}` });
       }
-      client = `token:${sha256Hex(token)}`;
-    } else if (token !== undefined) {
-      client = `token:${sha256Hex(token)}`;
     }
-    if (config.rateLimited) {
-      const d = limiter.take(client);
-      if (!d.allowed) throw retryable('HW_ERR_RATE_LIMITED', d.retryAfterSec, { expected: 'fewer requests per second', message: 'rate limit exceeded for this client' });
-    }
+    limit(token === undefined ? `ip:${request.ip}` : `token:${sha256Hex(token)}`);
   });
 }

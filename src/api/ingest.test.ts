@@ -140,6 +140,19 @@ describe('per-token rate limit', () => {
   });
 });
 
+describe('guessing tokens', () => {
+  it('is rate limited per address: after the burst, unknown tokens get 429, not endless 401s', async () => {
+    const t = await testApi({ settings: { tokens: TOKENS, rateLimitPerSec: 1, rateBurst: 2 } });
+    app = t.app;
+    const guess = (n: number) => t.app.inject({ method: 'POST', url: '/api/v1/events', payload: [view('p1')], headers: { authorization: `Bearer guess-${n}` } });
+    expect((await guess(1)).statusCode).toBe(401);
+    expect((await guess(2)).statusCode).toBe(401);
+    const third = await guess(3);
+    expect(third.statusCode).toBe(429);
+    expect(third.headers['retry-after']).toBeDefined();
+  });
+});
+
 describe('backpressure', () => {
   it('answers 503 with Retry-After when the bus does not acknowledge in time, and counts nothing as accepted', async () => {
     const t = await testApi({ sink: { send: () => new Promise<void>(() => undefined) }, settings: { sendTimeoutMs: 20, retryAfterSec: 2 } });
