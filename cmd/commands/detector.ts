@@ -22,6 +22,7 @@ const OPTIONS = {
   replay: { type: 'string', env: 'HERDWATCH_REPLAY', description: 'History replayed silently on partition assignment, e.g. 30m (default: window + baseline warm-up, at most 24h)' },
   'start-from': { type: 'string', env: 'HERDWATCH_START_FROM', default: 'latest', description: 'Where a new consumer group starts: latest (alert on new events) or earliest (everything retained)' },
   'idle-advance': { type: 'string', env: 'HERDWATCH_IDLE_ADVANCE', default: '5s', description: 'Advance event time by the clock on a partition idle this long, so alerts resolve without traffic; 0 or off never' },
+  'engine-threads': { type: 'number', env: 'HERDWATCH_ENGINE_THREADS', default: 0, description: 'Run the engines in a worker thread (1) so decoding and evaluation use a second CPU; 0 in this thread' },
   'create-topics': { type: 'boolean', env: 'HERDWATCH_CREATE_TOPICS', default: true, description: 'Create missing topics at start' },
   host: { type: 'string', env: 'HERDWATCH_HOST', default: '0.0.0.0', description: 'Address of /metrics, /healthz, /readyz' },
   port: { type: 'number', env: 'HERDWATCH_METRICS_PORT', default: 9464, description: 'Port of /metrics, /healthz, /readyz (0 picks a free one)' },
@@ -61,6 +62,7 @@ export default defineCommand({
     const detector = new KafkaDetector({
       kafka, rule: found.compiled, topics, sourceTopic: source, registry, startFrom,
       ...(o.replay ? { replayMs: parseDuration(o.replay, '--replay') } : {}),
+      engineThreads: o['engine-threads'],
       idleAdvanceMs: /^(0|off)$/.test(o['idle-advance']) ? 0 : parseDuration(o['idle-advance'], '--idle-advance'),
       ...(o['dead-letter-topic'] ? { deadLetterTopic: o['dead-letter-topic'] } : {}),
       log: (level, msg, fields) => ctx.err(JSON.stringify({ level, component: 'detector', rule: o.rule, msg, ...fields })),

@@ -1,14 +1,44 @@
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Message, TopicMessages } from 'kafkajs';
-import type { Transition } from '../engine/types.js';
-import type { HerdEvent } from '../events/schema.js';
+import type { EngineStats, Transition } from '../engine/types.js';
 import { KafkaAlertSink } from '../kafka/alert-sink.js';
-import { decodeEvent, type PartitionTrends } from '../kafka/codec.js';
+import type { PartitionTrends } from '../kafka/codec.js';
 import { retrying } from '../kafka/retry.js';
 import { createDetectorMetrics, type DetectorMetrics } from '../metrics/detector.js';
 import { createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './kafka-metrics.js';
 import { deadLetter, defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
-import { PartitionEngine } from './kafka-partition.js';
+import { InlineEngineHost, type BatchOutput, type EngineHost } from './kafka-engines.js';
 import { ReadinessTracker } from './kafka-readiness.js';
+import { WorkerEngineHost } from './kafka-worker-host.js';
+
+/** This thread's view of one assigned partition; its engine lives in the EngineHost. */
+class PartitionTrack {
+  /** Next offset expected from the fetcher (ahead of nextOffset while batches wait). */
+  fetchedTo: number;
+  /** Next offset the engine will ingest. */
+  nextOffset: number;
+  lastMessageWall: number;
+  prev: EngineStats | undefined;
+  stats: EngineStats | undefined;
+
+  constructor(readonly partition: number, readonly liveFrom: number, startOffset: number, now: number) {
+    this.fetchedTo = startOffset;
+    this.nextOffset = startOffset;
+    this.lastMessageWall = now;
+  }
+
+  get replaying(): boolean {
+    return this.nextOffset < this.liveFrom;
+  }
+}
+
+interface Job {
+  readonly track: PartitionTrack;
+  readonly messages: KafkaMessage[];
+  readonly last: number;
+  readonly high: number;
+  /** Started at intake when the engines run in a worker (they evaluate in order there). */
+  readonly evaluating?: Promise<BatchOutput>;
+}
 
 export { defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
 
@@ -31,7 +61,8 @@ export class KafkaDetector {
   private readonly metrics: DetectorMetrics;
   private readonly km: KafkaDetectorMetrics;
   private readonly readiness: ReadinessTracker;
-  private readonly parts = new Map<number, PartitionEngine>();
+  private readonly parts = new Map<number, PartitionTrack>();
+  private readonly host: EngineHost;
   private lock: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private crashed: Error | undefined;
@@ -41,7 +72,7 @@ export class KafkaDetector {
   private running = false;
   private warnedKeys = false;
   /** Where batch time goes (ms, cumulative): for benchmarks and /status. */
-  private readonly spent = { batches: 0, decode: 0, engine: 0, publish: 0, commit: 0 };
+  private readonly spent = { batches: 0, decode: 0, engine: 0, wait: 0, publish: 0, commit: 0 };
 
   constructor(opts: KafkaDetectorOptions) {
     this.o = opts;
@@ -62,6 +93,16 @@ export class KafkaDetector {
     this.metrics = opts.metrics ?? createDetectorMetrics(opts.registry);
     this.km = createKafkaDetectorMetrics(opts.registry);
     this.readiness = new ReadinessTracker(this.admin, this.groupId, this.source, opts.startFrom ?? 'latest');
+    this.host = (opts.engineThreads ?? 0) > 0
+      ? new WorkerEngineHost(opts.rule, (err) => {
+        this.crashed = err;
+        this.log('error', 'engine worker failed', { error: err.message });
+      })
+      : new InlineEngineHost(opts.rule);
+  }
+
+  private dropPartition(p: number): void {
+    if (this.parts.delete(p)) this.host.drop(p);
   }
 
   private now(): number {
@@ -85,16 +126,16 @@ export class KafkaDetector {
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       const mine = new Set(payload.memberAssignment[this.source] ?? []);
       // Revoked partitions: their state goes (what was processed is already committed).
-      for (const p of [...this.parts.keys()]) if (!mine.has(p)) this.parts.delete(p);
+      for (const p of [...this.parts.keys()]) if (!mine.has(p)) this.dropPartition(p);
       // Partitions still replaying lose their uncommitted position on a rejoin: rebuild them.
-      for (const [p, s] of this.parts) if (s.replaying) this.parts.delete(p);
+      for (const [p, s] of [...this.parts]) if (s.fetchedTo < s.liveFrom) this.dropPartition(p);
       this.km.rebalances.inc({ rule: this.label });
       this.km.assignedPartitions.set({ rule: this.label }, mine.size);
       this.readiness.assigned([...mine]);
       this.log('info', 'partitions assigned', { partitions: [...mine].sort((a, b) => a - b) });
     });
     this.consumer.on(CRASH, ({ payload }) => {
-      this.parts.clear();
+      for (const p of [...this.parts.keys()]) this.dropPartition(p);
       this.crashed = payload.restart ? undefined : payload.error;
       this.log('error', 'consumer crashed', { error: payload.error.message, restart: payload.restart });
     });
@@ -140,14 +181,16 @@ export class KafkaDetector {
     let state = this.parts.get(p);
     if (state && first > state.fetchedTo) {
       // The fetch position moved past us (a rejoin during replay): start this partition over.
-      this.parts.delete(p);
+      this.dropPartition(p);
       state = undefined;
     }
     if (!state) {
       // First batch since assignment: it starts where the group left off.
       const from = await this.replayStart(p, first);
-      state = new PartitionEngine(this.o.rule, { partition: p, liveFrom: first, startOffset: from, now: this.now(), metrics: this.metrics });
+      const now = this.now();
+      state = new PartitionTrack(p, first, from, now);
       this.parts.set(p, state);
+      this.host.open(p, first, from, now);
       if (from < first) {
         this.log('info', 'rebuilding partition state', { partition: p, from, liveFrom: first });
         this.consumer.seek({ topic: this.source, partition: p, offset: String(from) });
@@ -160,7 +203,11 @@ export class KafkaDetector {
     state.fetchedTo = last + 1;
     resolveOffset(String(last));
     this.queued++;
-    const job = { state, messages, last, high: Number(batch.highWatermark) };
+    const job: Job = {
+      track: state, messages, last, high: Number(batch.highWatermark),
+      ...(this.host instanceof WorkerEngineHost ? { evaluating: this.host.evaluate(this.batchInput(p, messages, last)) } : {}),
+    };
+    job.evaluating?.catch(() => undefined);
     void this.serial(() => this.process(job)).catch((err: unknown) => this.log('error', 'batch failed', { partition: p, error: (err as Error).message }))
       .finally(() => {
         this.queued--;
@@ -174,41 +221,43 @@ export class KafkaDetector {
     return new Promise<void>((r) => this.waiters.push(r));
   }
 
-  /** Decode, evaluate, publish, commit: one batch, in order, under the lock. */
-  private async process(job: { state: PartitionEngine; messages: KafkaMessage[]; last: number; high: number }): Promise<void> {
-    const { state, messages, last } = job;
-    const p = state.partition;
-    if (this.parts.get(p) !== state) return; // revoked or being rebuilt since it was fetched
+  private batchInput(partition: number, messages: readonly KafkaMessage[], last: number) {
+    return {
+      partition, last, now: this.now(),
+      values: messages.map((m) => m.value),
+      offsets: messages.map((m) => Number(m.offset)),
+      firstKey: messages[0]?.key?.toString('utf8') ?? null,
+    };
+  }
+
+  /** Decode and evaluate (here or in the worker), publish, commit: one batch, in order, under the lock. */
+  private async process(job: Job): Promise<void> {
+    const { track, messages, last } = job;
+    const p = track.partition;
+    if (this.parts.get(p) !== track) return; // revoked or being rebuilt since it was fetched
     const t0 = performance.now();
-    const records: { offset: number; event: HerdEvent }[] = [];
-    const dead: Message[] = [];
-    for (const m of messages) {
-      const offset = Number(m.offset);
-      if (offset < state.nextOffset) continue;
-      const d = decodeEvent(m.value);
-      if (!d.ok) {
-        this.km.malformed.inc({ rule: this.label, reason: d.reason });
-        if (this.o.deadLetterTopic) dead.push(deadLetter(m, this.source, p, d.reason, d.message));
-        continue;
-      }
-      records.push({ offset, event: d.value });
-    }
-    if (messages.length > 0) this.checkKey(messages[0]!.key, records[0]?.event);
+    const out = await (job.evaluating ?? this.host.evaluate(this.batchInput(p, messages, last)));
+    if (this.parts.get(p) !== track) return;
     const t1 = performance.now();
-    const { transitions, replayed } = state.ingest(records, this.now());
-    state.skipTo(last + 1);
-    if (replayed > 0) this.km.replayedEvents.inc({ rule: this.label }, replayed);
-    const trends = state.replaying ? [] : [state.trendsIfChanged(this.o.rule.detector.topK)].filter((t): t is PartitionTrends => t !== undefined);
+    track.nextOffset = last + 1;
+    track.lastMessageWall = this.now();
+    const dead: Message[] = [];
+    for (const m of out.malformed) {
+      this.km.malformed.inc({ rule: this.label, reason: m.reason });
+      if (this.o.deadLetterTopic) dead.push(deadLetter(messages[m.index]!, this.source, p, m.reason, m.message));
+    }
+    if (out.keyMismatch) this.keyMismatch();
+    if (out.replayed > 0) this.km.replayedEvents.inc({ rule: this.label }, out.replayed);
+    this.account(track, out.stats, out.transitions);
     const extra: TopicMessages[] = dead.length > 0 && this.o.deadLetterTopic ? [{ topic: this.o.deadLetterTopic, messages: dead }] : [];
-    const t2 = performance.now();
     try {
-      await this.sink.publish(transitions, trends, extra);
+      await this.sink.publish(out.transitions, out.trends ? [out.trends] : [], extra);
     } catch (err) {
       await this.recover(p, err);
       return;
     }
-    const t3 = performance.now();
-    if (last >= state.liveFrom) {
+    const t2 = performance.now();
+    if (last >= track.liveFrom) {
       try {
         await this.consumer.commitOffsets([{ topic: this.source, partition: p, offset: String(last + 1) }]);
       } catch (err) {
@@ -216,32 +265,50 @@ export class KafkaDetector {
         this.log('warn', 'commit failed', { partition: p, error: (err as Error).message });
       }
     }
-    const t4 = performance.now();
-    this.readiness.progress(p, state.replaying ? -1 : last + 1, job.high);
-    this.updateGauges();
+    const t3 = performance.now();
+    this.readiness.progress(p, track.replaying ? -1 : last + 1, job.high);
     this.spent.batches++;
-    this.spent.decode += t1 - t0;
-    this.spent.engine += t2 - t1;
-    this.spent.publish += t3 - t2;
-    this.spent.commit += t4 - t3;
-    this.km.batchDuration.observe({ rule: this.label }, (t4 - t0) / 1000);
+    this.spent.decode += out.decodeMs;
+    this.spent.engine += out.engineMs;
+    this.spent.wait += Math.max(0, t1 - t0 - (job.evaluating ? 0 : out.decodeMs + out.engineMs));
+    this.spent.publish += t2 - t1;
+    this.spent.commit += t3 - t2;
+    this.km.batchDuration.observe({ rule: this.label }, (t3 - t0) / 1000);
+  }
+
+  /** Engine metrics from the engines' stats (they may live in another thread). */
+  private account(track: PartitionTrack, stats: EngineStats, transitions: readonly Transition[]): void {
+    const prev = track.stats;
+    track.stats = stats;
+    const rule = this.label;
+    this.metrics.events.inc({ rule }, Math.max(0, stats.events - (prev?.events ?? 0)));
+    this.metrics.lateEvents.inc({ rule }, Math.max(0, stats.lateEvents - (prev?.lateEvents ?? 0)));
+    for (const t of transitions) this.metrics.transitions.inc({ rule, state: t.state, severity: t.severity });
+    let keys = 0;
+    let bytes = 0;
+    let watermark = Number.POSITIVE_INFINITY;
+    for (const s of this.parts.values()) {
+      keys += s.stats?.keys ?? 0;
+      bytes += s.stats?.stateBytes ?? 0;
+      if (s.stats && Number.isFinite(s.stats.watermark)) watermark = Math.min(watermark, s.stats.watermark);
+    }
+    this.metrics.keys.set({ rule }, keys);
+    this.metrics.stateBytes.set({ rule }, bytes);
+    if (Number.isFinite(watermark)) this.metrics.watermark.set({ rule }, watermark / 1000);
   }
 
   /** Publishing failed: the engine already moved on, so drop it and reprocess from the last commit. */
   private async recover(partition: number, err: unknown): Promise<void> {
     this.km.publishFailures.inc({ rule: this.label });
     this.log('warn', 'publish failed; rebuilding the partition from its last commit', { partition, error: (err as Error).message });
-    this.parts.delete(partition);
+    this.dropPartition(partition);
     const committed = await this.readiness.committed(partition).catch(() => undefined);
     if (committed !== undefined && committed >= 0) this.consumer.seek({ topic: this.source, partition, offset: String(committed) });
     await new Promise((r) => setTimeout(r, 1000));
   }
 
   /** Sampled (one message per batch): a topic keyed by another field breaks partition-local state. */
-  private checkKey(key: Buffer | null, e: HerdEvent | undefined): void {
-    if (!e) return;
-    const want = (e as unknown as Record<string, unknown>)[this.o.rule.key] ?? e.attrs?.[this.o.rule.key];
-    if (want === undefined || key === null || key.toString('utf8') === String(want)) return;
+  private keyMismatch(): void {
     this.km.keyMismatch.inc({ rule: this.label });
     if (!this.warnedKeys) {
       this.warnedKeys = true;
@@ -256,31 +323,17 @@ export class KafkaDetector {
     const idle = this.o.idleAdvanceMs ?? 5000;
     if (idle <= 0) return;
     const now = this.now();
-    const transitions: Transition[] = [];
-    const trends: PartitionTrends[] = [];
-    for (const s of this.parts.values()) {
-      if (s.replaying || now - s.lastMessageWall < idle || !this.readiness.caughtUp(s.partition)) continue;
-      transitions.push(...s.tick(now));
-      const t = s.trendsIfChanged(this.o.rule.detector.topK);
-      if (t) trends.push(t);
-    }
-    await this.sink.publish(transitions, trends);
-  }
-
-  private updateGauges(): void {
-    let keys = 0;
-    let bytes = 0;
-    for (const s of this.parts.values()) {
-      const st = s.stats();
-      keys += st.keys;
-      bytes += st.stateBytes;
-    }
-    this.metrics.keys.set({ rule: this.label }, keys);
-    this.metrics.stateBytes.set({ rule: this.label }, bytes);
+    const idlePartitions = [...this.parts.values()]
+      .filter((s) => !s.replaying && s.fetchedTo === s.nextOffset && now - s.lastMessageWall >= idle && this.readiness.caughtUp(s.partition))
+      .map((s) => s.partition);
+    if (idlePartitions.length === 0) return;
+    const { transitions, trends } = await this.host.tick(idlePartitions, now);
+    for (const t of transitions) this.metrics.transitions.inc({ rule: this.label, state: t.state, severity: t.severity });
+    await this.sink.publish(transitions, trends as PartitionTrends[]);
   }
 
   /** Cumulative time spent per step of batch processing, ms. */
-  profile(): { batches: number; decode: number; engine: number; publish: number; commit: number } {
+  profile(): { batches: number; decode: number; engine: number; wait: number; publish: number; commit: number } {
     return { ...this.spent };
   }
 
@@ -320,6 +373,7 @@ export class KafkaDetector {
     await this.consumer.disconnect().catch(() => undefined);
     await this.lock;
     await this.sink.close().catch(() => undefined);
+    await this.host.close().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }
 }
