@@ -91,3 +91,26 @@ describe('replaying the transactions export through k8s/examples', () => {
     expect(await registry.getSingleMetricAsString('herdwatch_detector_events_total')).toContain('rule="default/high-amount"');
   });
 });
+
+describe('readEventsFile', () => {
+  it('reads NDJSON and JSON arrays, reporting bad lines by index', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'hw-replay-'));
+    const ev = { type: 'purchase', ts: '2025-09-30T10:00:00Z', userId: 'U1', amount: 70_000 };
+    const nd = join(dir, 'events.ndjson');
+    await writeFile(nd, `${JSON.stringify(ev)}\nnot json\n${JSON.stringify({ ...ev, amount: 10 })}\n`);
+    const a = await readEventsFile(nd);
+    expect(a).toMatchObject({ format: 'ndjson', rejected: [{ index: 1, code: 'HW_ERR_EVENT_FORMAT' }] });
+    expect(a.events.map((e) => e.amount)).toEqual([70_000, 10]);
+    const arr = join(dir, 'events.json');
+    await writeFile(arr, JSON.stringify([ev]));
+    expect((await readEventsFile(arr)).events).toHaveLength(1);
+    await expect(readEventsFile(join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'HW_ERR_INPUT_FILE' });
+
+    const rules = await loadRuleFiles(RULES);
+    const out = await replayEvents(createDetectorRunner({ rules: rules.map((l) => l.compiled) }), a.events);
+    expect(out.filter((t) => t.state === 'firing').map((t) => `${t.rule}:${t.key}`)).toEqual(['default/high-amount:U1']);
+  });
+});
