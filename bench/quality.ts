@@ -110,6 +110,11 @@ function runChild(seed: number, rel: string): Promise<SeedResult> {
 /** For tuning: what each false alert saw, and when in the day it fired. */
 function dumpFalseAlerts(results: readonly SeedResult[]): void {
   for (const r of results) {
+    for (const o of r.match.outcomes) {
+      if (!o.surge.eligible || (o.detected && o.surge.shape !== 'step')) continue;
+      const s = o.surge;
+      console.error(`seed ${r.seed} ${o.detected ? 'step' : 'MISSED'} ${s.shape} ${s.multiplier}x ${s.productId} base ${s.baselinePerMinute.toFixed(2)}/min at ${new Date(s.start).toISOString().slice(11, 16)} delay ${o.delayMs === undefined ? '-' : Math.round(o.delayMs / 1000)}s`);
+    }
     for (const a of r.match.falseAlerts) {
       const d = a.detail;
       const decoy = r.match.decoyAlerts.find((x) => x.alert.id === a.id)?.decoy ?? '';

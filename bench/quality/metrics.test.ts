@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { falsePer10kProductDays, matchAlerts, percentile, precision, recallOf, type TruthSurge } from './metrics.js';
+import { falsePer10kProductDays, matchAlerts, percentile, poissonTail, precision, recallOf, type TruthSurge } from './metrics.js';
 
 const surge = (id: string, productId: string, start: number, end: number, extra: Partial<TruthSurge> = {}): TruthSurge => ({
   id, productId, start, end, shape: 'step', multiplier: 5, decile: 1, eligible: true, baselinePerMinute: 10, ...extra,
@@ -12,7 +12,7 @@ describe('matching alerts to injected surges', () => {
     surge('s3', 'c', 5_000, 6_000, { shape: 'ramp' }),
   ];
   const decoys = [{ kind: 'site_wide', start: 8_000, end: 9_000 }];
-  const opts = { graceMs: 100, evaluateFrom: 500 };
+  const opts = { graceMs: 100, evaluateFrom: 500, evaluateUntil: 3_600_000 + 500 };
   const alerts = [
     { id: 'w', key: 'z', at: 100 }, // cold start
     { id: 'a1', key: 'a', at: 1_030 }, // s1, 30 ms late
@@ -41,6 +41,14 @@ describe('matching alerts to injected surges', () => {
     expect(precision(r)).toBeCloseTo(3 / 6);
   });
 
+  it('weighs alerts inside decoy windows against the background rate outside them', () => {
+    // One hour scored; the decoy covers 1,100 ms of it; 2 false alerts fell outside it.
+    const [t] = r.decoyTally;
+    expect(t).toMatchObject({ kind: 'site_wide', inside: 1 });
+    expect(t!.hours).toBeCloseTo(1_100 / 3_600_000);
+    expect(t!.expected).toBeCloseTo((2 / ((3_600_000 - 1_100) / 3_600_000)) * (1_100 / 3_600_000));
+  });
+
   it('summarises recall and delays per group', () => {
     expect(recallOf(r.outcomes)).toEqual({ surges: 3, detected: 2, recall: 2 / 3, medianDelayMs: 30, p90DelayMs: 1_090 });
     expect(recallOf([]).recall).toBeNaN();
@@ -55,6 +63,12 @@ describe('summary statistics', () => {
     expect(percentile(xs, 90)).toBe(90);
     expect(percentile([7], 90)).toBe(7);
     expect(percentile([], 50)).toBeUndefined();
+  });
+
+  it('gives Poisson tails for judging whether decoy alerts exceed the background', () => {
+    expect(poissonTail(0, 2)).toBe(1);
+    expect(poissonTail(1, 2)).toBeCloseTo(1 - Math.exp(-2));
+    expect(poissonTail(3, 2)).toBeCloseTo(1 - Math.exp(-2) * (1 + 2 + 2));
   });
 
   it('normalises false alerts per 10,000 product-days', () => {

@@ -37,6 +37,18 @@ export interface MatchOptions {
   readonly graceMs: number;
   /** Alerts before this are cold-start alerts: reported, but not scored as false alerts. */
   readonly evaluateFrom: number;
+  /** End of the simulated traffic. */
+  readonly evaluateUntil: number;
+}
+
+/** False alerts inside one kind of decoy window against what the background rate predicts there. */
+export interface DecoyTally {
+  readonly kind: string;
+  readonly inside: number;
+  /** Hours covered by this kind's windows (with grace), within the scored span. */
+  readonly hours: number;
+  /** False alerts the rate outside every decoy window predicts for those hours. */
+  readonly expected: number;
 }
 
 export interface SurgeOutcome {
@@ -57,6 +69,7 @@ export interface MatchResult {
   /** False alerts that fired inside (or within graceMs after) a decoy period. */
   readonly decoyAlerts: { readonly alert: FiredAlert; readonly decoy: string }[];
   readonly warmupAlerts: FiredAlert[];
+  readonly decoyTally: DecoyTally[];
 }
 
 /** An alert matches a surge on the same key when it fires in [start, end + grace]. */
@@ -87,7 +100,34 @@ export function matchAlerts(alerts: readonly FiredAlert[], surges: readonly Trut
     return d ? [{ alert, decoy: d.kind }] : [];
   });
   const duplicates = outcomes.reduce((n, x) => n + Math.max(0, x.firings - 1), 0);
-  return { outcomes, matched, duplicates, falseAlerts, decoyAlerts, warmupAlerts };
+  return { outcomes, matched, duplicates, falseAlerts, decoyAlerts, warmupAlerts, decoyTally: tallyDecoys(falseAlerts, decoyAlerts, decoys, o) };
+}
+
+/**
+ * A false alert inside a decoy window is not necessarily caused by it: noise pages at
+ * some rate all day. Comparing with the rate outside every decoy window separates the two.
+ */
+function tallyDecoys(falseAlerts: readonly FiredAlert[], inDecoy: MatchResult['decoyAlerts'], decoys: readonly DecoyPeriod[], o: MatchOptions): DecoyTally[] {
+  const HOUR = 3_600_000;
+  const clip = (d: DecoyPeriod): [number, number] => [Math.max(o.evaluateFrom, d.start), Math.min(o.evaluateUntil, d.end + o.graceMs)];
+  const span = (ivs: readonly [number, number][]) => mergedLength(ivs.filter(([a, b]) => b > a));
+  const outsideHours = (o.evaluateUntil - o.evaluateFrom - span(decoys.map(clip))) / HOUR;
+  const background = outsideHours > 0 ? (falseAlerts.length - inDecoy.length) / outsideHours : 0;
+  return [...new Set(decoys.map((d) => d.kind))].map((kind) => {
+    const hours = span(decoys.filter((d) => d.kind === kind).map(clip)) / HOUR;
+    return { kind, inside: inDecoy.filter((a) => a.decoy === kind).length, hours, expected: background * hours };
+  });
+}
+
+function mergedLength(ivs: readonly [number, number][]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of [...ivs].sort((x, y) => x[0] - y[0])) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
 }
 
 /** Alerts that point at a real surge over all scored alerts (cold-start alerts excluded); 1 when nothing fired. */
@@ -139,4 +179,16 @@ export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<stri
     else m.set(k, [it]);
   }
   return m;
+}
+
+/** P(X ≥ k) for X ~ Poisson(mean): is a count of alerts more than background noise? */
+export function poissonTail(k: number, mean: number): number {
+  if (k <= 0) return 1;
+  let term = Math.exp(-mean);
+  let below = term;
+  for (let i = 1; i < k; i++) {
+    term *= mean / i;
+    below += term;
+  }
+  return Math.max(0, 1 - below);
 }

@@ -56,7 +56,7 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
       eligible: s.multiplier >= SCENARIO.eligibleMultiplier && baselinePerMinute >= SCENARIO.eligibleWeightedPerMinute,
     };
   });
-  const match = matchAlerts(fired, truth, sim.decoyWindows(sc.end), { graceMs: rule.detector.windowMs, evaluateFrom: sc.evaluateFrom });
+  const match = matchAlerts(fired, truth, sim.decoyWindows(sc.end), { graceMs: rule.detector.windowMs, evaluateFrom: sc.evaluateFrom, evaluateUntil: sc.end });
   return {
     seed,
     events,

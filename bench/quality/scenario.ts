@@ -21,7 +21,9 @@ export const SCENARIO = {
   /** Cold start: no surges injected, alerts reported apart and not scored as false. */
   warmupHours: 2,
   multipliers: [1.5, 2, 3, 5, 10],
+  /** Surges per shape × multiplier × decile; more in deciles 1–2, where the recall target applies. */
   surgesPerCell: 2,
+  surgesPerCellBusy: 6,
   siteWide: { multiplier: 3, durationMs: HOUR, earliestHour: 4, latestHour: 12 },
   /** The recall target applies to surges of at least this multiple… */
   eligibleMultiplier: 3,
@@ -61,7 +63,7 @@ export function scenarioFor(seed: number): SimOptions & { readonly end: number; 
     zipfExponent: s.zipfExponent,
     seasonality: s.seasonality,
     start: s.start,
-    surges: planSurges({ seed, products: s.products, from: evaluateFrom, until: end, multipliers: s.multipliers, perCell: s.surgesPerCell }),
+    surges: planSurges({ seed, products: s.products, from: evaluateFrom, until: end, multipliers: s.multipliers, perCell: s.surgesPerCell, perDecile: { 1: s.surgesPerCellBusy, 2: s.surgesPerCellBusy } }),
     decoys: [{ kind: 'site_wide', start: Math.floor(siteStart), durationMs: s.siteWide.durationMs, multiplier: s.siteWide.multiplier }],
     end,
     evaluateFrom,

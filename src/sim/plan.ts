@@ -22,6 +22,8 @@ export interface SurgePlanOptions {
   readonly deciles?: readonly number[];
   /** Surges per (shape, multiplier, decile) cell. Default 1. */
   readonly perCell?: number;
+  /** Per-decile override of perCell, e.g. more surges where products are busy enough to score. */
+  readonly perDecile?: Readonly<Record<number, number>>;
   readonly durationMs?: Partial<Record<SurgeShape, number>>;
 }
 
@@ -42,7 +44,7 @@ export function planSurges(p: SurgePlanOptions): SurgeSpec[] {
     const hi = Math.max(lo + 1, Math.floor((decile * p.products) / 10));
     for (const shape of shapes) {
       for (const multiplier of multipliers) {
-        for (let k = 0; k < perCell; k++) {
+        for (let k = 0; k < (p.perDecile?.[decile] ?? perCell); k++) {
           const rank = pickUnused(lo, hi, used, () => lo + rng.int(hi - lo));
           if (rank === undefined) continue;
           const durationMs = p.durationMs?.[shape] ?? SHAPE_DURATION_MS[shape];
