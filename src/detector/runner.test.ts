@@ -81,6 +81,27 @@ describe('createDetectorRunner', () => {
     expect(sent).toEqual([1_000, 5_000]);
   });
 
+  it('keeps a per-key lift gauge for at most the top 10 trending keys, replaced with each snapshot', async () => {
+    const registry = createRegistry();
+    let at = 0;
+    let keys: string[] = [];
+    const engine = (r: CompiledRule): RuleEngine => ({
+      ...fakeEngine(r),
+      trending: () => ({ ruleUid: r.uid, rule: 'shop/r', at, entries: keys.map((key, i) => ({ key, value: 10, baseline: 1, lift: 20 - i, score: 1, firing: false })) }),
+    });
+    const runner = createDetectorRunner({ rules: [rule], createEngine: engine, sink: new MemoryQueryStore(), metrics: createDetectorMetrics(registry) });
+    const series = async () => (await registry.getSingleMetricAsString('herdwatch_trending_lift')).split('\n').filter((l) => l.startsWith('herdwatch_trending_lift{'));
+    at = 1;
+    keys = Array.from({ length: 25 }, (_, i) => `p${i}`);
+    runner.tick(0);
+    expect(await series()).toHaveLength(10);
+    expect((await series())[0]).toBe('herdwatch_trending_lift{rule="shop/r",key="p0"} 20');
+    at = 2;
+    keys = ['q1'];
+    runner.tick(0);
+    expect(await series()).toEqual(['herdwatch_trending_lift{rule="shop/r",key="q1"} 20']);
+  });
+
   it('a failing sink is reported, and later sends still go out', async () => {
     const errors: unknown[] = [];
     let fail = true;

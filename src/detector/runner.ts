@@ -2,7 +2,7 @@ import { createRuleEngine } from '../engine/index.js';
 import type { CompiledRule, EngineStats, RuleEngine, Transition, TrendingSnapshot } from '../engine/types.js';
 import type { HerdEvent } from '../events/schema.js';
 import type { AlertSink } from '../kafka/transport.js';
-import type { DetectorMetrics } from '../metrics/detector.js';
+import { TRENDING_GAUGE_KEYS, type DetectorMetrics } from '../metrics/detector.js';
 
 /**
  * Runs one engine per rule in this process, independent of Kafka: events in, transitions
@@ -48,7 +48,7 @@ export interface DetectorRunner {
 export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
   const make = opts.createEngine ?? createRuleEngine;
   const engines = opts.rules.map((rule) => ({
-    engine: make(rule), label: `${rule.namespace}/${rule.name}`, lastTrendAt: Number.NEGATIVE_INFINITY, lastTrendWall: Number.NEGATIVE_INFINITY, prev: zeroStats(),
+    engine: make(rule), label: `${rule.namespace}/${rule.name}`, lastTrendAt: Number.NEGATIVE_INFINITY, lastTrendWall: Number.NEGATIVE_INFINITY, prev: zeroStats(), gaugeKeys: [] as string[],
   }));
   const wall = opts.wallClock ?? Date.now;
   const minTrendMs = opts.minTrendIntervalMs ?? 0;
@@ -103,6 +103,11 @@ export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
       if (snap.at > e.lastTrendAt) {
         e.lastTrendAt = snap.at;
         e.lastTrendWall = now;
+        if (m) {
+          for (const key of e.gaugeKeys) m.trendingLift.remove({ rule: e.label, key });
+          e.gaugeKeys = snap.entries.slice(0, TRENDING_GAUGE_KEYS).map((x) => x.key);
+          for (const x of snap.entries.slice(0, TRENDING_GAUGE_KEYS)) m.trendingLift.set({ rule: e.label, key: x.key }, x.lift);
+        }
         enqueue(() => sink.sendTrends(snap));
       }
     }

@@ -9,7 +9,12 @@ export interface DetectorMetrics {
   readonly keys: Gauge<'rule'>;
   readonly stateBytes: Gauge<'rule'>;
   readonly watermark: Gauge<'rule'>;
+  /** The one per-key series: lift of a rule's top TRENDING_GAUGE_KEYS trending keys, replaced with each snapshot. */
+  readonly trendingLift: Gauge<'rule' | 'key'>;
 }
+
+/** How many trending keys per rule get a series; keeps per-product cardinality capped. */
+export const TRENDING_GAUGE_KEYS = 10;
 
 export function createDetectorMetrics(registry: Registry): DetectorMetrics {
   const registers = [registry];
@@ -30,5 +35,9 @@ export function createDetectorMetrics(registry: Registry): DetectorMetrics {
     keys: new Gauge({ name: 'herdwatch_detector_keys', help: 'Keys with state held by a rule\'s engine', labelNames: ['rule'], registers }),
     stateBytes: new Gauge({ name: 'herdwatch_detector_state_bytes', help: 'Approximate bytes of per-key engine state', labelNames: ['rule'], registers }),
     watermark: new Gauge({ name: 'herdwatch_detector_watermark_seconds', help: 'Event-time watermark of a rule\'s engine, Unix seconds', labelNames: ['rule'], registers }),
+    trendingLift: new Gauge({
+      name: 'herdwatch_trending_lift', help: `Lift of each of a rule's top ${TRENDING_GAUGE_KEYS} trending keys (the only per-key metric; capped)`,
+      labelNames: ['rule', 'key'], registers,
+    }),
   };
 }
