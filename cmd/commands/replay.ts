@@ -1,6 +1,6 @@
 import type { OptionSpecs } from '../../src/config/options.js';
 import { printingSink } from '../../src/detector/printer.js';
-import { readEventsFile, replayEvents } from '../../src/detector/replay.js';
+import { byEventTime, paceByEventTime, readEventsFile, replayEvents } from '../../src/detector/replay.js';
 import { createDetectorRunner } from '../../src/detector/runner.js';
 import { HwError } from '../../src/errors.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
@@ -10,7 +10,7 @@ import { openTarget, TARGET_OPTIONS } from './targets.js';
 
 const OPTIONS = {
   rules: RULES_OPTION,
-  speed: { type: 'number', description: 'Replay this many times faster than event time (default: as fast as possible)' },
+  speed: { type: 'number', description: 'Replay (or send) this many times faster than event time (default: as fast as possible)' },
   ...TARGET_OPTIONS,
   batch: { type: 'number', default: 500, description: 'Events per request with --to or --kafka-brokers' },
   'utc-offset': { type: 'string', env: 'HERDWATCH_CSV_UTC_OFFSET', description: 'UTC offset of CSV local times, e.g. +05:30 (default UTC)' },
@@ -36,14 +36,13 @@ export default defineCommand({
       const target = await openTarget(o, ctx.env, ctx.signal);
       let accepted = 0;
       let rejected = 0;
-      const size = Math.max(1, Math.floor(o.batch));
       try {
-        for (let i = 0; i < input.events.length && !ctx.signal.aborted; i += size) {
-          const r = await target.send(input.events.slice(i, i + size));
+        await paceByEventTime(byEventTime(input.events), async (batch) => {
+          const r = await target.send(batch);
           accepted += r.accepted;
           rejected += r.rejected;
-          ctx.progress(`\rsent ${Math.min(i + size, input.events.length)}/${input.events.length} events to ${target.name}, ${accepted} accepted, ${rejected} rejected`);
-        }
+          ctx.progress(`\rsent ${accepted + rejected}/${input.events.length} events to ${target.name}, ${accepted} accepted, ${rejected} rejected`);
+        }, { ...(o.speed !== undefined ? { speed: o.speed } : {}), maxBatch: Math.max(1, Math.floor(o.batch)), signal: ctx.signal });
       } finally {
         ctx.progress('\n');
         await target.close();
