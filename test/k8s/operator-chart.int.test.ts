@@ -5,7 +5,7 @@
  * Standard, and the operator run with the chart's own ServiceAccount token to show its RBAC is
  * enough — and no more than that.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +16,12 @@ import { ROOT, TestApi, condition, ensureCrd, eventually, herdRule, startTestOpe
 
 const CHART = join(ROOT, 'charts', 'herdwatch');
 const CI_VALUES = readdirSync(join(CHART, 'ci')).filter((f) => f.endsWith('.yaml')).map((f) => join(CHART, 'ci', f));
+// helm template assumes Kubernetes 1.20 unless told; render for the version the tests run.
+const KUBE_VERSION = process.env.HW_K8S_VERSION ?? /K8S_VERSION="\$\{HW_K8S_VERSION:-([0-9.]+)\}"/.exec(readFileSync(join(ROOT, 'scripts', 'k8s', 'versions.sh'), 'utf8'))?.[1] ?? '1.35.0';
 type Doc = { kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown };
 
 async function template(release: string, namespace: string, args: string[] = []): Promise<{ code: number; docs: Doc[]; stdout: string; stderr: string }> {
-  const r = await run(k8sBin('helm'), ['template', release, CHART, '--namespace', namespace, ...args]);
+  const r = await run(k8sBin('helm'), ['template', release, CHART, '--namespace', namespace, '--kube-version', KUBE_VERSION, ...args]);
   const docs = r.code === 0 ? parseAllDocuments(r.stdout).map((d) => d.toJS() as Doc).filter(Boolean) : [];
   return { ...r, docs };
 }
@@ -41,8 +43,11 @@ async function serviceAccountConfig(ns: string, sa: string): Promise<KubeConfig>
   return kc;
 }
 
-const canI = async (sa: string, verb: string, resource: string, ns?: string) =>
-  (await kubectl(['auth', 'can-i', verb, resource, `--as=${sa}`, ...(ns ? ['-n', ns] : ['--all-namespaces'])])).stdout.trim() === 'yes';
+const canI = async (sa: string, verb: string, resource: string, ns?: string) => {
+  const [res, sub] = resource.split('/');
+  const args = ['auth', 'can-i', verb, res!, `--as=${sa}`, ...(sub ? [`--subresource=${sub}`] : []), ...(ns ? ['-n', ns] : ['--all-namespaces'])];
+  return (await kubectl(args)).stdout.trim() === 'yes';
+};
 
 describe('the Helm chart, offline', () => {
   it('passes helm lint --strict, helm template and kubeconform for the defaults and every ci/ values file', async () => {
@@ -132,6 +137,7 @@ describe('the Helm chart on the API server', () => {
     const sa = `system:serviceaccount:${ns.name}:${release}-herdwatch-operator`;
     expect(await canI(sa, 'watch', 'herdrules.herdwatch.io')).toBe(true);
     expect(await canI(sa, 'patch', 'herdrules.herdwatch.io/status', ruleNs.name)).toBe(true);
+    expect(await canI(sa, 'patch', 'herdrules.herdwatch.io', ruleNs.name)).toBe(false);
     expect(await canI(sa, 'patch', 'deployments.apps', ruleNs.name)).toBe(true);
     expect(await canI(sa, 'update', 'leases.coordination.k8s.io', ns.name)).toBe(true);
     expect(await canI(sa, 'update', 'leases.coordination.k8s.io', ruleNs.name)).toBe(false);
