@@ -19,6 +19,8 @@ export interface KafkaDetectorOptions {
   readonly idleAdvanceMs?: number;
   readonly tickMs?: number;
   readonly deadLetterTopic?: string;
+  /** Least time between two trending snapshots of one partition on the trends topic; default 1 s. */
+  readonly trendsIntervalMs?: number;
   /** Run the partition engines in a worker thread (1) or in this one (0, the default). */
   readonly engineThreads?: number;
   /** Fetched batches that may wait for evaluation while the next one is fetched. */

@@ -17,8 +17,10 @@ class PartitionTrack {
   /** Next offset the engine will ingest. */
   nextOffset: number;
   lastMessageWall: number;
-  prev: EngineStats | undefined;
   stats: EngineStats | undefined;
+  /** Latest trending snapshot not yet published, and when this partition's last one went out. */
+  pendingTrends: PartitionTrends | undefined;
+  trendsSentAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly partition: number, readonly liveFrom: number, startOffset: number, now: number) {
     this.fetchedTo = startOffset;
@@ -250,8 +252,10 @@ export class KafkaDetector {
     if (out.replayed > 0) this.km.replayedEvents.inc({ rule: this.label }, out.replayed);
     this.account(track, out.stats, out.transitions);
     const extra: TopicMessages[] = dead.length > 0 && this.o.deadLetterTopic ? [{ topic: this.o.deadLetterTopic, messages: dead }] : [];
+    if (out.trends) track.pendingTrends = out.trends;
+    const trends = this.dueTrends(track, out.transitions.length > 0);
     try {
-      await this.sink.publish(out.transitions, out.trends ? [out.trends] : [], extra);
+      await this.sink.publish(out.transitions, trends, extra);
     } catch (err) {
       await this.recover(p, err);
       return;
@@ -274,6 +278,19 @@ export class KafkaDetector {
     this.spent.publish += t2 - t1;
     this.spent.commit += t3 - t2;
     this.km.batchDuration.observe({ rule: this.label }, (t3 - t0) / 1000);
+  }
+
+  /**
+   * Trending snapshots are dashboards, not events: at most one per partition per
+   * `trendsIntervalMs` (or with a transition), the latest winning; the idle tick sends the rest.
+   */
+  private dueTrends(track: PartitionTrack, withTransition: boolean): PartitionTrends[] {
+    const pending = track.pendingTrends;
+    const now = this.now();
+    if (!pending || (!withTransition && now - track.trendsSentAt < (this.o.trendsIntervalMs ?? 1000))) return [];
+    track.pendingTrends = undefined;
+    track.trendsSentAt = now;
+    return [pending];
   }
 
   /** Engine metrics from the engines' stats (they may live in another thread). */
@@ -318,6 +335,8 @@ export class KafkaDetector {
 
   private async onTick(): Promise<void> {
     if (!this.running) return;
+    const waiting = [...this.parts.values()].flatMap((t) => this.dueTrends(t, false));
+    if (waiting.length > 0) await this.sink.publish([], waiting);
     await this.readiness.refresh(this.parts);
     this.km.lag.set({ rule: this.label }, this.readiness.lag);
     const idle = this.o.idleAdvanceMs ?? 5000;
