@@ -124,6 +124,10 @@ describe('the Helm chart on the API server', () => {
   });
 
   it('applies cleanly, without Pod Security warnings, and its Deployments become available', async () => {
+    // Control: the namespace really enforces the restricted standard.
+    const root = await kubectl(['-n', ns.name, 'run', 'not-restricted', '--image=busybox', '--restart=Never', '--dry-run=server']);
+    expect(root.code).not.toBe(0);
+    expect(root.stderr).toMatch(/violates PodSecurity "restricted/);
     const yaml = rendered.map((d) => JSON.stringify(d)).join('\n---\n');
     const r = await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=helm-test', '-f', '-'], yaml);
     expect(r.code, r.stderr).toBe(0);
