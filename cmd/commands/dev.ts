@@ -21,6 +21,7 @@ const OPTIONS = {
   'surge-every': { type: 'number', default: 20, description: 'Minutes of event time between injected demo surges (first after 15)' },
   'day-curve': { type: 'boolean', default: false, description: 'Simulate the daily traffic curve (peaks at 20:00 UTC)' },
   json: { type: 'boolean', default: false, description: 'Print alerts as NDJSON instead of one line each' },
+  'status-every': { type: 'number', default: 30, description: 'Seconds between status lines on stderr (0: none)' },
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
@@ -59,7 +60,16 @@ export default defineCommand({
     ctx.err(`herdwatch dev: simulating ${o.rate} events/s at ${o.speed}x, seed ${o.seed}; first demo surge after 15 min of event time`);
     ctx.err(`herdwatch dev: API on ${address}  (try ${address}/api/v1/trending, ${address}/api/v1/stream); Ctrl-C stops`);
 
+    // A status line now and then, so a quiet stretch between surges does not look like a hang.
+    const eventNow = acceleratedClock(start, o.speed);
+    const status = setInterval(() => {
+      const firing = stack.runner.snapshots().reduce((n, s) => n + s.entries.filter((e) => e.firing).length, 0);
+      ctx.err(`herdwatch dev: event time ${new Date(eventNow()).toISOString().slice(0, 16)}Z, ${live.published().toLocaleString('en-US')} events, ${firing} firing now`);
+    }, o['status-every'] * 1000);
+    if (o['status-every'] <= 0) clearInterval(status);
+
     await untilAborted(ctx.signal);
+    clearInterval(status);
     ctx.err('herdwatch dev: shutting down');
     await live.stop();
     await stack.close();
