@@ -11,8 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { Informer, libraryWatch, type KubeObject, type WatchFn } from '../../src/operator/informer.js';
+import { RESOURCES } from '../../src/operator/kube.js';
 import type { RunningOperator } from '../../src/operator/run.js';
-import { createNamespace, kubeconfigPath, kubectlOk } from './cluster.js';
+import { createNamespace, kubeconfigPath, kubectlOk, loadKubeConfig } from './cluster.js';
 import { ROOT, TestApi, condition, ensureCrd, eventually, herdRule, startTestOperator, type RuleObject } from './operator-harness.js';
 
 let api: TestApi;
@@ -166,6 +168,31 @@ describe('herdwatch operator on a real control plane', () => {
     expect(text).toContain('herdwatch_reconcile_errors_total');
     expect(text).not.toContain('sneaker-surge');
     expect((await fetch(`http://127.0.0.1:${op!.port}/readyz`)).status).toBe(200);
+  });
+
+  it('relists when the real API server answers a watch with 410 Gone, and keeps watching', async () => {
+    const real = libraryWatch(loadKubeConfig());
+    let first = true;
+    const seen: string[] = [];
+    // The first watch asks for a resourceVersion long compacted away, as after a long disconnect.
+    const watch: WatchFn = (path, query, onEvent, signal) => {
+      const q = first ? { ...query, resourceVersion: '1' } : query;
+      first = false;
+      return real(path, q, (type, obj) => {
+        seen.push(type === 'ERROR' ? `ERROR ${(obj as { code?: number }).code}` : type);
+        onEvent(type, obj);
+      }, signal);
+    };
+    const inf = new Informer<KubeObject>({ kube: api.kube, watch, resource: RESOURCES.herdRules, namespace: ns.name, handler: () => {} });
+    inf.start();
+    try {
+      await eventually('a relist after 410', async () => inf.stats.lists >= 2);
+      expect(seen).toContain('ERROR 410');
+      await api.createRule(ns.name, herdRule('seen-after-relist', { parallelism: 1 }));
+      await eventually('the informer to see the new rule', async () => inf.cache.has(`${ns.name}/seen-after-relist`));
+    } finally {
+      await inf.stop();
+    }
   });
 
   it('runs as `herdwatch operator` and on SIGTERM stops and releases its lease', async () => {
