@@ -12,8 +12,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.sh
 . "$here/versions.sh"
 
-# The machine is shared: build at low priority, one package at a time.
+# A developer's machine is shared: build at low priority, one package at a time. CI has the
+# machine to itself, so it compiles two packages at once.
 GO_BUILD_P="${HW_GO_BUILD_P:-1}"
+if [ "${CI:-}" = true ] && [ -z "${HW_GO_BUILD_P:-}" ]; then GO_BUILD_P=2; fi
 export GOMAXPROCS="${HW_GO_MAXPROCS:-2}"
 export GOFLAGS="-mod=mod -buildvcs=false"
 export CGO_ENABLED=0

@@ -43,7 +43,7 @@ for v in "${values[@]}"; do
   echo "== $label" >&2
   if ! "$K8S_BIN/helm" lint --strict "$chart" "${args[@]}" >&2; then failed=1; continue; fi
   out="$rendered/$(basename "${v:-default}" .yaml).yaml"
-  if ! "$K8S_BIN/helm" template herdwatch "$chart" --namespace herdwatch --kube-version "$K8S_VERSION" "${args[@]}" >"$out"; then
+  if ! "$K8S_BIN/helm" template herdwatch "$chart" --include-crds --namespace herdwatch --kube-version "$K8S_VERSION" "${args[@]}" >"$out"; then
     failed=1
     continue
   fi
