@@ -1,4 +1,5 @@
 import { Partitioners } from 'kafkajs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,9 @@ import { createRegistry, type Registry } from '../../src/metrics/registry.js';
 import { loadRuleFiles, type LoadedRule } from '../../src/rules/index.js';
 import { createTopics, partitionOfKey, readAll, testKafka, uniqueTopics, waitFor } from './helpers.js';
 
-const CSV = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'transactions.csv');
+// The shared sample beside the clone; the copy kept with the event tests when it is absent.
+const SHARED_CSV = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'transactions.csv');
+const CSV = existsSync(SHARED_CSV) ? SHARED_CSV : join(import.meta.dirname, '..', '..', 'src', 'events', 'testdata', 'transactions.csv');
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'k8s', 'examples');
 const PARTITIONS = 6;
 
