@@ -150,8 +150,10 @@ export function startTestOperator(o: TestOperatorOptions): Promise<RunningOperat
     leaseNamespace: o.leaseNamespace,
     leaseName: o.leaseName,
     identity: o.identity,
-    leaseDurationMs: 4_000,
-    renewDeadlineMs: 3_000,
+    // Short enough for fast fail-over tests, long enough that a loaded machine's pauses do not
+    // make a healthy leader miss its renew deadline.
+    leaseDurationMs: 8_000,
+    renewDeadlineMs: 6_000,
     retryPeriodMs: 500,
     port: 0,
     host: '127.0.0.1',
