@@ -21,7 +21,8 @@ shift || true
 export PATH="$root/node_modules/.bin:$("$root/scripts/node.sh"):$PATH"
 
 schemas="$K8S_HOME/schemas/v$K8S_VERSION-standalone-strict"
-if [ ! -s "$schemas/deployment-apps-v1.json" ]; then
+# Regenerated when missing or older than the converter.
+if [ ! -s "$schemas/deployment-apps-v1.json" ] || [ "$here/kube-schemas.ts" -nt "$schemas/deployment-apps-v1.json" ]; then
   swagger="$(cd "$K8S_HOME" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')/api/openapi-spec/swagger.json"
   tsx "$root/scripts/k8s/kube-schemas.ts" --swagger "$swagger" --out "$schemas"
 fi
