@@ -17,7 +17,9 @@ RUN find cmd src -name '*.test.ts' -delete && npx tsc -p tsconfig.json
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# Type declarations and source maps of dependencies are a third of their size and unused at run time.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
+ && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
 
 # 3. Runtime: no compiler, no npm cache, a non-root user with a fixed uid the chart relies on
 #    (runAsUser 10001), and nothing writable but /tmp (the chart mounts it as an emptyDir).
