@@ -6,6 +6,7 @@
  * never duplicate anything.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,21 @@ describe('herdwatch operator on a real control plane', () => {
     await ready('sneaker-surge', 3);
     expect((await api.configMap(ns.name, 'sneaker-surge'))!.data['rule.yaml']).toContain('severity: critical');
     expect(hash((await api.deployment(ns.name, 'sneaker-surge'))!)).not.toBe(hash(before));
+  });
+
+  it('reconciles every example rule in k8s/examples into Ready detectors', async () => {
+    const dir = join(ROOT, 'k8s', 'examples');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    const names: string[] = [];
+    for (const f of files) {
+      const example = parse(readFileSync(join(dir, f), 'utf8')) as { metadata: { name: string } };
+      const name = `example-${example.metadata.name}`;
+      names.push(name);
+      await api.createRule(ns.name, { ...example, metadata: { name } });
+    }
+    for (const name of names) await ready(name, 1);
+    for (const name of names) await api.deleteRule(ns.name, name);
   });
 
   it('never runs more detectors than the topic has partitions, and none while paused', async () => {
