@@ -53,7 +53,7 @@ export default defineCommand({
     const sim = createSimulator({ ...simOptions, surges });
     const live = startLiveSimulation({
       sim, sink: stack.bus.eventSink(), runner: stack.runner,
-      consumed: () => stack.bus.drain(), eventClock: acceleratedClock(start, o.speed),
+      consumed: () => stack.bus.drain(), eventClock: acceleratedClock(start, o.speed), speed: o.speed,
     });
 
     ctx.err(`herdwatch dev: ${rules.length} rule(s) from ${o.rules}: ${rules.map((l) => `${l.compiled.namespace}/${l.compiled.name}`).join(', ')}`);
@@ -61,10 +61,9 @@ export default defineCommand({
     ctx.err(`herdwatch dev: API on ${address}  (try ${address}/api/v1/trending, ${address}/api/v1/stream); Ctrl-C stops`);
 
     // A status line now and then, so a quiet stretch between surges does not look like a hang.
-    const eventNow = acceleratedClock(start, o.speed);
     const status = setInterval(() => {
       const firing = stack.runner.snapshots().reduce((n, s) => n + s.entries.filter((e) => e.firing).length, 0);
-      ctx.err(`herdwatch dev: event time ${new Date(eventNow()).toISOString().slice(0, 16)}Z, ${live.published().toLocaleString('en-US')} events, ${firing} firing now`);
+      ctx.err(`herdwatch dev: event time ${new Date(live.eventTime()).toISOString().slice(0, 16)}Z, ${live.published().toLocaleString('en-US')} events, ${firing} firing now`);
     }, o['status-every'] * 1000);
     if (o['status-every'] <= 0) clearInterval(status);
 

@@ -20,12 +20,16 @@ export interface LiveOptions {
   readonly eventClock: () => number;
   /** Wall clock for the receive time of events. */
   readonly wallClock?: () => number;
+  /** Event time per wall time (bounds how much event time one step may take on). */
+  readonly speed: number;
   readonly intervalMs?: number;
   readonly onError?: (err: unknown) => void;
 }
 
 export interface LiveSimulation {
   readonly published: () => number;
+  /** Event time the simulation has reached (behind the clock when the machine cannot keep up). */
+  readonly eventTime: () => number;
   stop(): Promise<void>;
 }
 
@@ -34,8 +38,14 @@ export function startLiveSimulation(o: LiveOptions): LiveSimulation {
   let published = 0;
   let running: Promise<void> = Promise.resolve();
   let busy = false;
+  const interval = o.intervalMs ?? 250;
+  // When the machine cannot keep up, take at most a few steps' worth of event time at once,
+  // so event time falls behind instead of each step's batch (and memory) growing without bound.
+  let until = o.sim.cursor;
   const step = async () => {
-    const until = o.eventClock();
+    const wanted = o.eventClock();
+    const maxStep = Math.max(4 * interval * o.speed, 10_000);
+    until = Math.max(until, Math.min(wanted, until + maxStep));
     const events = o.sim.eventsUntil(until);
     if (events.length > 0) {
       const now = wall();
@@ -51,9 +61,10 @@ export function startLiveSimulation(o: LiveOptions): LiveSimulation {
     running = step().catch(o.onError ?? ((err) => console.error('herdwatch dev: simulator step failed:', err))).finally(() => {
       busy = false;
     });
-  }, o.intervalMs ?? 250);
+  }, interval);
   return {
     published: () => published,
+    eventTime: () => until,
     async stop() {
       clearInterval(timer);
       await running;
