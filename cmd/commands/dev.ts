@@ -36,6 +36,8 @@ export default defineCommand({
     const stack = await startInProcess({
       rules, registry, settings: apiSettingsFrom(o),
       alerts: printingSink(ctx.out, compiled, { json: o.json }),
+      // Only failures are logged, so the terminal stays the alert view.
+      logLevel: 'error',
     });
 
     let address: string;
