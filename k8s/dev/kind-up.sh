@@ -21,7 +21,7 @@ kubectl apply -f "$root/k8s/dev/kafka.yaml"
 kubectl -n herdwatch rollout status deploy/kafka --timeout=180s
 helm upgrade --install herdwatch "$root/charts/herdwatch" --namespace herdwatch \
   -f "$root/k8s/dev/kind-values.yaml" --wait --timeout 180s
-kubectl apply -f "$root/k8s/dev/demo-rule.yaml"
+kubectl apply -n herdwatch -f "$root/k8s/examples/sneaker-surge.yaml"
 kubectl -n herdwatch wait herdrule/sneaker-surge --for=condition=Ready --timeout=180s
 kubectl get herdrules -A
 echo "kind-up: API on http://127.0.0.1:8080 — tear down with: kind delete cluster --name $cluster"

@@ -103,6 +103,8 @@ describe('herdwatch operator on a real control plane', () => {
     }
     for (const name of names) await ready(name, 1);
     for (const name of names) await api.deleteRule(ns.name, name);
+    // Later tests count this namespace's children; let the garbage collector finish first.
+    await eventually('example children to be collected', async () => (await api.list(ns.name, 'deployments')).every((d) => !d.metadata.name.startsWith('example-')), 90_000);
   });
 
   it('never runs more detectors than the topic has partitions, and none while paused', async () => {
