@@ -134,6 +134,33 @@ describe('herdwatch operator on a real control plane', () => {
     expect(events.some((e) => e.type === 'Warning' && e.reason === 'DeploymentReplicaFailure')).toBe(true);
   });
 
+  it('marks a rule Degraded with ProgressDeadlineExceeded when its pods cannot be scheduled', async () => {
+    // A second operator whose detector template selects nodes that do not exist, on its own
+    // namespace and lease, with a short progress deadline.
+    const unschedulable = await createNamespace('hw-op-nosched');
+    const other = await startTestOperator({
+      namespaces: [unschedulable.name], leaseNamespace: unschedulable.name, leaseName: 'nosched', identity: 'nosched',
+      render: { nodeSelector: { 'herdwatch.io/no-such-node': 'true' }, progressDeadlineSeconds: 10 },
+    });
+    try {
+      await api.createRule(unschedulable.name, herdRule('stuck', { parallelism: 1 }));
+      const progressing = await eventually('stuck to be progressing', async () => {
+        const r = await api.rule(unschedulable.name, 'stuck');
+        return condition(r, 'Ready')?.status === 'False' && condition(r, 'Degraded')?.status === 'False' ? r : undefined;
+      });
+      expect(condition(progressing, 'Ready')!.reason).toMatch(/DetectorsProgressing|DeploymentUnavailable/);
+      const rule = await eventually('stuck Degraded', async () => {
+        const r = await api.rule(unschedulable.name, 'stuck');
+        return condition(r, 'Degraded')?.status === 'True' ? r : undefined;
+      }, 90_000);
+      expect(condition(rule, 'Degraded')).toMatchObject({ reason: 'ProgressDeadlineExceeded' });
+      expect(condition(rule, 'Degraded')!.message).toContain('0/1 detectors ready');
+    } finally {
+      await other.stop();
+      await unschedulable.remove();
+    }
+  });
+
   it('lets the garbage collector remove the children when the rule is deleted', async () => {
     await api.deleteRule(ns.name, 'wide');
     await eventually('wide children to be collected', async () =>
