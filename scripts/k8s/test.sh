@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `make test-k8s`: builds (or reuses) the control plane and tools, starts the control plane unless
-# KUBECONFIG points at a cluster or one is already running, runs every test file in test/k8s
-# against it (one at a time), and stops what it started — also when a test fails.
+# `make test-k8s`: builds (or reuses) the binaries; uses the cluster in KUBECONFIG, else the plane
+# `make k8s-up` left running, else starts a private one; runs every test file in test/k8s (or the
+# paths given) one at a time, and stops what it started — also when a test fails.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -17,6 +17,16 @@ elif [ -s "$K8S_STATE/run/kube-apiserver.pid" ] && kill -0 "$(cat "$K8S_STATE/ru
   echo "test-k8s: reusing the running control plane (make k8s-down stops it)" >&2
   eval "$("$here/up.sh")"
 else
+  # A private plane (own state dir, ports picked at random) so that two runs at once on a shared
+  # machine neither collide nor stop each other's cluster.
+  HW_K8S_STATE="$(mktemp -d "$K8S_HOME/test-XXXXXX")"
+  for _ in 1 2 3 4 5; do
+    base=$((30000 + RANDOM % 25000)) taken=0
+    for p in $(seq "$base" $((base + 4))); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && taken=1; done
+    [ "$taken" = 0 ] && break
+  done
+  export HW_K8S_STATE HW_K8S_ETCD_PORT=$base HW_K8S_ETCD_PEER_PORT=$((base + 1)) HW_K8S_API_PORT=$((base + 2)) \
+    HW_K8S_KCM_PORT=$((base + 3)) HW_K8S_SCHED_PORT=$((base + 4))
   trap '"$here/down.sh"' EXIT
   eval "$("$here/up.sh")"
 fi
