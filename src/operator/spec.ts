@@ -1,5 +1,5 @@
 import type { HerdRuleSpec } from '../rules/schema.js';
-import { validateRuleSpec } from '../rules/validate.js';
+import { validateRuleSpec } from '../rules/index.js';
 
 /**
  * The spec with defaults applied, or the reason it is invalid. The CRD rejects invalid
