@@ -1,7 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { loadRuleFiles } from '../rules/index.js';
 import { configMapForRule } from './configmap.js';
 import { deploymentForRule, desiredReplicas } from './deployment.js';
 import { ANNOTATIONS, childName, labelValue } from './names.js';
@@ -47,6 +49,16 @@ describe('configMapForRule', () => {
     const cm = configMapForRule(sampleRule(), opts);
     expect(cm.data['rule.yaml']).toContain('topic: herdwatch.events');
     expect(JSON.parse(cm.data['compiled.json']!).detector.windowMs).toBe(300_000);
+  });
+
+  it('writes a rule file the detector loads as the same rule (uid, topic, thresholds)', async () => {
+    const rule = sampleRule();
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'hw-rule-')), 'rule.yaml');
+    await writeFile(file, configMapForRule(rule, opts).data['rule.yaml']!);
+    const [loaded] = await loadRuleFiles(file);
+    expect(loaded!.compiled).toMatchObject({ uid: rule.metadata.uid, namespace: 'shop', name: 'sneaker-surge', key: 'productId', severity: 'warning' });
+    expect(loaded!.rule.spec.source.topic).toBe('herdwatch.events');
+    expect(loaded!.compiled.detector).toMatchObject({ minEvents: 50, windowMs: 300_000 });
   });
 });
 
