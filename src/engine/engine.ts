@@ -3,7 +3,7 @@ import type { Detector, DetectorContext } from './detector.js';
 import { keyReader, weigher } from './fields.js';
 import { KeyStore } from './keystore.js';
 import { NoveltyDetector } from './novelty.js';
-import { SurgeDetector } from './surge.js';
+import { SURGE_STRIDE, SurgeDetector } from './surge.js';
 import { ThresholdDetector } from './threshold.js';
 import type { CompiledRule, EngineStats, IngestOptions, RuleEngine, TrendingSnapshot, Transition } from './types.js';
 import { VelocityDetector } from './velocity.js';
@@ -11,6 +11,8 @@ import { BucketClock } from './watermark.js';
 
 /** Minimum slots the eviction sweep inspects per bucket close. */
 const SWEEP_MIN = 256;
+/** Record word 1 of every key: the newest bucket it had an event in (word 0 is the key store's). */
+const LAST_SEEN = 1;
 
 /**
  * One rule's engine: filters and keys events, keeps the watermark, closes buckets in order
@@ -23,7 +25,6 @@ export class Engine implements RuleEngine {
   private readonly detector: Detector;
   private readonly weightOf: (e: HerdEvent) => number;
   private readonly keyOf: (e: HerdEvent) => string | undefined;
-  private lastSeen = new Int32Array(0);
   private readonly idleBuckets: number;
   private sweepHand = 0;
   private events = 0;
@@ -34,17 +35,13 @@ export class Engine implements RuleEngine {
   constructor(readonly rule: CompiledRule) {
     const d = rule.detector;
     this.clock = new BucketClock(d.bucketMs, d.allowedLatenessMs);
-    this.keys = new KeyStore((capacity) => this.grow(capacity));
+    const stride = d.type === 'surge' ? SURGE_STRIDE : 2;
+    this.keys = new KeyStore(stride, (capacity) => this.detector.grow(capacity));
     const ctx: DetectorContext = { rule, keys: this.keys, clock: this.clock, windowBuckets: Math.max(1, Math.round(d.windowMs / d.bucketMs)) };
     this.detector = createDetector(ctx);
     this.idleBuckets = Math.ceil(this.detector.idleMs / d.bucketMs) + 1;
     this.weightOf = weigher(rule);
     this.keyOf = keyReader(rule.key);
-  }
-
-  private grow(capacity: number): void {
-    const a = new Int32Array(capacity); a.set(this.lastSeen); this.lastSeen = a;
-    this.detector.grow(capacity);
   }
 
   ingest(events: Iterable<HerdEvent>, opts?: IngestOptions): Transition[] {
@@ -63,15 +60,17 @@ export class Engine implements RuleEngine {
       }
       const b = clock.bucket(ts);
       if (b <= clock.lastClosed) { this.lateEvents++; continue; }
-      const slot = this.keys.intern(key);
-      if (this.keys.created) {
+      const keys = this.keys;
+      const slot = keys.intern(key);
+      const at = slot * keys.stride + LAST_SEEN;
+      if (keys.created) {
+        keys.i32[at] = b;
         this.detector.resetKey(slot, b);
-        this.lastSeen[slot] = b;
       } else {
-        const seen = this.lastSeen[slot]!;
+        const seen = keys.i32[at]!;
         // A key idle this long is treated as new whether or not the sweep has evicted it yet.
         if (b - seen >= this.idleBuckets) this.detector.resetKey(slot, b);
-        if (b > seen) this.lastSeen[slot] = b;
+        if (b > seen) keys.i32[at] = b;
       }
       this.detector.add(slot, b, w, ev);
     }
@@ -116,7 +115,7 @@ export class Engine implements RuleEngine {
     for (let n = 0; n < budget && n < hw; n++) {
       const slot = this.sweepHand;
       this.sweepHand = slot + 1 >= hw ? 0 : slot + 1;
-      if (!keys.isLive(slot) || this.lastSeen[slot]! > limit || !this.detector.canEvict(slot)) continue;
+      if (!keys.isLive(slot) || keys.i32[slot * keys.stride + LAST_SEEN]! > limit || !this.detector.canEvict(slot)) continue;
       this.detector.release(slot);
       keys.remove(slot);
       this.evictedKeys++;
@@ -142,7 +141,7 @@ export class Engine implements RuleEngine {
       filteredEvents: this.filteredEvents,
       evictedKeys: this.evictedKeys,
       watermark: this.clock.watermark,
-      stateBytes: this.keys.bytes() + this.lastSeen.byteLength + this.detector.bytes(),
+      stateBytes: this.keys.bytes() + this.detector.bytes(),
     };
   }
 }

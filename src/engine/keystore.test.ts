@@ -3,7 +3,7 @@ import { KeyStore } from './keystore.js';
 
 describe('KeyStore', () => {
   it('maps each key to one stable slot and back, for ASCII and non-ASCII keys', () => {
-    const ks = new KeyStore(() => {});
+    const ks = new KeyStore(2);
     const keys = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `Schuh-ß-${i}-👟` : `sku-${i}`));
     const slots = keys.map((k) => ks.intern(k));
     expect(new Set(slots).size).toBe(keys.length);
@@ -14,7 +14,7 @@ describe('KeyStore', () => {
   });
 
   it('removes keys, reuses their slots and keeps the others findable', () => {
-    const ks = new KeyStore(() => {});
+    const ks = new KeyStore(2);
     const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}`);
     const slots = new Map(keys.map((k) => [k, ks.intern(k)]));
     for (let i = 0; i < keys.length; i += 2) ks.remove(slots.get(keys[i]!)!);
@@ -30,7 +30,7 @@ describe('KeyStore', () => {
   });
 
   it('orders keys by their UTF-8 bytes', () => {
-    const ks = new KeyStore(() => {});
+    const ks = new KeyStore(2);
     const [a, b, c] = ['apple', 'apples', 'banana'].map((k) => ks.intern(k)) as [number, number, number];
     expect(ks.compare(a, b)).toBeLessThan(0);
     expect(ks.compare(c, b)).toBeGreaterThan(0);

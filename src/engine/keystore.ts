@@ -1,12 +1,17 @@
 /**
- * Key strings → dense slot numbers, without a JS Map (which caps at 2^24 entries and costs
- * ~80 bytes per entry). An open-addressing, linear-probing table of slot numbers; key bytes
- * live in one UTF-8 arena; per-slot data are typed arrays that callers index by slot.
+ * Key strings → dense slot numbers, plus one fixed-size record per slot, without a JS Map
+ * (which caps at 2^24 entries and costs ~80 bytes per entry).
+ *
+ * - The table is open addressing with linear probing; each cell holds (hash, slot + 1), so
+ *   a probe rarely touches anything but the table.
+ * - Key bytes live in one UTF-8 arena, each behind a 2-byte length.
+ * - Each slot owns `stride` 32-bit words in one buffer, seen as Int32 and Float32: word 0
+ *   is the key's arena offset, the rest belong to the engine and its detector. Keeping a
+ *   key's state together means one or two cache lines per event, not one per field.
  * Deleted slots are recycled through a free list; the arena is compacted when half garbage.
  */
-
-const EMPTY_LEN = 0;
 const MAX_LOAD = 0.7;
+const DEAD = -1;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -17,10 +22,6 @@ export function grownSize(current: number, needed: number): number {
   return n;
 }
 
-function growU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> { const b = new Uint32Array(n); b.set(a); return b; }
-function growU16(a: Uint16Array, n: number): Uint16Array<ArrayBuffer> { const b = new Uint16Array(n); b.set(a); return b; }
-function growI32(a: Int32Array, n: number): Int32Array<ArrayBuffer> { const b = new Int32Array(n); b.set(a); return b; }
-
 /** FNV-1a over UTF-8 bytes, with a murmur3 finaliser so the low bits spread well. */
 function finalise(h: number): number {
   h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
@@ -29,19 +30,9 @@ function finalise(h: number): number {
   return h >>> 0;
 }
 
-export function hashBytes(bytes: Uint8Array, len: number): number {
+export function hashBytes(bytes: Uint8Array, from: number, len: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < len; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return finalise(h);
-}
-
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128) return hashBytes(scratchEncode(s), scratchLen);
-    h = Math.imul(h ^ c, 0x01000193);
-  }
+  for (let i = from; i < from + len; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return finalise(h);
 }
 
@@ -53,18 +44,29 @@ function scratchEncode(s: string): Uint8Array {
   return scratch;
 }
 
+/** Hash of a string's UTF-8 bytes (the same as the key store's). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return hashBytes(scratchEncode(s), 0, scratchLen);
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return finalise(h);
+}
+
 export class KeyStore {
-  /** slot + 1 per table cell; 0 = empty. */
+  /** Pairs (hash, slot + 1); slot + 1 = 0 marks an empty cell. */
   private table: Int32Array;
   private mask: number;
-  private hashes = new Uint32Array(0);
-  private offsets = new Uint32Array(0);
-  private lengths = new Uint16Array(0);
   private arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
   private arenaGarbage = 0;
   private freeSlots = new Int32Array(0);
   private freeTop = 0;
+  /** Per-slot records, `stride` words each; word 0 is the key's arena offset. */
+  i32 = new Int32Array(0);
+  f32 = new Float32Array(0);
   /** Slots ever handed out; every slot < highWater is live or on the free list. */
   highWater = 0;
   size = 0;
@@ -72,8 +74,8 @@ export class KeyStore {
   /** True when the last intern() created the key. */
   created = false;
 
-  constructor(private readonly onGrow: (capacity: number) => void) {
-    this.table = new Int32Array(1024);
+  constructor(readonly stride: number, private readonly onGrow: (capacity: number) => void = () => {}) {
+    this.table = new Int32Array(2 * 1024);
     this.mask = 1023;
   }
 
@@ -87,19 +89,16 @@ export class KeyStore {
       h = Math.imul(h ^ c, 0x01000193);
     }
     const len = bytes === null ? key.length : scratchLen;
-    h = bytes === null ? finalise(h) : hashBytes(bytes, len);
+    h = (bytes === null ? finalise(h) : hashBytes(bytes, 0, len)) | 0;
     const table = this.table;
     const mask = this.mask;
-    let i = h & mask;
-    for (;;) {
-      const cell = table[i]!;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const cell = table[2 * i + 1]!;
       if (cell === 0) break;
-      const slot = cell - 1;
-      if (this.hashes[slot] === h && this.lengths[slot] === len && this.sameBytes(slot, key, bytes, len)) {
+      if (table[2 * i] === h && this.sameBytes(cell - 1, key, bytes, len)) {
         this.created = false;
-        return slot;
+        return cell - 1;
       }
-      i = (i + 1) & mask;
     }
     this.created = true;
     return this.insert(key, bytes, len, h);
@@ -107,31 +106,41 @@ export class KeyStore {
 
   private sameBytes(slot: number, key: string, bytes: Uint8Array | null, len: number): boolean {
     const arena = this.arena;
-    const off = this.offsets[slot]!;
+    const off = this.i32[slot * this.stride]!;
+    if ((arena[off]! | (arena[off + 1]! << 8)) !== len) return false;
+    const at = off + 2;
     if (bytes === null) {
-      for (let j = 0; j < len; j++) if (arena[off + j] !== key.charCodeAt(j)) return false;
+      for (let j = 0; j < len; j++) if (arena[at + j] !== key.charCodeAt(j)) return false;
     } else {
-      for (let j = 0; j < len; j++) if (arena[off + j] !== bytes[j]) return false;
+      for (let j = 0; j < len; j++) if (arena[at + j] !== bytes[j]) return false;
     }
     return true;
   }
 
   private insert(key: string, bytes: Uint8Array | null, len: number, h: number): number {
-    if (len === EMPTY_LEN || len > 0xffff) throw new RangeError('key length out of range');
-    if ((this.size + 1) > this.table.length * MAX_LOAD) this.rehash(this.table.length * 2);
+    if (len === 0 || len > 0xffff) throw new RangeError('key length out of range');
+    if (this.size + 1 > (this.mask + 1) * MAX_LOAD) this.rehash((this.mask + 1) * 2);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.highWater++;
     if (slot >= this.capacity) this.grow(slot + 1);
-    const off = this.reserveArena(len);
-    if (bytes === null) for (let j = 0; j < len; j++) this.arena[off + j] = key.charCodeAt(j);
-    else this.arena.set(bytes.subarray(0, len), off);
-    this.hashes[slot] = h;
-    this.offsets[slot] = off;
-    this.lengths[slot] = len;
-    let i = h & this.mask;
-    while (this.table[i] !== 0) i = (i + 1) & this.mask;
-    this.table[i] = slot + 1;
+    const off = this.reserveArena(len + 2);
+    const arena = this.arena;
+    arena[off] = len & 0xff;
+    arena[off + 1] = len >>> 8;
+    if (bytes === null) for (let j = 0; j < len; j++) arena[off + 2 + j] = key.charCodeAt(j);
+    else arena.set(bytes.subarray(0, len), off + 2);
+    const rec = slot * this.stride;
+    this.i32.fill(0, rec, rec + this.stride);
+    this.i32[rec] = off;
+    this.place(this.table, this.mask, h, slot);
     this.size++;
     return slot;
+  }
+
+  private place(table: Int32Array, mask: number, h: number, slot: number): void {
+    let i = h & mask;
+    while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
+    table[2 * i] = h;
+    table[2 * i + 1] = slot + 1;
   }
 
   private reserveArena(len: number): number {
@@ -147,89 +156,98 @@ export class KeyStore {
 
   private grow(needed: number): void {
     const n = grownSize(this.capacity, needed);
-    this.hashes = growU32(this.hashes, n);
-    this.offsets = growU32(this.offsets, n);
-    this.lengths = growU16(this.lengths, n);
+    const buf = new ArrayBuffer(n * this.stride * 4);
+    const i32 = new Int32Array(buf);
+    i32.set(this.i32);
+    this.i32 = i32;
+    this.f32 = new Float32Array(buf);
     this.capacity = n;
     this.onGrow(n);
   }
 
-  private rehash(size: number): void {
-    const table = new Int32Array(size);
-    const mask = size - 1;
-    for (let slot = 0; slot < this.highWater; slot++) {
-      if (this.lengths[slot] === EMPTY_LEN) continue;
-      let i = this.hashes[slot]! & mask;
-      while (table[i] !== 0) i = (i + 1) & mask;
-      table[i] = slot + 1;
+  private rehash(cells: number): void {
+    const table = new Int32Array(2 * cells);
+    const mask = cells - 1;
+    const old = this.table;
+    for (let i = 0; i < old.length; i += 2) {
+      const cell = old[i + 1]!;
+      if (cell !== 0) this.place(table, mask, old[i]!, cell - 1);
     }
     this.table = table;
     this.mask = mask;
   }
 
   isLive(slot: number): boolean {
-    return slot < this.highWater && this.lengths[slot] !== EMPTY_LEN;
+    return slot < this.highWater && this.i32[slot * this.stride] !== DEAD;
   }
 
   keyOf(slot: number): string {
-    const off = this.offsets[slot]!;
-    const len = this.lengths[slot]!;
     const a = this.arena;
+    const off = this.i32[slot * this.stride]!;
+    const len = a[off]! | (a[off + 1]! << 8);
+    const at = off + 2;
     let ascii = true;
-    for (let j = 0; j < len; j++) if (a[off + j]! >= 128) { ascii = false; break; }
-    if (!ascii) return decoder.decode(a.subarray(off, off + len));
+    for (let j = 0; j < len; j++) if (a[at + j]! >= 128) { ascii = false; break; }
+    if (!ascii) return decoder.decode(a.subarray(at, at + len));
     let s = '';
-    for (let j = 0; j < len; j++) s += String.fromCharCode(a[off + j]!);
+    for (let j = 0; j < len; j++) s += String.fromCharCode(a[at + j]!);
     return s;
   }
 
   /** Byte-wise order of two keys' UTF-8 (equals code-point order): a total order for ties. */
-  compare(a: number, b: number): number {
-    const oa = this.offsets[a]!, ob = this.offsets[b]!;
-    const la = this.lengths[a]!, lb = this.lengths[b]!;
-    const n = Math.min(la, lb);
+  compare(x: number, y: number): number {
+    const a = this.arena;
+    const ox = this.i32[x * this.stride]!, oy = this.i32[y * this.stride]!;
+    const lx = a[ox]! | (a[ox + 1]! << 8), ly = a[oy]! | (a[oy + 1]! << 8);
+    const n = Math.min(lx, ly);
     for (let j = 0; j < n; j++) {
-      const d = this.arena[oa + j]! - this.arena[ob + j]!;
+      const d = a[ox + 2 + j]! - a[oy + 2 + j]!;
       if (d !== 0) return d;
     }
-    return la - lb;
+    return lx - ly;
   }
 
   /** Removes a key; its slot goes on the free list. Backward-shift deletion keeps probes short. */
   remove(slot: number): void {
+    const off = this.i32[slot * this.stride]!;
+    const len = this.arena[off]! | (this.arena[off + 1]! << 8);
     const mask = this.mask;
-    let i = this.hashes[slot]! & mask;
-    while (this.table[i] !== slot + 1) i = (i + 1) & mask;
+    const t = this.table;
+    let i = (hashBytes(this.arena, off + 2, len) | 0) & mask;
+    while (t[2 * i + 1] !== slot + 1) i = (i + 1) & mask;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const cell = this.table[j]!;
+      const cell = t[2 * j + 1]!;
       if (cell === 0) break;
-      const home = this.hashes[cell - 1]! & mask;
-      // Move cell j back to i when its home position is not cyclically in (i, j].
+      const home = t[2 * j]! & mask;
+      // Move cell j back to i unless its home position lies cyclically in (i, j].
       const between = i <= j ? home > i && home <= j : home > i || home <= j;
-      if (!between) { this.table[i] = cell; i = j; }
+      if (!between) { t[2 * i] = t[2 * j]!; t[2 * i + 1] = cell; i = j; }
     }
-    this.table[i] = 0;
-    this.arenaGarbage += this.lengths[slot]!;
-    this.lengths[slot] = EMPTY_LEN;
-    if (this.freeTop === this.freeSlots.length) this.freeSlots = growI32(this.freeSlots, grownSize(this.freeTop, this.freeTop + 1));
+    t[2 * i] = 0;
+    t[2 * i + 1] = 0;
+    this.arenaGarbage += len + 2;
+    this.i32[slot * this.stride] = DEAD;
+    if (this.freeTop === this.freeSlots.length) {
+      const f = new Int32Array(grownSize(this.freeTop, this.freeTop + 1)); f.set(this.freeSlots); this.freeSlots = f;
+    }
     this.freeSlots[this.freeTop++] = slot;
     this.size--;
     if (this.arenaGarbage > 1 << 20 && this.arenaGarbage * 2 > this.arenaUsed) this.compact();
   }
 
   private compact(): void {
-    const live = this.arenaUsed - this.arenaGarbage;
-    const next = new Uint8Array(grownSize(0, live + 1024));
+    const next = new Uint8Array(grownSize(0, this.arenaUsed - this.arenaGarbage + 1024));
     let used = 0;
     for (let slot = 0; slot < this.highWater; slot++) {
-      const len = this.lengths[slot]!;
-      if (len === EMPTY_LEN) continue;
-      const off = this.offsets[slot]!;
-      next.set(this.arena.subarray(off, off + len), used);
-      this.offsets[slot] = used;
-      used += len;
+      const rec = slot * this.stride;
+      const off = this.i32[rec]!;
+      if (off === DEAD) continue;
+      const n = 2 + (this.arena[off]! | (this.arena[off + 1]! << 8));
+      next.set(this.arena.subarray(off, off + n), used);
+      this.i32[rec] = used;
+      used += n;
     }
     this.arena = next;
     this.arenaUsed = used;
@@ -237,7 +255,6 @@ export class KeyStore {
   }
 
   bytes(): number {
-    return this.table.byteLength + this.hashes.byteLength + this.offsets.byteLength + this.lengths.byteLength
-      + this.freeSlots.byteLength + this.arena.byteLength;
+    return this.table.byteLength + this.i32.byteLength + this.freeSlots.byteLength + this.arena.byteLength;
   }
 }

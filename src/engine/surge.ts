@@ -8,7 +8,7 @@ import { SiteTraffic } from './site.js';
 import { TopK, type Candidate } from './topk.js';
 import { fmt, makeTransition } from './transition.js';
 import type { TrendingEntry, Transition } from './types.js';
-import { WindowStore } from './window.js';
+import { WINDOW_WORDS, WindowStore } from './window.js';
 
 const FIRING = 1;
 const TRENDING = 2;
@@ -24,15 +24,23 @@ const MIN_EXPECTED = 1e-6;
 interface Firing { onset: number; below: number }
 
 /**
+ * Words of a key's record (see KeyStore): 0 and 1 belong to the key store and the engine.
+ * Keeping them together puts all of a key's state in one or two cache lines.
+ */
+const FOLDED = 2; // Int32: buckets up to this one are in the baseline
+const FLAGS = 3; // Int32 bit set
+const S = 4; // Float32: decayed Σx
+const Q = 5; // Float32: decayed Σx²
+const N = 6; // Float32: decayed Σ1
+const WINDOW = 7; // the window store's inline cells
+/** Words per key record for a surge rule (the key store's stride). */
+export const SURGE_STRIDE = WINDOW + WINDOW_WORDS;
+
+/**
  * surge: weighted count over the last `window` vs an adaptive baseline, per key.
  * See docs/engine.md for the decision; the essentials are in evaluate().
  */
 export class SurgeDetector implements Detector {
-  private s = new Float32Array(0);
-  private q = new Float32Array(0);
-  private n = new Float32Array(0);
-  private folded = new Int32Array(0);
-  private flags = new Uint8Array(0);
   private readonly windows: WindowStore;
   private readonly site: SiteTraffic;
   private readonly p: BaselineParams;
@@ -54,7 +62,7 @@ export class SurgeDetector implements Detector {
     const d = ctx.rule.detector;
     this.W = ctx.windowBuckets;
     const ringSize = ctx.clock.ringSize(this.W);
-    this.windows = new WindowStore(ringSize, (slot, t) => this.foldThrough(slot, t));
+    this.windows = new WindowStore(ctx.keys, WINDOW, ringSize, (slot, t) => this.foldThrough(slot, t));
     // Cold start prior: minEvents per window, worth a third of a window of history, so a
     // brand-new key needs minLift × minEvents in its first window to fire, and its own
     // history takes over after a few minutes.
@@ -70,27 +78,27 @@ export class SurgeDetector implements Detector {
       a.score !== b.score ? a.score > b.score : keys.compare(a.slot, b.slot) < 0);
   }
 
-  grow(capacity: number): void {
-    const f32 = (a: Float32Array) => { const b = new Float32Array(capacity); b.set(a); return b; };
-    const i32 = (a: Int32Array) => { const b = new Int32Array(capacity); b.set(a); return b; };
-    this.s = f32(this.s); this.q = f32(this.q); this.n = f32(this.n);
-    this.folded = i32(this.folded);
-    const f = new Uint8Array(capacity); f.set(this.flags); this.flags = f;
-    this.windows.grow(capacity);
-  }
+  grow(): void {}
+
+  /** Offset of a key's record in the key store (its words start at SURGE_WORD). */
+  private rec(slot: number): number { return slot * this.ctx.keys.stride; }
 
   resetKey(slot: number, bucket: number): void {
-    this.s[slot] = 0; this.q[slot] = 0; this.n[slot] = 0;
-    this.folded[slot] = bucket - 1;
+    const o = this.rec(slot);
+    const { i32, f32 } = this.ctx.keys;
+    f32[o + S] = 0; f32[o + Q] = 0; f32[o + N] = 0;
+    i32[o + FOLDED] = bucket - 1;
+    i32[o + FLAGS] = 0;
     this.cooling.delete(slot);
-    this.flags[slot] = 0;
     this.windows.reset(slot);
   }
 
   add(slot: number, bucket: number, weight: number, _ev: HerdEvent): void {
     if (!(weight > 0)) return; // weighs nothing: cannot change a count
     // An older event of a new key arriving second (within lateness) moves its birth back.
-    if (bucket <= this.folded[slot]! && this.n[slot] === 0 && (this.flags[slot]! & EVALUATED) === 0) this.folded[slot] = bucket - 1;
+    const o = this.rec(slot);
+    const i32 = this.ctx.keys.i32;
+    if (bucket <= i32[o + FOLDED]! && (i32[o + FLAGS]! & EVALUATED) === 0 && this.ctx.keys.f32[o + N] === 0) i32[o + FOLDED] = bucket - 1;
     const floor = this.ctx.clock.lastClosed - this.W + 1;
     if (this.windows.add(slot, bucket, weight, floor)) {
       let list = this.dirty.get(bucket);
@@ -125,10 +133,11 @@ export class SurgeDetector implements Detector {
     const keys = this.ctx.keys;
     found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const t of found) out.push(t);
-    for (const slot of this.members) this.flags[slot]! &= ~TRENDING;
+    const i32 = keys.i32;
+    for (const slot of this.members) i32[this.rec(slot) + FLAGS]! &= ~TRENDING;
     const best = this.top.sorted();
     this.members = best.map((c) => c.slot);
-    for (const slot of this.members) this.flags[slot]! |= TRENDING;
+    for (const slot of this.members) i32[this.rec(slot) + FLAGS]! |= TRENDING;
     this.snapshot = best.map((c) => ({
       key: keys.keyOf(c.slot), value: c.value, baseline: c.baseline, lift: c.lift, score: c.score, firing: c.firing,
     }));
@@ -141,18 +150,21 @@ export class SurgeDetector implements Detector {
    * just before a cell is reused gives the same baseline.
    */
   private foldThrough(slot: number, t: number): void {
-    let f = this.folded[slot]!;
+    const o = this.rec(slot);
+    let f = this.ctx.keys.i32[o + FOLDED]!;
     if (t <= f) return;
     const m = this.m;
-    m.s = this.s[slot]!; m.q = this.q[slot]!; m.n = this.n[slot]!;
+    const f32 = this.ctx.keys.f32;
+    m.s = f32[o + S]!; m.q = f32[o + Q]!; m.n = f32[o + N]!;
     this.windows.forEach(slot, f + 1, t, (bucket, x) => {
       foldZeros(m, bucket - f - 1, this.p);
       this.foldBucket(m, x);
       f = bucket;
     });
     foldZeros(m, t - f, this.p);
-    this.s[slot] = m.s; this.q[slot] = m.q; this.n[slot] = m.n;
-    this.folded[slot] = t;
+    const out = this.ctx.keys.f32; // the same buffer: folding never grows the store
+    out[o + S] = m.s; out[o + Q] = m.q; out[o + N] = m.n;
+    this.ctx.keys.i32[o + FOLDED] = t;
   }
 
   /**
@@ -171,11 +183,13 @@ export class SurgeDetector implements Detector {
 
   private evaluate(slot: number, b: number, siteFactor: number, found: Transition[]): void {
     const d = this.ctx.rule.detector;
-    const flags = this.flags[slot]!;
+    const o = this.rec(slot);
+    const { i32, f32 } = this.ctx.keys;
+    const flags = i32[o + FLAGS]!;
     if ((flags & EVALUATED) === 0) {
       // At the close of its first bucket a key's birth and the site's are both final.
-      const birth = this.folded[slot]! + 1;
-      this.flags[slot] = flags | EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0);
+      const birth = i32[o + FOLDED]! + 1;
+      i32[o + FLAGS] = flags | EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0);
     }
     const count = this.windows.sum(slot, b - this.W + 1, b);
     // Most keys are long-tail: below minEvents a key can neither fire nor trend, and its
@@ -183,20 +197,20 @@ export class SurgeDetector implements Detector {
     if (count < d.minEvents && (flags & (FIRING | TRENDING)) === 0) return;
     this.foldThrough(slot, b - this.W);
     const m = this.m;
-    m.s = this.s[slot]!; m.q = this.q[slot]!; m.n = this.n[slot]!;
+    m.s = f32[o + S]!; m.q = f32[o + Q]!; m.n = f32[o + N]!;
     const mean = meanOf(m, this.p);
     const phi = dispersion(mean, varianceOf(m, this.p));
     const expected = Math.max(mean * this.W, MIN_EXPECTED) * siteFactor;
     const lift = count / expected;
     const score = surgeScore(count, expected, phi);
-    let firing = (this.flags[slot]! & FIRING) !== 0;
+    let firing = (flags & FIRING) !== 0;
     if (firing) {
       const f = this.firing.get(slot)!;
       f.below = lift < this.resolveLift || count < d.minEvents / 2 ? f.below + 1 : 0;
       if (f.below >= this.resolveAfter) {
         firing = false;
         this.firing.delete(slot);
-        this.flags[slot]! &= ~FIRING;
+        i32[o + FLAGS]! &= ~FIRING;
         this.cooling.set(slot, b + 1 + this.cooldownBuckets);
         found.push(this.transition('resolved', slot, f.onset, b, count, expected, lift, score, siteFactor));
       }
@@ -204,7 +218,7 @@ export class SurgeDetector implements Detector {
       && this.settled(slot, m.n)) {
       firing = true;
       this.firing.set(slot, { onset: b, below: 0 });
-      this.flags[slot]! |= FIRING;
+      i32[o + FLAGS]! |= FIRING;
       found.push(this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor));
     }
     if (count >= d.minEvents && lift > 1) {
@@ -218,7 +232,7 @@ export class SurgeDetector implements Detector {
    * it is judged against the cold-start prior straight away.
    */
   private settled(slot: number, history: number): boolean {
-    return (this.flags[slot]! & PREEXISTING) === 0 || history >= this.W - 1;
+    return (this.ctx.keys.i32[this.rec(slot) + FLAGS]! & PREEXISTING) === 0 || history >= this.W - 1;
   }
 
   private transition(state: 'firing' | 'resolved', slot: number, onset: number, b: number, count: number,
@@ -238,7 +252,7 @@ export class SurgeDetector implements Detector {
   }
 
   canEvict(slot: number): boolean {
-    if ((this.flags[slot]! & (FIRING | TRENDING)) !== 0) return false;
+    if ((this.ctx.keys.i32[this.rec(slot) + FLAGS]! & (FIRING | TRENDING)) !== 0) return false;
     const until = this.cooling.get(slot);
     if (until !== undefined && until > this.ctx.clock.lastClosed) return false;
     this.cooling.delete(slot);
@@ -258,8 +272,8 @@ export class SurgeDetector implements Detector {
   activeRings(): number { return this.windows.activeRings(); }
 
   bytes(): number {
-    return this.s.byteLength + this.q.byteLength + this.n.byteLength + this.folded.byteLength
-      + this.flags.byteLength + this.cooling.size * 40 + this.windows.bytes()
+    // The per-key words are counted by the key store.
+    return this.cooling.size * 40 + this.windows.bytes()
       + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128;
   }
 }

@@ -1,3 +1,4 @@
+import type { KeyStore } from './keystore.js';
 import { MAX_EXACT_F32, RingPool } from './rings.js';
 
 /**
@@ -18,11 +19,10 @@ const NO_BUCKET = -2147483648;
 const IN_RING = -2147483647;
 const IN_WIDE = -2147483646;
 
+/** Words the store uses in each key's record: tagA, tagB (Int32), cntA, cntB (Float32). */
+export const WINDOW_WORDS = 4;
+
 export class WindowStore {
-  private tagA = new Int32Array(0);
-  private tagB = new Int32Array(0);
-  private cntA = new Float32Array(0);
-  private cntB = new Float32Array(0);
   private readonly narrow: RingPool;
   private readonly wide: RingPool;
 
@@ -30,24 +30,22 @@ export class WindowStore {
    * `onDrop(slot, bucket)` is called before counts of `bucket` (or older) are overwritten or
    * released, so the owner can first fold them into its baseline.
    */
-  constructor(readonly ringSize: number, private readonly onDrop: (slot: number, bucket: number) => void) {
+  constructor(private readonly keys: KeyStore, private readonly word: number, readonly ringSize: number,
+    private readonly onDrop: (slot: number, bucket: number) => void) {
     this.narrow = new RingPool(ringSize, false);
     this.wide = new RingPool(ringSize, true);
   }
 
-  grow(capacity: number): void {
-    const t1 = new Int32Array(capacity); t1.set(this.tagA); this.tagA = t1;
-    const t2 = new Int32Array(capacity); t2.set(this.tagB); this.tagB = t2;
-    const c1 = new Float32Array(capacity); c1.set(this.cntA); this.cntA = c1;
-    const c2 = new Float32Array(capacity); c2.set(this.cntB); this.cntB = c2;
-  }
+  private at(slot: number): number { return slot * this.keys.stride + this.word; }
 
   reset(slot: number): void {
     this.release(slot);
-    this.tagA[slot] = NO_BUCKET;
-    this.tagB[slot] = NO_BUCKET;
-    this.cntA[slot] = 0;
-    this.cntB[slot] = 0;
+    const o = this.at(slot);
+    const i32 = this.keys.i32, f32 = this.keys.f32;
+    i32[o] = NO_BUCKET;
+    i32[o + 1] = NO_BUCKET;
+    f32[o + 2] = 0;
+    f32[o + 3] = 0;
   }
 
   private pool(tag: number): RingPool | null {
@@ -60,27 +58,27 @@ export class WindowStore {
    * in that bucket (the caller then lists the key for evaluation when the bucket closes).
    */
   add(slot: number, bucket: number, w: number, floor: number): boolean {
-    const a = this.tagA[slot]!;
+    const i32 = this.keys.i32, f32 = this.keys.f32;
+    const o = this.at(slot);
+    const a = i32[o]!;
     const pool = this.pool(a);
     if (pool !== null) {
-      const r = this.tagB[slot]!;
+      const r = i32[o + 1]!;
       const current = bucket <= pool.head[r]! ? pool.counts[r * pool.size + (bucket % pool.size)]! : 0;
-      if (!pool.wide && current + w > MAX_EXACT_F32) {
-        return this.moveToRing(slot, bucket, w, floor, true);
-      }
+      if (!pool.wide && current + w > MAX_EXACT_F32) return this.moveToRing(slot, bucket, w, floor, true);
       return this.addRing(slot, pool, r, bucket, w);
     }
-    const b = this.tagB[slot]!;
-    if (a === bucket && this.cntA[slot]! + w <= MAX_EXACT_F32) { this.cntA[slot]! += w; return false; }
-    if (b === bucket && this.cntB[slot]! + w <= MAX_EXACT_F32) { this.cntB[slot]! += w; return false; }
+    const b = i32[o + 1]!;
+    if (a === bucket && f32[o + 2]! + w <= MAX_EXACT_F32) { f32[o + 2]! += w; return false; }
+    if (b === bucket && f32[o + 3]! + w <= MAX_EXACT_F32) { f32[o + 3]! += w; return false; }
     if (a !== bucket && b !== bucket && w <= MAX_EXACT_F32) {
       if (a < floor) {
         if (a !== NO_BUCKET) this.onDrop(slot, a);
-        this.tagA[slot] = bucket; this.cntA[slot] = w; return true;
+        i32[o] = bucket; f32[o + 2] = w; return true;
       }
       if (b < floor) {
         if (b !== NO_BUCKET) this.onDrop(slot, b);
-        this.tagB[slot] = bucket; this.cntB[slot] = w; return true;
+        i32[o + 1] = bucket; f32[o + 3] = w; return true;
       }
     }
     // A third recent bucket, or a count too big to keep exact in float32: move to a ring.
@@ -100,8 +98,9 @@ export class WindowStore {
     let lo = bucket;
     for (let i = 0; i < live.length; i += 2) lo = Math.min(lo, live[i]!);
     const r = pool.take(slot, lo);
-    this.tagA[slot] = wide ? IN_WIDE : IN_RING;
-    this.tagB[slot] = r;
+    const o = this.at(slot);
+    this.keys.i32[o] = wide ? IN_WIDE : IN_RING;
+    this.keys.i32[o + 1] = r;
     for (let i = 0; i < live.length; i += 2) this.addRing(slot, pool, r, live[i]!, live[i + 1]!);
     return this.addRing(slot, pool, r, bucket, w);
   }
@@ -118,16 +117,18 @@ export class WindowStore {
 
   /** Weighted count of buckets from..to (inclusive). */
   sum(slot: number, from: number, to: number): number {
-    const a = this.tagA[slot]!;
+    const i32 = this.keys.i32, f32 = this.keys.f32;
+    const o = this.at(slot);
+    const a = i32[o]!;
     const pool = this.pool(a);
     let s = 0;
     if (pool === null) {
-      const b = this.tagB[slot]!;
-      if (a >= from && a <= to) s += this.cntA[slot]!;
-      if (b >= from && b <= to) s += this.cntB[slot]!;
+      const b = i32[o + 1]!;
+      if (a >= from && a <= to) s += f32[o + 2]!;
+      if (b >= from && b <= to) s += f32[o + 3]!;
       return s;
     }
-    const r = this.tagB[slot]!;
+    const r = i32[o + 1]!;
     const head = pool.head[r]!;
     const base = r * pool.size;
     for (let t = Math.max(from, head - pool.size + 1); t <= Math.min(to, head); t++) s += pool.counts[base + (t % pool.size)]!;
@@ -136,17 +137,19 @@ export class WindowStore {
 
   /** Calls fn(bucket, count) for the stored non-empty buckets in from..to, oldest first. */
   forEach(slot: number, from: number, to: number, fn: (bucket: number, count: number) => void): void {
-    const a = this.tagA[slot]!;
+    const i32 = this.keys.i32, f32 = this.keys.f32;
+    const o = this.at(slot);
+    const a = i32[o]!;
     const pool = this.pool(a);
     if (pool === null) {
-      const b = this.tagB[slot]!;
+      const b = i32[o + 1]!;
       const inA = a >= from && a <= to, inB = b >= from && b <= to;
-      if (inA && inB && b < a) { fn(b, this.cntB[slot]!); fn(a, this.cntA[slot]!); return; }
-      if (inA) fn(a, this.cntA[slot]!);
-      if (inB) fn(b, this.cntB[slot]!);
+      if (inA && inB && b < a) { fn(b, f32[o + 3]!); fn(a, f32[o + 2]!); return; }
+      if (inA) fn(a, f32[o + 2]!);
+      if (inB) fn(b, f32[o + 3]!);
       return;
     }
-    const r = this.tagB[slot]!;
+    const r = i32[o + 1]!;
     const head = pool.head[r]!;
     const base = r * pool.size;
     for (let t = Math.max(from, head - pool.size + 1); t <= Math.min(to, head); t++) {
@@ -157,11 +160,13 @@ export class WindowStore {
 
   /** Gives a key's ring back to the pool (its counts are gone). */
   release(slot: number): void {
-    const pool = this.pool(this.tagA[slot]!);
+    const o = this.at(slot);
+    const i32 = this.keys.i32;
+    const pool = this.pool(i32[o]!);
     if (pool === null) return;
-    pool.give(this.tagB[slot]!);
-    this.tagA[slot] = NO_BUCKET;
-    this.tagB[slot] = NO_BUCKET;
+    pool.give(i32[o + 1]!);
+    i32[o] = NO_BUCKET;
+    i32[o + 1] = NO_BUCKET;
   }
 
   /** Returns rings whose every bucket is older than `floor` to their pool, about `budget` per call. */
@@ -179,8 +184,6 @@ export class WindowStore {
 
   activeRings(): number { return this.narrow.active() + this.wide.active(); }
 
-  bytes(): number {
-    return this.tagA.byteLength + this.tagB.byteLength + this.cntA.byteLength + this.cntB.byteLength
-      + this.narrow.bytes() + this.wide.bytes();
-  }
+  /** Ring memory; the inline cells are part of the key records. */
+  bytes(): number { return this.narrow.bytes() + this.wide.bytes(); }
 }
