@@ -11,7 +11,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { RunningOperator } from '../../src/operator/run.js';
-import { createNamespace, k8sBin, kubectl, kubectlOk, loadKubeConfig, run } from './cluster.js';
+import { createNamespace, k8sBin, kubeconfigPath, kubectl, kubectlOk, loadKubeConfig, run } from './cluster.js';
 import { ROOT, TestApi, condition, ensureCrd, eventually, herdRule, startTestOperator } from './operator-harness.js';
 
 const CHART = join(ROOT, 'charts', 'herdwatch');
@@ -164,3 +164,34 @@ describe('the Helm chart on the API server', () => {
     expect(rule.status).toMatchObject({ observedGeneration: 1, readyReplicas: 1 });
   });
 });
+
+describe('helm install and uninstall', () => {
+  const release = `hwi${Date.now().toString(36)}`;
+  let ns: { name: string; remove: () => Promise<void> };
+  const helm = (args: string[]) => run(k8sBin('helm'), ['--kubeconfig', kubeconfigPath(), ...args], { timeoutMs: 300_000 });
+
+  beforeAll(async () => {
+    await ensureCrd();
+    ns = await createNamespace('hw-helm');
+  });
+
+  afterAll(async () => {
+    await helm(['uninstall', release, '--namespace', ns.name, '--ignore-not-found']);
+    await ns?.remove();
+  });
+
+  it('installs and waits for every component, prints its notes, and uninstalls keeping the CRD and the rules', async () => {
+    const installed = await helm(['install', release, CHART, '--namespace', ns.name, '--wait', '--timeout', '180s', '--set', 'notifier.enabled=true']);
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stdout).toContain('kubectl get herdrules -A');
+    const api = new TestApi();
+    await api.createRule(ns.name, herdRule('survives-uninstall', { parallelism: 1 }));
+
+    const removed = await helm(['uninstall', release, '--namespace', ns.name, '--wait']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await kubectl(['get', 'crd', 'herdrules.herdwatch.io'])).code).toBe(0);
+    expect(await api.rule(ns.name, 'survives-uninstall')).toBeDefined();
+    expect((await kubectl(['get', 'clusterrole', `${release}-herdwatch-operator`])).code).not.toBe(0);
+  });
+});
+
