@@ -1,7 +1,12 @@
 import type { HerdEvent } from '../events/schema.js';
-import type { KeyStore } from './keystore.js';
+import { KEY_WORDS, type KeyStore } from './keystore.js';
 import type { CompiledRule, TrendingEntry, Transition } from './types.js';
 import type { BucketClock } from './watermark.js';
+
+/** Record word where the engine keeps a key's newest bucket with an event. */
+export const LAST_SEEN = KEY_WORDS;
+/** Record words used by the key store and the engine; a detector's own words start here. */
+export const ENGINE_WORDS = KEY_WORDS + 1;
 
 /** What a detector gets from the engine: the rule, the key store and the bucket clock. */
 export interface DetectorContext {

@@ -1,5 +1,5 @@
 import type { HerdEvent } from '../events/schema.js';
-import type { Detector, DetectorContext } from './detector.js';
+import { ENGINE_WORDS, LAST_SEEN, type Detector, type DetectorContext } from './detector.js';
 import { keyReader, weigher } from './fields.js';
 import { KeyStore } from './keystore.js';
 import { NoveltyDetector } from './novelty.js';
@@ -11,8 +11,6 @@ import { BucketClock } from './watermark.js';
 
 /** Minimum slots the eviction sweep inspects per bucket close. */
 const SWEEP_MIN = 256;
-/** Record word 1 of every key: the newest bucket it had an event in (word 0 is the key store's). */
-const LAST_SEEN = 1;
 
 /**
  * One rule's engine: filters and keys events, keeps the watermark, closes buckets in order
@@ -35,7 +33,7 @@ export class Engine implements RuleEngine {
   constructor(readonly rule: CompiledRule) {
     const d = rule.detector;
     this.clock = new BucketClock(d.bucketMs, d.allowedLatenessMs);
-    const stride = d.type === 'surge' ? SURGE_STRIDE : 2;
+    const stride = d.type === 'surge' ? SURGE_STRIDE : ENGINE_WORDS;
     this.keys = new KeyStore(stride, (capacity) => this.detector.grow(capacity));
     const ctx: DetectorContext = { rule, keys: this.keys, clock: this.clock, windowBuckets: Math.max(1, Math.round(d.windowMs / d.bucketMs)) };
     this.detector = createDetector(ctx);

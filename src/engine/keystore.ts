@@ -4,14 +4,18 @@
  *
  * - The table is open addressing with linear probing; each cell holds (hash, slot + 1), so
  *   a probe rarely touches anything but the table.
- * - Key bytes live in one UTF-8 arena, each behind a 2-byte length.
- * - Each slot owns `stride` 32-bit words in one buffer, seen as Int32 and Float32: word 0
- *   is the key's arena offset, the rest belong to the engine and its detector. Keeping a
- *   key's state together means one or two cache lines per event, not one per field.
+ * - Each slot owns `stride` 32-bit words in one buffer, seen as Int32, Float32 and bytes.
+ *   Words 0–3 are the key: its UTF-8 length, then up to 12 bytes inline, or for longer keys
+ *   the offset of its bytes in one arena. The rest belong to the engine and its detector.
+ *   A lookup touches the table and the key's record, which the engine reads next anyway:
+ *   two cache lines per event for the usual short product ids, not one per field.
  * Deleted slots are recycled through a free list; the arena is compacted when half garbage.
  */
 const MAX_LOAD = 0.7;
 const DEAD = -1;
+/** Record words that hold the key; callers' words start here. */
+export const KEY_WORDS = 4;
+const INLINE_BYTES = 12;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -64,9 +68,12 @@ export class KeyStore {
   private arenaGarbage = 0;
   private freeSlots = new Int32Array(0);
   private freeTop = 0;
-  /** Per-slot records, `stride` words each; word 0 is the key's arena offset. */
+  /** Per-slot records, `stride` words each; words 0..KEY_WORDS-1 hold the key. */
   i32 = new Int32Array(0);
   f32 = new Float32Array(0);
+  private u8 = new Uint8Array(0);
+  /** Second result of bytesAt(): the offset within the array it returned. */
+  private at = 0;
   /** Slots ever handed out; every slot < highWater is live or on the free list. */
   highWater = 0;
   size = 0;
@@ -104,15 +111,22 @@ export class KeyStore {
     return this.insert(key, bytes, len, h);
   }
 
+  /** Where the key's bytes are: [array, offset]. */
+  private bytesAt(slot: number): Uint8Array {
+    const rec = slot * this.stride;
+    if (this.i32[rec]! <= INLINE_BYTES) { this.at = rec * 4 + 4; return this.u8; }
+    this.at = this.i32[rec + 1]!;
+    return this.arena;
+  }
+
   private sameBytes(slot: number, key: string, bytes: Uint8Array | null, len: number): boolean {
-    const arena = this.arena;
-    const off = this.i32[slot * this.stride]!;
-    if ((arena[off]! | (arena[off + 1]! << 8)) !== len) return false;
-    const at = off + 2;
+    if (this.i32[slot * this.stride] !== len) return false;
+    const src = this.bytesAt(slot);
+    const at = this.at;
     if (bytes === null) {
-      for (let j = 0; j < len; j++) if (arena[at + j] !== key.charCodeAt(j)) return false;
+      for (let j = 0; j < len; j++) if (src[at + j] !== key.charCodeAt(j)) return false;
     } else {
-      for (let j = 0; j < len; j++) if (arena[at + j] !== bytes[j]) return false;
+      for (let j = 0; j < len; j++) if (src[at + j] !== bytes[j]) return false;
     }
     return true;
   }
@@ -122,15 +136,18 @@ export class KeyStore {
     if (this.size + 1 > (this.mask + 1) * MAX_LOAD) this.rehash((this.mask + 1) * 2);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.highWater++;
     if (slot >= this.capacity) this.grow(slot + 1);
-    const off = this.reserveArena(len + 2);
-    const arena = this.arena;
-    arena[off] = len & 0xff;
-    arena[off + 1] = len >>> 8;
-    if (bytes === null) for (let j = 0; j < len; j++) arena[off + 2 + j] = key.charCodeAt(j);
-    else arena.set(bytes.subarray(0, len), off + 2);
     const rec = slot * this.stride;
     this.i32.fill(0, rec, rec + this.stride);
-    this.i32[rec] = off;
+    this.i32[rec] = len;
+    let dst = this.u8;
+    let at = rec * 4 + 4;
+    if (len > INLINE_BYTES) {
+      at = this.reserveArena(len);
+      this.i32[rec + 1] = at;
+      dst = this.arena;
+    }
+    if (bytes === null) for (let j = 0; j < len; j++) dst[at + j] = key.charCodeAt(j);
+    else dst.set(bytes.subarray(0, len), at);
     this.place(this.table, this.mask, h, slot);
     this.size++;
     return slot;
@@ -161,6 +178,7 @@ export class KeyStore {
     i32.set(this.i32);
     this.i32 = i32;
     this.f32 = new Float32Array(buf);
+    this.u8 = new Uint8Array(buf);
     this.capacity = n;
     this.onGrow(n);
   }
@@ -182,10 +200,9 @@ export class KeyStore {
   }
 
   keyOf(slot: number): string {
-    const a = this.arena;
-    const off = this.i32[slot * this.stride]!;
-    const len = a[off]! | (a[off + 1]! << 8);
-    const at = off + 2;
+    const len = this.i32[slot * this.stride]!;
+    const a = this.bytesAt(slot);
+    const at = this.at;
     let ascii = true;
     for (let j = 0; j < len; j++) if (a[at + j]! >= 128) { ascii = false; break; }
     if (!ascii) return decoder.decode(a.subarray(at, at + len));
@@ -196,12 +213,12 @@ export class KeyStore {
 
   /** Byte-wise order of two keys' UTF-8 (equals code-point order): a total order for ties. */
   compare(x: number, y: number): number {
-    const a = this.arena;
-    const ox = this.i32[x * this.stride]!, oy = this.i32[y * this.stride]!;
-    const lx = a[ox]! | (a[ox + 1]! << 8), ly = a[oy]! | (a[oy + 1]! << 8);
+    const lx = this.i32[x * this.stride]!, ly = this.i32[y * this.stride]!;
+    const ax = this.bytesAt(x), ox = this.at;
+    const ay = this.bytesAt(y), oy = this.at;
     const n = Math.min(lx, ly);
     for (let j = 0; j < n; j++) {
-      const d = a[ox + 2 + j]! - a[oy + 2 + j]!;
+      const d = ax[ox + j]! - ay[oy + j]!;
       if (d !== 0) return d;
     }
     return lx - ly;
@@ -209,11 +226,11 @@ export class KeyStore {
 
   /** Removes a key; its slot goes on the free list. Backward-shift deletion keeps probes short. */
   remove(slot: number): void {
-    const off = this.i32[slot * this.stride]!;
-    const len = this.arena[off]! | (this.arena[off + 1]! << 8);
+    const len = this.i32[slot * this.stride]!;
+    const src = this.bytesAt(slot);
     const mask = this.mask;
     const t = this.table;
-    let i = (hashBytes(this.arena, off + 2, len) | 0) & mask;
+    let i = (hashBytes(src, this.at, len) | 0) & mask;
     while (t[2 * i + 1] !== slot + 1) i = (i + 1) & mask;
     let j = i;
     for (;;) {
@@ -227,7 +244,7 @@ export class KeyStore {
     }
     t[2 * i] = 0;
     t[2 * i + 1] = 0;
-    this.arenaGarbage += len + 2;
+    if (len > INLINE_BYTES) this.arenaGarbage += len;
     this.i32[slot * this.stride] = DEAD;
     if (this.freeTop === this.freeSlots.length) {
       const f = new Int32Array(grownSize(this.freeTop, this.freeTop + 1)); f.set(this.freeSlots); this.freeSlots = f;
@@ -242,11 +259,11 @@ export class KeyStore {
     let used = 0;
     for (let slot = 0; slot < this.highWater; slot++) {
       const rec = slot * this.stride;
-      const off = this.i32[rec]!;
-      if (off === DEAD) continue;
-      const n = 2 + (this.arena[off]! | (this.arena[off + 1]! << 8));
+      const n = this.i32[rec]!;
+      if (n === DEAD || n <= INLINE_BYTES) continue;
+      const off = this.i32[rec + 1]!;
       next.set(this.arena.subarray(off, off + n), used);
-      this.i32[rec] = used;
+      this.i32[rec + 1] = used;
       used += n;
     }
     this.arena = next;

@@ -13,6 +13,8 @@ export const MAX_EXACT_F32 = 16_384;
 export class RingPool {
   counts: Float32Array | Float64Array;
   head = new Int32Array(0);
+  /** Sum of each ring's counts (exact in float64), so a window sum reads only its edges. */
+  total = new Float64Array(0);
   owner = new Int32Array(0);
   private free: number[] = [];
   used = 0;
@@ -31,6 +33,7 @@ export class RingPool {
     }
     this.counts.fill(0, r * this.size, (r + 1) * this.size);
     this.head[r] = head;
+    this.total[r] = 0;
     this.owner[r] = slot;
     return r;
   }
@@ -46,6 +49,7 @@ export class RingPool {
     c.set(this.counts);
     this.counts = c;
     const h = new Int32Array(n); h.set(this.head); this.head = h;
+    const t = new Float64Array(n); t.set(this.total); this.total = t;
     const o = new Int32Array(n); o.set(this.owner); this.owner = o;
     this.cap = n;
   }
@@ -69,7 +73,13 @@ export class RingPool {
     const head = this.head[r]!;
     if (bucket <= head) return;
     const base = r * this.size;
-    for (let t = Math.max(head + 1, bucket - this.size + 1); t <= bucket; t++) this.counts[base + (t % this.size)] = 0;
+    let cleared = 0;
+    for (let t = Math.max(head + 1, bucket - this.size + 1); t <= bucket; t++) {
+      const i = base + (t % this.size);
+      cleared += this.counts[i]!;
+      this.counts[i] = 0;
+    }
+    this.total[r]! -= cleared;
     this.head[r] = bucket;
   }
 
@@ -81,9 +91,34 @@ export class RingPool {
     return this.owner[r]! < 0 ? -1 : r;
   }
 
+  /** Adds w to `bucket` (already within the ring); returns whether it was empty before. */
+  add(r: number, bucket: number, w: number): boolean {
+    const i = r * this.size + (bucket % this.size);
+    const fresh = this.counts[i] === 0;
+    this.counts[i]! += w;
+    this.total[r]! += w;
+    return fresh;
+  }
+
+  /** Sum of buckets from..to (inclusive); reads whichever is shorter, the range or its complement. */
+  sum(r: number, from: number, to: number): number {
+    const head = this.head[r]!;
+    const lo = Math.max(from, head - this.size + 1), hi = Math.min(to, head);
+    if (hi < lo) return 0;
+    const base = r * this.size;
+    let s = 0;
+    if (2 * (hi - lo + 1) <= this.size) {
+      for (let t = lo; t <= hi; t++) s += this.counts[base + (t % this.size)]!;
+      return s;
+    }
+    for (let t = head - this.size + 1; t < lo; t++) s += this.counts[base + (t % this.size)]!;
+    for (let t = hi + 1; t <= head; t++) s += this.counts[base + (t % this.size)]!;
+    return this.total[r]! - s;
+  }
+
   active(): number { return this.used - this.free.length; }
 
   bytes(): number {
-    return this.counts.byteLength + this.head.byteLength + this.owner.byteLength + this.free.length * 8;
+    return this.counts.byteLength + this.head.byteLength + this.total.byteLength + this.owner.byteLength + this.free.length * 8;
   }
 }

@@ -3,7 +3,7 @@ import { formatDuration } from '../config/duration.js';
 import {
   baselineParams, dispersion, fold, foldZeros, meanOf, surgeScore, varianceOf, type BaselineParams, type Moments,
 } from './baseline.js';
-import type { Detector, DetectorContext } from './detector.js';
+import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js';
 import { SiteTraffic } from './site.js';
 import { TopK, type Candidate } from './topk.js';
 import { fmt, makeTransition } from './transition.js';
@@ -24,15 +24,15 @@ const MIN_EXPECTED = 1e-6;
 interface Firing { onset: number; below: number }
 
 /**
- * Words of a key's record (see KeyStore): 0 and 1 belong to the key store and the engine.
- * Keeping them together puts all of a key's state in one or two cache lines.
+ * Words of a key's record (see KeyStore): the key itself, then the engine's last-seen
+ * bucket, then these. Keeping them together puts all of a key's state in one or two cache lines.
  */
-const FOLDED = 2; // Int32: buckets up to this one are in the baseline
-const FLAGS = 3; // Int32 bit set
-const S = 4; // Float32: decayed Σx
-const Q = 5; // Float32: decayed Σx²
-const N = 6; // Float32: decayed Σ1
-const WINDOW = 7; // the window store's inline cells
+const FOLDED = ENGINE_WORDS; // Int32: buckets up to this one are in the baseline
+const FLAGS = FOLDED + 1; // Int32 bit set
+const S = FOLDED + 2; // Float32: decayed Σx
+const Q = FOLDED + 3; // Float32: decayed Σx²
+const N = FOLDED + 4; // Float32: decayed Σ1
+const WINDOW = FOLDED + 5; // the window store's inline cells
 /** Words per key record for a surge rule (the key store's stride). */
 export const SURGE_STRIDE = WINDOW + WINDOW_WORDS;
 

@@ -109,10 +109,7 @@ export class WindowStore {
     const dropped = pool.displaced(r, bucket);
     if (dropped !== NO_BUCKET) this.onDrop(slot, dropped);
     pool.advance(r, bucket);
-    const i = r * pool.size + (bucket % pool.size);
-    const fresh = pool.counts[i] === 0;
-    pool.counts[i]! += w;
-    return fresh;
+    return pool.add(r, bucket, w);
   }
 
   /** Weighted count of buckets from..to (inclusive). */
@@ -128,11 +125,7 @@ export class WindowStore {
       if (b >= from && b <= to) s += f32[o + 3]!;
       return s;
     }
-    const r = i32[o + 1]!;
-    const head = pool.head[r]!;
-    const base = r * pool.size;
-    for (let t = Math.max(from, head - pool.size + 1); t <= Math.min(to, head); t++) s += pool.counts[base + (t % pool.size)]!;
-    return s;
+    return pool.sum(i32[o + 1]!, from, to);
   }
 
   /** Calls fn(bucket, count) for the stored non-empty buckets in from..to, oldest first. */
