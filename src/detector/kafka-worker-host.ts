@@ -20,6 +20,7 @@ export class WorkerEngineHost implements EngineHost {
   private readonly pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private failed: Error | undefined;
+  private closing = false;
 
   constructor(rule: CompiledRule, onFailure: (err: Error) => void) {
     this.worker = new Worker(new URL('./kafka-engine-worker.js', import.meta.url), { workerData: { rule } });
@@ -38,7 +39,7 @@ export class WorkerEngineHost implements EngineHost {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => {
-      if (code !== 0 && !this.failed) fail(new Error(`engine worker exited with code ${code}`));
+      if (code !== 0 && !this.failed && !this.closing) fail(new Error(`engine worker exited with code ${code}`));
     });
   }
 
@@ -81,6 +82,7 @@ export class WorkerEngineHost implements EngineHost {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.worker.terminate();
   }
 }
