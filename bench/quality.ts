@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { headline, renderReport } from './quality/report.js';
 import { runSeed, type SeedResult } from './quality/run.js';
-import { defaultSurgeRule, REPORT_SEEDS, TUNE_SEEDS } from './quality/scenario.js';
+import { defaultSurgeRule, REPORT_SEEDS, SCENARIO, TUNE_SEEDS } from './quality/scenario.js';
 import { writeSection } from './quality/section.js';
 
 const SECTION = 'Detection quality';
@@ -52,13 +52,15 @@ async function main(): Promise<void> {
     throw new Error('--write reports seeds 6–10 with the defaults only (explore --set on --tune)');
   }
   const t0 = performance.now();
-  const results = await runAll(seeds, relative, Number(values.jobs));
+  // The relativeTo 'none' comparison (one seed) runs alongside, to show what 'site' buys.
+  const compare = values['compare-none'] && relative === 'site' ? runAll([seeds[0]!], 'none', 1) : Promise.resolve([]);
+  const [results, [none]] = await Promise.all([runAll(seeds, relative, Number(values.jobs)), compare]);
   let note: string | undefined;
-  if (values['compare-none'] && relative === 'site') {
-    const [none] = await runAll([seeds[0]!], 'none', 1);
-    const h = headline([none!]);
-    note = `**Why relativeTo \`site\`**: the same rule with relativeTo \`none\` on seed ${seeds[0]} fires ${none!.match.decoyAlerts.length} decoy alerts ` +
-      `(${none!.match.decoyAlerts.filter((a) => a.decoy === 'site_wide').length} during the site-wide ×3 surge), precision ${h.precision.toFixed(3)}; with \`site\` the decoys stay silent.`;
+  if (none) {
+    const h = headline([none]);
+    const siteWide = h.decoys.find((t) => t.kind === 'site_wide');
+    note = `**Why relativeTo \`site\`**: the same rule with relativeTo \`none\` on seed ${seeds[0]} fires ${siteWide?.inside ?? 0} false alerts during the ` +
+      `site-wide ×${SCENARIO.siteWide.multiplier} hour (background predicts ${siteWide?.expected.toFixed(1) ?? '0'}) and has precision ${h.precision.toFixed(3)}.`;
   }
   const minutes = (performance.now() - t0) / 60_000;
   const report = renderReport({

@@ -96,7 +96,7 @@ export function renderReport(r: ReportInput): string {
     '',
   );
   if (r.note) lines.push(r.note, '');
-  lines.push(...shapeTable(outcomes), '', ...decileTable(outcomes, r.rule), '', ...falseAlertLines(r.results, h), '', ...seedTable(r.results));
+  lines.push(...shapeTable(outcomes), '', ...stepDelayTable(outcomes), '', ...decileTable(outcomes, r.rule), '', ...falseAlertLines(r.results, h), '', ...seedTable(r.results));
   return lines.join('\n');
 }
 
@@ -117,6 +117,27 @@ function shapeTable(outcomes: readonly SurgeOutcome[]): string[] {
       const a = recallOf(all);
       rows.push(`| ${shape} | ${m}× | ${b.surges} | ${pct(b.recall)} | ${secs(b.medianDelayMs)} | ${secs(b.p90DelayMs)} | ${a.surges} | ${pct(a.recall)} |`);
     }
+  }
+  return rows;
+}
+
+/** Delay is bound by how fast evidence piles up: it shrinks with the product's traffic and the multiple. */
+function stepDelayTable(outcomes: readonly SurgeOutcome[]): string[] {
+  const bands: [number, number][] = [[1, 3], [3, 10], [10, 100], [100, Infinity]];
+  const rows = [
+    '### Step-surge delay by product traffic',
+    '',
+    'Step surges on products with ≥ 1 weighted event/min, by the product\'s baseline at the surge start: median (p90) delay and recall.',
+    '',
+    `| baseline weighted/min | ${SCENARIO.multipliers.map((m) => `${m}×`).join(' | ')} |`,
+    `|---|${SCENARIO.multipliers.map(() => '---').join('|')}|`,
+  ];
+  for (const [lo, hi] of bands) {
+    const cells = SCENARIO.multipliers.map((m) => {
+      const g = recallOf(outcomes.filter((o) => o.surge.shape === 'step' && o.surge.multiplier === m && o.surge.baselinePerMinute >= lo && o.surge.baselinePerMinute < hi));
+      return g.surges === 0 ? '–' : `${secs(g.medianDelayMs)} (${secs(g.p90DelayMs)}), ${g.detected}/${g.surges}`;
+    });
+    rows.push(`| ${lo}–${hi === Infinity ? '' : hi} | ${cells.join(' | ')} |`);
   }
   return rows;
 }
