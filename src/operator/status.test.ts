@@ -72,3 +72,13 @@ describe('computeStatus', () => {
     expect(statusChanged(rule.status, computeStatus(sampleRule({ generation: 4 }), dep(), t0))).toBe(true);
   });
 });
+
+describe('status ownership', () => {
+  it('writes only the fields the operator owns, so detector-written fields survive', () => {
+    const rule = sampleRule();
+    rule.status = { ...computeStatus(rule, dep(), t0), trending: 4, lastAlertTime: '2026-11-21T11:59:00Z' };
+    const next = computeStatus(rule, dep(), t1);
+    expect(Object.keys(next).sort()).toEqual(['conditions', 'observedGeneration', 'readyReplicas', 'replicas']);
+    expect(statusChanged(rule.status, next)).toBe(false);
+  });
+});

@@ -100,8 +100,9 @@ function condition(type: string, status: boolean, reason: Reason, message: strin
 export function computeStatus(rule: HerdRule, deployment: DeploymentView | undefined, now: Date, problems: StatusProblems = {}): HerdRuleStatus {
   const v = verdict(rule, deployment, problems);
   const degradedMessage = v.degraded ? v.message : 'no problem found with the detectors';
+  // Only the fields the operator owns: detectors may write trending and lastAlertTime, and a
+  // merge patch of these fields leaves theirs alone.
   const status: HerdRuleStatus = {
-    ...(rule.status ?? {}),
     observedGeneration: rule.metadata.generation ?? 0,
     conditions: [
       condition(CONDITION.ready, v.ready, v.readyReason, v.message, rule, now),
@@ -116,7 +117,9 @@ export function computeStatus(rule: HerdRule, deployment: DeploymentView | undef
 /** True when the two statuses differ in anything but lastTransitionTime (prometheus-operator's hasStateChanged). */
 export function statusChanged(before: HerdRuleStatus | undefined, after: HerdRuleStatus): boolean {
   const strip = (s: HerdRuleStatus | undefined) => ({
-    ...(s ?? {}),
+    observedGeneration: s?.observedGeneration,
+    replicas: s?.replicas,
+    readyReplicas: s?.readyReplicas,
     conditions: (s?.conditions ?? []).map(({ lastTransitionTime: _t, ...rest }) => rest).sort((a, b) => a.type.localeCompare(b.type)),
   });
   return JSON.stringify(sortKeys(strip(before))) !== JSON.stringify(sortKeys(strip(after)));

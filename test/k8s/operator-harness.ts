@@ -23,7 +23,7 @@ export interface RuleObject {
 }
 
 export interface DeploymentObject {
-  metadata: { name: string; uid: string; labels: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: Json[]; managedFields?: { manager: string; operation: string }[] };
+  metadata: { name: string; uid: string; resourceVersion: string; labels: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: Json[]; managedFields?: { manager: string; operation: string }[] };
   spec: { replicas: number; template: { metadata: { annotations: Record<string, string> }; spec: { containers: { args: string[]; image: string }[]; nodeSelector?: Record<string, string> } } };
   status?: { readyReplicas?: number; replicas?: number };
 }

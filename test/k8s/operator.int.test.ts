@@ -72,6 +72,13 @@ describe('herdwatch operator on a real control plane', () => {
       return ev.some((e) => e.reason === 'DetectorsAvailable') ? ev : undefined;
     });
     expect(events.find((e) => e.reason === 'DetectorsAvailable')!.type).toBe('Normal');
+
+    // Settled: nothing changes, so nothing is written (no status ping-pong, no apply churn).
+    const settled = (await api.rule(ns.name, 'sneaker-surge'))!.metadata.resourceVersion;
+    const deploymentVersion = (await api.deployment(ns.name, 'sneaker-surge'))!.metadata.resourceVersion;
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect((await api.rule(ns.name, 'sneaker-surge'))!.metadata.resourceVersion).toBe(settled);
+    expect((await api.deployment(ns.name, 'sneaker-surge'))!.metadata.resourceVersion).toBe(deploymentVersion);
   });
 
   it('follows edits: replicas, the rule file, observedGeneration; scaling never rolls the pods', async () => {
