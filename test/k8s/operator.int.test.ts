@@ -79,6 +79,12 @@ describe('herdwatch operator on a real control plane', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     expect((await api.rule(ns.name, 'sneaker-surge'))!.metadata.resourceVersion).toBe(settled);
     expect((await api.deployment(ns.name, 'sneaker-surge'))!.metadata.resourceVersion).toBe(deploymentVersion);
+
+    // A metadata-only edit makes the operator reconcile; re-applying the same children is a no-op.
+    const ops = await op!.metrics.operationCount();
+    await api.patchRule(ns.name, 'sneaker-surge', { metadata: { labels: { team: 'merchandising' } } });
+    await eventually('a reconcile of the relabelled rule', async () => (await op!.metrics.operationCount()) > ops);
+    expect((await api.deployment(ns.name, 'sneaker-surge'))!.metadata.resourceVersion).toBe(deploymentVersion);
   });
 
   it('follows edits: replicas, the rule file, observedGeneration; scaling never rolls the pods', async () => {
