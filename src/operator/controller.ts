@@ -50,12 +50,14 @@ export class Controller {
       ...common,
       namespace,
       resource: RESOURCES.herdRules,
+      onWatchStart: () => o.metrics.watchRestarts.inc({ resource: 'herdrules' }),
       handler: (_type, rule) => this.enqueue(objectKey(rule)),
     }));
     this.deploymentInformers = scopes.map((namespace) => new Informer<KubeObject>({
       ...common,
       namespace,
       resource: RESOURCES.deployments,
+      onWatchStart: () => o.metrics.watchRestarts.inc({ resource: 'deployments' }),
       labelSelector: `${LABELS.managedBy}=${MANAGED_BY},${LABELS.component}=detector`,
       handler: (_type, d) => {
         const owner = d.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'HerdRule');

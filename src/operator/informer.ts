@@ -48,6 +48,8 @@ export interface InformerOptions<T> {
   watchTimeoutSeconds?: number;
   /** First reconnect delay; doubles per consecutive failure up to 30 s. */
   backoffBaseMs?: number;
+  /** Called before every watch connection (metrics). */
+  onWatchStart?: () => void;
 }
 
 /**
@@ -93,6 +95,7 @@ export class Informer<T extends KubeObject> {
           needList = false;
         }
         this.stats.watches++;
+        this.o.onWatchStart?.();
         const gone = await this.watchOnce();
         if (gone) needList = true;
         failures = 0;
