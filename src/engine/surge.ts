@@ -151,17 +151,14 @@ export class SurgeDetector implements Detector {
    */
   private foldThrough(slot: number, t: number): void {
     const o = this.rec(slot);
-    let f = this.ctx.keys.i32[o + FOLDED]!;
+    const f = this.ctx.keys.i32[o + FOLDED]!;
     if (t <= f) return;
     const m = this.m;
     const f32 = this.ctx.keys.f32;
     m.s = f32[o + S]!; m.q = f32[o + Q]!; m.n = f32[o + N]!;
-    this.windows.forEach(slot, f + 1, t, (bucket, x) => {
-      foldZeros(m, bucket - f - 1, this.p);
-      this.foldBucket(m, x);
-      f = bucket;
-    });
-    foldZeros(m, t - f, this.p);
+    this.foldedTo = f;
+    this.windows.forEach(slot, f + 1, t, this.foldOne);
+    foldZeros(m, t - this.foldedTo, this.p);
     const out = this.ctx.keys.f32; // the same buffer: folding never grows the store
     out[o + S] = m.s; out[o + Q] = m.q; out[o + N] = m.n;
     this.ctx.keys.i32[o + FOLDED] = t;
@@ -172,6 +169,14 @@ export class SurgeDetector implements Detector {
    * 8× longer half-life once the key has a window of history: an ongoing surge barely moves
    * the baseline, while a lasting change of level is still learnt, slowly.
    */
+  /** forEach callback of foldThrough, allocated once: folds the gap, then the bucket. */
+  private foldedTo = 0;
+  private readonly foldOne = (bucket: number, x: number): void => {
+    foldZeros(this.m, bucket - this.foldedTo - 1, this.p);
+    this.foldBucket(this.m, x);
+    this.foldedTo = bucket;
+  };
+
   private foldBucket(m: Moments, x: number): void {
     let slowed = false;
     if (m.n >= this.W - 1) {
@@ -221,7 +226,7 @@ export class SurgeDetector implements Detector {
       i32[o + FLAGS]! |= FIRING;
       found.push(this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor));
     }
-    if (count >= d.minEvents && lift > 1) {
+    if (count >= d.minEvents && lift > 1 && this.top.admits(score)) {
       this.top.offer({ slot, score, value: count, baseline: expected, lift, firing });
     }
   }

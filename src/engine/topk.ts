@@ -19,6 +19,11 @@ export class TopK {
 
   reset(): void { this.heap = []; }
 
+  /** False when a candidate with this score cannot enter (saves building it). */
+  admits(score: number): boolean {
+    return this.heap.length < this.k || (this.k > 0 && score >= this.heap[0]!.score);
+  }
+
   offer(c: Candidate): void {
     const h = this.heap;
     if (h.length < this.k) {
