@@ -1,8 +1,10 @@
+import { context } from '@opentelemetry/api';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Message, TopicMessages } from 'kafkajs';
 import type { EngineStats, Transition } from '../engine/types.js';
 import { KafkaAlertSink } from '../kafka/alert-sink.js';
 import type { PartitionTrends } from '../kafka/codec.js';
 import { retrying } from '../kafka/retry.js';
+import { contextFromHeaders } from '../kafka/trace.js';
 import { createDetectorMetrics, type DetectorMetrics } from '../metrics/detector.js';
 import { createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './kafka-metrics.js';
 import { deadLetter, defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
@@ -255,7 +257,9 @@ export class KafkaDetector {
     if (out.trends) track.pendingTrends = out.trends;
     const trends = this.dueTrends(track, out.transitions.length > 0);
     try {
-      await this.sink.publish(out.transitions, trends, extra);
+      // Alerts continue the trace of the batch's first traced event (a no-op without an OpenTelemetry SDK).
+      const traced = messages.find((m) => m.headers?.traceparent !== undefined);
+      await context.with(contextFromHeaders(traced?.headers), () => this.sink.publish(out.transitions, trends, extra));
     } catch (err) {
       await this.recover(p, err);
       return;

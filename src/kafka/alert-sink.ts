@@ -2,6 +2,7 @@ import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kaf
 import type { Transition, TrendingSnapshot } from '../engine/types.js';
 import { encodeTransition, encodeTrends, type PartitionTrends } from './codec.js';
 import { kafkaError } from './event-sink.js';
+import { traceHeaders } from './trace.js';
 import type { AlertSink, Topics } from './transport.js';
 
 /**
@@ -34,7 +35,8 @@ export class KafkaAlertSink implements AlertSink {
   /** `extra` carries other records in the same request, e.g. dead letters. */
   async publish(transitions: readonly Transition[], trends: readonly PartitionTrends[], extra: readonly TopicMessages[] = []): Promise<void> {
     const topicMessages: TopicMessages[] = [...extra];
-    if (transitions.length > 0) topicMessages.push({ topic: this.topics.alerts, messages: transitions.map(encodeTransition) });
+    const trace = traceHeaders();
+    if (transitions.length > 0) topicMessages.push({ topic: this.topics.alerts, messages: transitions.map((t) => encodeTransition(t, trace)) });
     if (trends.length > 0) topicMessages.push({ topic: this.topics.trends, messages: trends.map(encodeTrends) });
     if (topicMessages.length === 0) return;
     try {

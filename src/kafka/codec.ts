@@ -41,8 +41,8 @@ export function decodeEvent(value: Buffer | null): Decoded<HerdEvent> {
   return { ok: true, value: raw as HerdEvent };
 }
 
-export function encodeTransition(t: Transition): Message {
-  return { key: t.id, value: JSON.stringify(t), headers: { state: t.state, rule: t.rule } };
+export function encodeTransition(t: Transition, trace?: IHeaders): Message {
+  return { key: t.id, value: JSON.stringify(t), headers: { ...trace, state: t.state, rule: t.rule } };
 }
 
 export function decodeTransition(value: Buffer | null): Transition | undefined {

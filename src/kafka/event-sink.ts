@@ -2,6 +2,7 @@ import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { HwError } from '../errors.js';
 import type { HerdEvent } from '../events/schema.js';
 import { encodeEvent } from './codec.js';
+import { traceHeaders } from './trace.js';
 import type { EventSink } from './transport.js';
 
 export interface KafkaEventSinkOptions {
@@ -86,7 +87,8 @@ export class KafkaEventSink implements EventSink {
       }));
     }
     return new Promise<void>((resolve, reject) => {
-      const p: Pending = { messages: events.map((e) => encodeEvent(e)), resolve, reject, settled: false };
+      const headers = traceHeaders();
+      const p: Pending = { messages: events.map((e) => encodeEvent(e, headers)), resolve, reject, settled: false };
       p.timer = setTimeout(() => {
         this.settle(p, new HwError('HW_ERR_KAFKA', { message: `Kafka did not acknowledge within ${this.sendTimeoutMs} ms` }));
         // Not yet handed to the producer: drop it, so a refused event is never written later.
