@@ -9,6 +9,7 @@ import type { CompiledRule, EngineStats, IngestOptions, RuleEngine, TrendingSnap
 import { VelocityDetector } from './velocity.js';
 import { BucketClock } from './watermark.js';
 
+const MAX_KEY_CHARS = 4096;
 /** Minimum slots the eviction sweep inspects per bucket close. */
 const SWEEP_MIN = 256;
 
@@ -50,7 +51,8 @@ export class Engine implements RuleEngine {
       const w = this.weightOf(ev);
       const key = w < 0 ? undefined : this.keyOf(ev);
       const ts = ev.ts;
-      if (key === undefined || !Number.isFinite(ts)) { this.filteredEvents++; continue; }
+      // Keys over MAX_KEY_CHARS (far beyond what the event schema admits) are filtered, never thrown on.
+      if (key === undefined || key.length > MAX_KEY_CHARS || !Number.isFinite(ts)) { this.filteredEvents++; continue; }
       // The watermark moves per event, never per chunk: that is what makes chunking invisible.
       if (ts > clock.maxTs) {
         const target = clock.observe(ts);
