@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { EngineStats, Transition } from '../engine/types.js';
+import type { DetectorMetrics } from '../metrics/detector.js';
 
 /** What only the Kafka-backed detector has: partitions, replay, lag, malformed input. */
 export interface KafkaDetectorMetrics {
@@ -40,4 +42,31 @@ export function createKafkaDetectorMetrics(registry: Registry): KafkaDetectorMet
       labelNames: ['rule'], registers,
     }),
   };
+}
+
+/**
+ * The engine metrics of a member from its engines' stats (the engines may live in a worker
+ * thread, so they cannot update the registry themselves): counters by delta, gauges summed
+ * over the partitions held, the watermark of the slowest partition.
+ */
+export function accountEngineStats(
+  metrics: DetectorMetrics, rule: string, tracks: Iterable<{ stats: EngineStats | undefined }>,
+  track: { stats: EngineStats | undefined }, stats: EngineStats, transitions: readonly Transition[],
+): void {
+  const prev = track.stats;
+  track.stats = stats;
+  metrics.events.inc({ rule }, Math.max(0, stats.events - (prev?.events ?? 0)));
+  metrics.lateEvents.inc({ rule }, Math.max(0, stats.lateEvents - (prev?.lateEvents ?? 0)));
+  for (const t of transitions) metrics.transitions.inc({ rule, state: t.state, severity: t.severity });
+  let keys = 0;
+  let bytes = 0;
+  let watermark = Number.POSITIVE_INFINITY;
+  for (const s of tracks) {
+    keys += s.stats?.keys ?? 0;
+    bytes += s.stats?.stateBytes ?? 0;
+    if (s.stats && Number.isFinite(s.stats.watermark)) watermark = Math.min(watermark, s.stats.watermark);
+  }
+  metrics.keys.set({ rule }, keys);
+  metrics.stateBytes.set({ rule }, bytes);
+  if (Number.isFinite(watermark)) metrics.watermark.set({ rule }, watermark / 1000);
 }

@@ -30,7 +30,7 @@ export class PartitionEngine {
     this.nextOffset = opts.startOffset;
     this.fetchedTo = opts.startOffset;
     this.lastMessageWall = opts.now;
-    // The shared runner brings dedupe by (id, state) and the engine metrics; the wrapper
+    // The shared runner brings dedupe by (id, state) (and metrics, when given); the wrapper
     // lets the replay run the same engine in silent mode.
     const createEngine = (r: CompiledRule): RuleEngine => {
       const engine = createRuleEngine(r);

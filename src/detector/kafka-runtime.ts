@@ -1,48 +1,16 @@
 import { context } from '@opentelemetry/api';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Message, TopicMessages } from 'kafkajs';
-import type { EngineStats, Transition } from '../engine/types.js';
 import { KafkaAlertSink } from '../kafka/alert-sink.js';
 import type { PartitionTrends } from '../kafka/codec.js';
 import { retrying } from '../kafka/retry.js';
 import { contextFromHeaders } from '../kafka/trace.js';
 import { createDetectorMetrics, type DetectorMetrics } from '../metrics/detector.js';
-import { createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './kafka-metrics.js';
+import { accountEngineStats, createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './kafka-metrics.js';
 import { deadLetter, defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
-import { InlineEngineHost, type BatchOutput, type EngineHost } from './kafka-engines.js';
+import { InlineEngineHost, type EngineHost } from './kafka-engines.js';
 import { ReadinessTracker } from './kafka-readiness.js';
+import { PartitionTrack, type Job } from './kafka-track.js';
 import { WorkerEngineHost } from './kafka-worker-host.js';
-
-/** This thread's view of one assigned partition; its engine lives in the EngineHost. */
-class PartitionTrack {
-  /** Next offset expected from the fetcher (ahead of nextOffset while batches wait). */
-  fetchedTo: number;
-  /** Next offset the engine will ingest. */
-  nextOffset: number;
-  lastMessageWall: number;
-  stats: EngineStats | undefined;
-  /** Latest trending snapshot not yet published, and when this partition's last one went out. */
-  pendingTrends: PartitionTrends | undefined;
-  trendsSentAt = Number.NEGATIVE_INFINITY;
-
-  constructor(readonly partition: number, readonly liveFrom: number, startOffset: number, now: number) {
-    this.fetchedTo = startOffset;
-    this.nextOffset = startOffset;
-    this.lastMessageWall = now;
-  }
-
-  get replaying(): boolean {
-    return this.nextOffset < this.liveFrom;
-  }
-}
-
-interface Job {
-  readonly track: PartitionTrack;
-  readonly messages: KafkaMessage[];
-  readonly last: number;
-  readonly high: number;
-  /** Started at intake when the engines run in a worker (they evaluate in order there). */
-  readonly evaluating?: Promise<BatchOutput>;
-}
 
 export { defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
 
@@ -74,6 +42,7 @@ export class KafkaDetector {
   /** Resolved whenever a queued batch finishes; waiters re-check their condition. */
   private waiters: (() => void)[] = [];
   private running = false;
+  private stopping = false;
   private warnedKeys = false;
   /** Where batch time goes (ms, cumulative): for benchmarks and /status. */
   private readonly spent = { batches: 0, decode: 0, engine: 0, wait: 0, publish: 0, commit: 0 };
@@ -136,6 +105,8 @@ export class KafkaDetector {
       this.km.rebalances.inc({ rule: this.label });
       this.km.assignedPartitions.set({ rule: this.label }, mine.size);
       this.readiness.assigned([...mine]);
+      // Also after kafkajs restarted a crashed consumer (its restart emits STOP first).
+      if (!this.stopping) this.running = true;
       this.log('info', 'partitions assigned', { partitions: [...mine].sort((a, b) => a - b) });
     });
     this.consumer.on(CRASH, ({ payload }) => {
@@ -190,7 +161,15 @@ export class KafkaDetector {
     }
     if (!state) {
       // First batch since assignment: it starts where the group left off.
-      const from = await this.replayStart(p, first);
+      let from: number;
+      try {
+        from = await this.replayStart(p, first);
+      } catch (err) {
+        // Nothing resolved: kafkajs hands this batch over again on its next fetch.
+        this.log('warn', 'cannot find where to replay from; retrying', { partition: p, error: (err as Error).message });
+        await new Promise((r) => setTimeout(r, 1000));
+        return;
+      }
       const now = this.now();
       state = new PartitionTrack(p, first, from, now);
       this.parts.set(p, state);
@@ -252,7 +231,7 @@ export class KafkaDetector {
     }
     if (out.keyMismatch) this.keyMismatch();
     if (out.replayed > 0) this.km.replayedEvents.inc({ rule: this.label }, out.replayed);
-    this.account(track, out.stats, out.transitions);
+    accountEngineStats(this.metrics, this.label, this.parts.values(), track, out.stats, out.transitions);
     const extra: TopicMessages[] = dead.length > 0 && this.o.deadLetterTopic ? [{ topic: this.o.deadLetterTopic, messages: dead }] : [];
     if (out.trends) track.pendingTrends = out.trends;
     const trends = this.dueTrends(track, out.transitions.length > 0);
@@ -295,27 +274,6 @@ export class KafkaDetector {
     track.pendingTrends = undefined;
     track.trendsSentAt = now;
     return [pending];
-  }
-
-  /** Engine metrics from the engines' stats (they may live in another thread). */
-  private account(track: PartitionTrack, stats: EngineStats, transitions: readonly Transition[]): void {
-    const prev = track.stats;
-    track.stats = stats;
-    const rule = this.label;
-    this.metrics.events.inc({ rule }, Math.max(0, stats.events - (prev?.events ?? 0)));
-    this.metrics.lateEvents.inc({ rule }, Math.max(0, stats.lateEvents - (prev?.lateEvents ?? 0)));
-    for (const t of transitions) this.metrics.transitions.inc({ rule, state: t.state, severity: t.severity });
-    let keys = 0;
-    let bytes = 0;
-    let watermark = Number.POSITIVE_INFINITY;
-    for (const s of this.parts.values()) {
-      keys += s.stats?.keys ?? 0;
-      bytes += s.stats?.stateBytes ?? 0;
-      if (s.stats && Number.isFinite(s.stats.watermark)) watermark = Math.min(watermark, s.stats.watermark);
-    }
-    this.metrics.keys.set({ rule }, keys);
-    this.metrics.stateBytes.set({ rule }, bytes);
-    if (Number.isFinite(watermark)) this.metrics.watermark.set({ rule }, watermark / 1000);
   }
 
   /** Publishing failed: the engine already moved on, so drop it and reprocess from the last commit. */
@@ -387,6 +345,7 @@ export class KafkaDetector {
 
   /** Graceful: finish the batch in hand (it commits), leave the group, close the producers. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     // Fetch nothing more, let the queued batches publish and commit, then leave the group.
     this.consumer.pause([{ topic: this.source }]);
