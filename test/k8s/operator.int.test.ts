@@ -32,6 +32,25 @@ const ready = (name: string, generation?: number, n = ns.name) => eventually(`${
   return c?.status === 'True' && (generation === undefined || r?.status?.observedGeneration === generation) ? r : undefined;
 });
 
+const leaseHolder = async (lease: string) =>
+  (await kubectlOk(['-n', ns.name, 'get', 'lease', lease, '-o', 'jsonpath={.spec.holderIdentity}']).catch(() => '')).trim();
+
+/** `herdwatch operator` as its own process group (tsx runs node as a child), so a test can kill it whole. */
+async function spawnCliOperator(lease: string, identity: string, watchNamespace: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'hw-op-'));
+  const config = join(dir, 'config.yaml');
+  await writeFile(config, 'image: herdwatch:test\npartitions: 2\n');
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'cmd', 'herdwatch.ts'), 'operator', '--config', config, '--port', '0', '--host', '127.0.0.1'], {
+    env: { ...process.env, KUBECONFIG: kubeconfigPath(), POD_NAME: identity, POD_NAMESPACE: ns.name, HERDWATCH_LEASE_NAME: lease, HERDWATCH_WATCH_NAMESPACE: watchNamespace },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
 beforeAll(async () => {
   await ensureCrd();
   api = new TestApi();
@@ -254,28 +273,41 @@ describe('herdwatch operator on a real control plane', () => {
   });
 
   it('runs as `herdwatch operator` and on SIGTERM stops and releases its lease', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hw-op-'));
-    const config = join(dir, 'config.yaml');
-    await writeFile(config, 'image: herdwatch:test\npartitions: 2\n');
     const lease = `${LEASE}-cli`;
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'cmd', 'herdwatch.ts'), 'operator', '--config', config, '--port', '0', '--host', '127.0.0.1'], {
-      env: { ...process.env, KUBECONFIG: kubeconfigPath(), POD_NAME: 'cli-operator', POD_NAMESPACE: ns.name, HERDWATCH_LEASE_NAME: lease, HERDWATCH_WATCH_NAMESPACE: `${ns.name}-nothing-here` },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const cli = await spawnCliOperator(lease, 'cli-operator', `${ns.name}-nothing-here`);
+    await eventually('the CLI operator to take its lease', async () => (await leaseHolder(lease)) === 'cli-operator', 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n${cli.stderr()}`);
     });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const holder = async () => {
-      const r = await kubectlOk(['-n', ns.name, 'get', 'lease', lease, '-o', 'jsonpath={.spec.holderIdentity}']).catch(() => '');
-      return r.trim();
-    };
-    await eventually('the CLI operator to take its lease', async () => (await holder()) === 'cli-operator', 60_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n${stderr}`);
-    });
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(await holder()).toBe('');
-    expect(stderr).toContain('health and metrics on');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(await leaseHolder(lease)).toBe('');
+    expect(cli.stderr()).toContain('health and metrics on');
+  });
+
+  it('after a leader crashes, a successor waits for the lease to expire, then converges', async () => {
+    const crashNs = await createNamespace('hw-op-crash');
+    const lease = `${LEASE}-crash`;
+    const cli = await spawnCliOperator(lease, 'crashing', crashNs.name);
+    let successor: RunningOperator | undefined;
+    try {
+      await api.createRule(crashNs.name, herdRule('before-crash', { parallelism: 1 }));
+      await ready('before-crash', 1, crashNs.name).catch((err: Error) => {
+        throw new Error(`${err.message}\n${cli.stderr()}`);
+      });
+      process.kill(-cli.child.pid!, 'SIGKILL'); // no release: the lease stays held
+      await cli.exited;
+      await api.createRule(crashNs.name, herdRule('after-crash', { parallelism: 1 }));
+      successor = await startTestOperator({ namespaces: [crashNs.name], leaseNamespace: ns.name, leaseName: lease, identity: 'successor' });
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(successor.isLeader()).toBe(false); // the crashed leader's 15 s lease is still running
+      await eventually('the successor to lead', async () => successor!.isLeader(), 60_000);
+      await ready('after-crash', 1, crashNs.name);
+      expect((await api.list(crashNs.name, 'deployments')).map((d) => d.metadata.name).sort()).toEqual(['after-crash-detector', 'before-crash-detector']);
+    } finally {
+      if (cli.child.exitCode === null && cli.child.signalCode === null) process.kill(-cli.child.pid!, 'SIGKILL');
+      await successor?.stop();
+      await crashNs.remove();
+    }
   });
 });
 
