@@ -13,12 +13,14 @@ export class PartitionTrack {
   stats: EngineStats | undefined;
   /** Latest trending snapshot not yet published, and when this partition's last one went out. */
   pendingTrends: PartitionTrends | undefined;
-  trendsSentAt = Number.NEGATIVE_INFINITY;
+  trendsSentAt: number;
 
   constructor(readonly partition: number, readonly liveFrom: number, startOffset: number, now: number) {
     this.fetchedTo = startOffset;
     this.nextOffset = startOffset;
     this.lastMessageWall = now;
+    // The first snapshot waits its turn too: a fresh assignment is a burst of batches.
+    this.trendsSentAt = now;
   }
 
   get replaying(): boolean {
