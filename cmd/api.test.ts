@@ -15,7 +15,7 @@ describe('herdwatch api', () => {
     const exit = runCli(['api', '--port', '0'], COMMANDS, ctx);
     try {
       let base: string | undefined;
-      for (let i = 0; i < 100 && !base; i++) {
+      for (let i = 0; i < 600 && !base; i++) {
         base = ctx.stderr.join('\n').match(/listening on (http:\/\/\S+)/)?.[1];
         if (!base) await new Promise((r) => setTimeout(r, 50));
       }
@@ -28,7 +28,7 @@ describe('herdwatch api', () => {
       expect(res.status).toBe(202);
       // The idle tick (wall clock) closes the bucket; the alert shows up within a few ticks.
       let alerts: { key: string }[] = [];
-      for (let i = 0; i < 100 && alerts.length === 0; i++) {
+      for (let i = 0; i < 300 && alerts.length === 0; i++) {
         alerts = ((await (await fetch(`${base}/api/v1/alerts?rule=high-amount`)).json()) as { alerts: { key: string }[] }).alerts;
         if (alerts.length === 0) await new Promise((r) => setTimeout(r, 100));
       }
@@ -37,7 +37,7 @@ describe('herdwatch api', () => {
       stop.abort();
     }
     expect(await exit).toBe(0);
-  });
+  }, 120_000);
 
   it('--bus kafka without brokers is a configuration error, exit 1', async () => {
     const ctx = context(new AbortController().signal);

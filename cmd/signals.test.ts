@@ -12,7 +12,7 @@ describe('herdwatch dev as a process', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       let base: string | undefined;
-      for (let i = 0; i < 300 && !base; i++) {
+      for (let i = 0; i < 600 && !base; i++) {
         base = stderr.match(/API on (http:\/\/\S+)/)?.[1];
         if (!base) await new Promise((r) => setTimeout(r, 100));
       }
@@ -23,5 +23,5 @@ describe('herdwatch dev as a process', () => {
     }
     expect(await exited).toBe(0);
     expect(stderr).toContain('shutting down');
-  }, 60_000);
+  }, 120_000);
 });

@@ -42,7 +42,7 @@ describe('the in-process pipeline (API → memory bus → runner → store)', ()
       await stack.app.inject({ method: 'POST', url: '/api/v1/events', payload: [{ type: 'purchase', ts: now, userId: 'U9', amount: 75_000 }] });
       now += 2 * 3_600_000;
       const resolved = async () => (stack.store.alerts({ state: 'resolved' }).length > 0);
-      for (let i = 0; i < 200 && !(await resolved()); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 1000 && !(await resolved()); i++) await new Promise((r) => setTimeout(r, 10));
       expect(stack.store.alerts({ state: 'resolved' })).toEqual([expect.objectContaining({ key: 'U9', rule: 'default/high-amount' })]);
     } finally {
       await stack.close();

@@ -49,7 +49,7 @@ describe('GET /api/v1/stream', () => {
     expect(events[0]).toMatchObject({ event: 'trending', data: { rule: 'shop/sneaker-surge', at: 1000 } });
     expect(events[1]).toMatchObject({ event: 'alert', id: 'u1:p1:0|firing', data: { key: 'p1', state: 'firing' } });
     controller.abort();
-    for (let i = 0; i < 100 && !(await t.metric('herdwatch_stream_clients')).endsWith(' 0'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !(await t.metric('herdwatch_stream_clients')).endsWith(' 0'); i++) await new Promise((r) => setTimeout(r, 20));
     expect(await t.metric('herdwatch_stream_clients')).toMatch(/ 0$/);
   });
 
