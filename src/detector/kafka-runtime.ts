@@ -43,6 +43,7 @@ export class KafkaDetector {
   private waiters: (() => void)[] = [];
   private running = false;
   private stopping = false;
+  private ticking = false;
   private warnedKeys = false;
   /** Where batch time goes (ms, cumulative): for benchmarks and /status. */
   private readonly spent = { batches: 0, decode: 0, engine: 0, wait: 0, publish: 0, commit: 0 };
@@ -129,7 +130,7 @@ export class KafkaDetector {
       eachBatch: (payload) => this.onBatch(payload),
     });
     const tickMs = this.o.tickMs ?? 1000;
-    this.timer = setInterval(() => void this.serial(() => this.onTick()).catch((err: unknown) => {
+    this.timer = setInterval(() => void this.onTick().catch((err: unknown) => {
       this.log('warn', 'idle tick failed', { error: (err as Error).message });
     }), tickMs);
     this.timer.unref();
@@ -295,12 +296,25 @@ export class KafkaDetector {
     }
   }
 
+  /**
+   * Periodic: readiness and lag from the broker (outside the lock: slow admin calls must not
+   * hold up batches), then, under the lock, late trend snapshots and the idle advance.
+   */
   private async onTick(): Promise<void> {
-    if (!this.running) return;
+    if (!this.running || this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.readiness.refresh(this.parts);
+      this.km.lag.set({ rule: this.label }, this.readiness.lag);
+      await this.serial(() => this.idleWork());
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async idleWork(): Promise<void> {
     const waiting = [...this.parts.values()].flatMap((t) => this.dueTrends(t, false));
     if (waiting.length > 0) await this.sink.publish([], waiting);
-    await this.readiness.refresh(this.parts);
-    this.km.lag.set({ rule: this.label }, this.readiness.lag);
     const idle = this.o.idleAdvanceMs ?? 5000;
     if (idle <= 0) return;
     const now = this.now();
