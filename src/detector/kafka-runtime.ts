@@ -44,6 +44,9 @@ export class KafkaDetector {
   private running = false;
   private stopping = false;
   private ticking = false;
+  private readonly toCommit = new Map<number, number>();
+  private commitActive = false;
+  private committing: Promise<void> = Promise.resolve();
   private warnedKeys = false;
   /** Where batch time goes (ms, cumulative): for benchmarks and /status. */
   private readonly spent = { batches: 0, decode: 0, engine: 0, wait: 0, publish: 0, commit: 0 };
@@ -76,6 +79,7 @@ export class KafkaDetector {
   }
 
   private dropPartition(p: number): void {
+    this.toCommit.delete(p);
     if (this.parts.delete(p)) this.host.drop(p);
   }
 
@@ -245,14 +249,7 @@ export class KafkaDetector {
       return;
     }
     const t2 = performance.now();
-    if (last >= track.liveFrom) {
-      try {
-        await this.consumer.commitOffsets([{ topic: this.source, partition: p, offset: String(last + 1) }]);
-      } catch (err) {
-        // Usually a rebalance: the partition's next owner replays from the last commit (repeats dedupe downstream).
-        this.log('warn', 'commit failed', { partition: p, error: (err as Error).message });
-      }
-    }
+    if (last >= track.liveFrom) this.scheduleCommit(p, last + 1);
     const t3 = performance.now();
     this.readiness.progress(p, track.replaying ? -1 : last + 1, job.high);
     this.spent.batches++;
@@ -260,7 +257,6 @@ export class KafkaDetector {
     this.spent.engine += out.engineMs;
     this.spent.wait += Math.max(0, t1 - t0 - (job.evaluating ? 0 : out.decodeMs + out.engineMs));
     this.spent.publish += t2 - t1;
-    this.spent.commit += t3 - t2;
     this.km.batchDuration.observe({ rule: this.label }, (t3 - t0) / 1000);
   }
 
@@ -275,6 +271,36 @@ export class KafkaDetector {
     track.pendingTrends = undefined;
     track.trendsSentAt = now;
     return [pending];
+  }
+
+  /**
+   * Commits run beside evaluation, not in its path: offsets of published batches wait here
+   * and go out together, one request for every partition, latest offset each. Only published
+   * batches are ever scheduled, so at-least-once holds.
+   */
+  private scheduleCommit(partition: number, offset: number): void {
+    this.toCommit.set(partition, offset);
+    if (!this.commitActive) this.committing = this.commitLoop();
+  }
+
+  private async commitLoop(): Promise<void> {
+    this.commitActive = true;
+    try {
+      while (this.toCommit.size > 0) {
+        const offsets = [...this.toCommit].map(([partition, offset]) => ({ topic: this.source, partition, offset: String(offset) }));
+        this.toCommit.clear();
+        const t = performance.now();
+        try {
+          await this.consumer.commitOffsets(offsets);
+        } catch (err) {
+          // Usually a rebalance: the partitions' next owners replay from the last commit (repeats dedupe downstream).
+          this.log('warn', 'commit failed', { partitions: offsets.map((o) => o.partition), error: (err as Error).message });
+        }
+        this.spent.commit += performance.now() - t;
+      }
+    } finally {
+      this.commitActive = false;
+    }
   }
 
   /** Publishing failed: the engine already moved on, so drop it and reprocess from the last commit. */
@@ -365,6 +391,7 @@ export class KafkaDetector {
     this.consumer.pause([{ topic: this.source }]);
     while (this.queued > 0) await this.batchDone();
     await this.lock;
+    await this.committing;
     this.running = false;
     await this.consumer.disconnect().catch(() => undefined);
     await this.lock;
