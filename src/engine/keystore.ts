@@ -2,8 +2,8 @@
  * Key strings → dense slot numbers, plus one fixed-size record per slot, without a JS Map
  * (which caps at 2^24 entries and costs ~80 bytes per entry).
  *
- * - The table is open addressing with linear probing; each cell holds (hash, slot + 1), so
- *   a probe rarely touches anything but the table.
+ * - The table is open addressing with linear probing; each 32-bit cell holds slot + 1 and a
+ *   6-bit tag from the hash, so a probe rarely touches anything but the table (up to 2^26 keys).
  * - Each slot owns `stride` 32-bit words in one buffer, seen as Int32, Float32 and bytes.
  *   Words 0–3 are the key: its UTF-8 length, then up to 12 bytes inline, or for longer keys
  *   the offset of its bytes in one arena. The rest belong to the engine and its detector.
@@ -16,6 +16,10 @@ const DEAD = -1;
 /** Record words that hold the key; callers' words start here. */
 export const KEY_WORDS = 4;
 const INLINE_BYTES = 12;
+const TAG_BITS = 6;
+const TAG_SPAN = 1 << TAG_BITS;
+export const MAX_KEYS = 2 ** (32 - TAG_BITS) - 2;
+const LEN_MASK = 0xffff;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -60,8 +64,8 @@ export function hashString(s: string): number {
 }
 
 export class KeyStore {
-  /** Pairs (hash, slot + 1); slot + 1 = 0 marks an empty cell. */
-  private table: Int32Array;
+  /** (slot + 1) · 64 + tag per cell; 0 marks an empty cell. */
+  private table: Uint32Array;
   private mask: number;
   private arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
@@ -82,7 +86,7 @@ export class KeyStore {
   created = false;
 
   constructor(readonly stride: number, private readonly onGrow: (capacity: number) => void = () => {}) {
-    this.table = new Int32Array(2 * 1024);
+    this.table = new Uint32Array(1024);
     this.mask = 1023;
   }
 
@@ -96,15 +100,16 @@ export class KeyStore {
       h = Math.imul(h ^ c, 0x01000193);
     }
     const len = bytes === null ? key.length : scratchLen;
-    h = (bytes === null ? finalise(h) : hashBytes(bytes, 0, len)) | 0;
+    h = bytes === null ? finalise(h) : hashBytes(bytes, 0, len);
     const table = this.table;
     const mask = this.mask;
+    const tag = h >>> (32 - TAG_BITS);
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const cell = table[2 * i + 1]!;
+      const cell = table[i]!;
       if (cell === 0) break;
-      if (table[2 * i] === h && this.sameBytes(cell - 1, key, bytes, len)) {
+      if ((cell & (TAG_SPAN - 1)) === tag && this.sameBytes((cell >>> TAG_BITS) - 1, key, bytes, len)) {
         this.created = false;
-        return cell - 1;
+        return (cell >>> TAG_BITS) - 1;
       }
     }
     this.created = true;
@@ -114,13 +119,13 @@ export class KeyStore {
   /** Where the key's bytes are: [array, offset]. */
   private bytesAt(slot: number): Uint8Array {
     const rec = slot * this.stride;
-    if (this.i32[rec]! <= INLINE_BYTES) { this.at = rec * 4 + 4; return this.u8; }
+    if ((this.i32[rec]! & LEN_MASK) <= INLINE_BYTES) { this.at = rec * 4 + 4; return this.u8; }
     this.at = this.i32[rec + 1]!;
     return this.arena;
   }
 
   private sameBytes(slot: number, key: string, bytes: Uint8Array | null, len: number): boolean {
-    if (this.i32[slot * this.stride] !== len) return false;
+    if ((this.i32[slot * this.stride]! & LEN_MASK) !== len) return false;
     const src = this.bytesAt(slot);
     const at = this.at;
     if (bytes === null) {
@@ -132,7 +137,8 @@ export class KeyStore {
   }
 
   private insert(key: string, bytes: Uint8Array | null, len: number, h: number): number {
-    if (len === 0 || len > 0xffff) throw new RangeError('key length out of range');
+    if (len === 0 || len > LEN_MASK) throw new RangeError('key length out of range');
+    if (this.size >= MAX_KEYS) throw new RangeError('key store is full');
     if (this.size + 1 > (this.mask + 1) * MAX_LOAD) this.rehash((this.mask + 1) * 2);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.highWater++;
     if (slot >= this.capacity) this.grow(slot + 1);
@@ -153,11 +159,16 @@ export class KeyStore {
     return slot;
   }
 
-  private place(table: Int32Array, mask: number, h: number, slot: number): void {
+  private place(table: Uint32Array, mask: number, h: number, slot: number): void {
     let i = h & mask;
-    while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
-    table[2 * i] = h;
-    table[2 * i + 1] = slot + 1;
+    while (table[i] !== 0) i = (i + 1) & mask;
+    table[i] = (slot + 1) * TAG_SPAN + (h >>> (32 - TAG_BITS));
+  }
+
+  /** The hash of a stored key, recomputed from its bytes (the table keeps only a tag). */
+  private hashOf(slot: number): number {
+    const src = this.bytesAt(slot);
+    return hashBytes(src, this.at, this.i32[slot * this.stride]! & LEN_MASK);
   }
 
   private reserveArena(len: number): number {
@@ -172,7 +183,9 @@ export class KeyStore {
   }
 
   private grow(needed: number): void {
-    const n = grownSize(this.capacity, needed);
+    // Records are most of the memory: grow them by 1/8 at a time (more copying, less slack).
+    let n = Math.max(1024, this.capacity);
+    while (n < needed) n = Math.ceil(n * 1.125);
     const buf = new ArrayBuffer(n * this.stride * 4);
     const i32 = new Int32Array(buf);
     i32.set(this.i32);
@@ -184,15 +197,22 @@ export class KeyStore {
   }
 
   private rehash(cells: number): void {
-    const table = new Int32Array(2 * cells);
+    const table = new Uint32Array(cells);
     const mask = cells - 1;
-    const old = this.table;
-    for (let i = 0; i < old.length; i += 2) {
-      const cell = old[i + 1]!;
-      if (cell !== 0) this.place(table, mask, old[i]!, cell - 1);
+    for (const cell of this.table) {
+      if (cell === 0) continue;
+      const slot = (cell >>> TAG_BITS) - 1;
+      this.place(table, mask, this.hashOf(slot), slot);
     }
     this.table = table;
     this.mask = mask;
+  }
+
+  /** Bits 16–31 of record word 0 are free for the caller (e.g. a detector's flags). */
+  userBits(slot: number): number { return this.i32[slot * this.stride]! >>> 16; }
+  setUserBits(slot: number, bits: number): void {
+    const rec = slot * this.stride;
+    this.i32[rec] = (this.i32[rec]! & LEN_MASK) | (bits << 16);
   }
 
   isLive(slot: number): boolean {
@@ -200,7 +220,7 @@ export class KeyStore {
   }
 
   keyOf(slot: number): string {
-    const len = this.i32[slot * this.stride]!;
+    const len = this.i32[slot * this.stride]! & LEN_MASK;
     const a = this.bytesAt(slot);
     const at = this.at;
     let ascii = true;
@@ -213,7 +233,7 @@ export class KeyStore {
 
   /** Byte-wise order of two keys' UTF-8 (equals code-point order): a total order for ties. */
   compare(x: number, y: number): number {
-    const lx = this.i32[x * this.stride]!, ly = this.i32[y * this.stride]!;
+    const lx = this.i32[x * this.stride]! & LEN_MASK, ly = this.i32[y * this.stride]! & LEN_MASK;
     const ax = this.bytesAt(x), ox = this.at;
     const ay = this.bytesAt(y), oy = this.at;
     const n = Math.min(lx, ly);
@@ -226,24 +246,22 @@ export class KeyStore {
 
   /** Removes a key; its slot goes on the free list. Backward-shift deletion keeps probes short. */
   remove(slot: number): void {
-    const len = this.i32[slot * this.stride]!;
-    const src = this.bytesAt(slot);
+    const len = this.i32[slot * this.stride]! & LEN_MASK;
     const mask = this.mask;
     const t = this.table;
-    let i = (hashBytes(src, this.at, len) | 0) & mask;
-    while (t[2 * i + 1] !== slot + 1) i = (i + 1) & mask;
+    let i = this.hashOf(slot) & mask;
+    while (t[i]! >>> TAG_BITS !== slot + 1) i = (i + 1) & mask;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const cell = t[2 * j + 1]!;
+      const cell = t[j]!;
       if (cell === 0) break;
-      const home = t[2 * j]! & mask;
+      const home = this.hashOf((cell >>> TAG_BITS) - 1) & mask;
       // Move cell j back to i unless its home position lies cyclically in (i, j].
       const between = i <= j ? home > i && home <= j : home > i || home <= j;
-      if (!between) { t[2 * i] = t[2 * j]!; t[2 * i + 1] = cell; i = j; }
+      if (!between) { t[i] = cell; i = j; }
     }
-    t[2 * i] = 0;
-    t[2 * i + 1] = 0;
+    t[i] = 0;
     if (len > INLINE_BYTES) this.arenaGarbage += len;
     this.i32[slot * this.stride] = DEAD;
     if (this.freeTop === this.freeSlots.length) {
@@ -259,8 +277,9 @@ export class KeyStore {
     let used = 0;
     for (let slot = 0; slot < this.highWater; slot++) {
       const rec = slot * this.stride;
-      const n = this.i32[rec]!;
-      if (n === DEAD || n <= INLINE_BYTES) continue;
+      const word = this.i32[rec]!;
+      const n = word & LEN_MASK;
+      if (word === DEAD || n <= INLINE_BYTES) continue;
       const off = this.i32[rec + 1]!;
       next.set(this.arena.subarray(off, off + n), used);
       this.i32[rec + 1] = used;

@@ -28,11 +28,11 @@ interface Firing { onset: number; below: number }
  * bucket, then these. Keeping them together puts all of a key's state in one or two cache lines.
  */
 const FOLDED = ENGINE_WORDS; // Int32: buckets up to this one are in the baseline
-const FLAGS = FOLDED + 1; // Int32 bit set
-const S = FOLDED + 2; // Float32: decayed Σx
-const Q = FOLDED + 3; // Float32: decayed Σx²
-const N = FOLDED + 4; // Float32: decayed Σ1
-const WINDOW = FOLDED + 5; // the window store's inline cells
+const S = FOLDED + 1; // Float32: decayed Σx
+const Q = FOLDED + 2; // Float32: decayed Σx²
+const N = FOLDED + 3; // Float32: decayed Σ1
+const WINDOW = FOLDED + 4; // the window store's inline cells
+// The flag bits below live in the key store's spare bits of record word 0.
 /** Words per key record for a surge rule (the key store's stride). */
 export const SURGE_STRIDE = WINDOW + WINDOW_WORDS;
 
@@ -88,7 +88,7 @@ export class SurgeDetector implements Detector {
     const { i32, f32 } = this.ctx.keys;
     f32[o + S] = 0; f32[o + Q] = 0; f32[o + N] = 0;
     i32[o + FOLDED] = bucket - 1;
-    i32[o + FLAGS] = 0;
+    this.ctx.keys.setUserBits(slot, 0);
     this.cooling.delete(slot);
     this.windows.reset(slot);
   }
@@ -98,7 +98,7 @@ export class SurgeDetector implements Detector {
     // An older event of a new key arriving second (within lateness) moves its birth back.
     const o = this.rec(slot);
     const i32 = this.ctx.keys.i32;
-    if (bucket <= i32[o + FOLDED]! && (i32[o + FLAGS]! & EVALUATED) === 0 && this.ctx.keys.f32[o + N] === 0) i32[o + FOLDED] = bucket - 1;
+    if (bucket <= i32[o + FOLDED]! && (this.ctx.keys.userBits(slot) & EVALUATED) === 0 && this.ctx.keys.f32[o + N] === 0) i32[o + FOLDED] = bucket - 1;
     const floor = this.ctx.clock.lastClosed - this.W + 1;
     if (this.windows.add(slot, bucket, weight, floor)) {
       let list = this.dirty.get(bucket);
@@ -133,11 +133,10 @@ export class SurgeDetector implements Detector {
     const keys = this.ctx.keys;
     found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const t of found) out.push(t);
-    const i32 = keys.i32;
-    for (const slot of this.members) i32[this.rec(slot) + FLAGS]! &= ~TRENDING;
+    for (const slot of this.members) keys.setUserBits(slot, keys.userBits(slot) & ~TRENDING);
     const best = this.top.sorted();
     this.members = best.map((c) => c.slot);
-    for (const slot of this.members) i32[this.rec(slot) + FLAGS]! |= TRENDING;
+    for (const slot of this.members) keys.setUserBits(slot, keys.userBits(slot) | TRENDING);
     this.snapshot = best.map((c) => ({
       key: keys.keyOf(c.slot), value: c.value, baseline: c.baseline, lift: c.lift, score: c.score, firing: c.firing,
     }));
@@ -190,11 +189,12 @@ export class SurgeDetector implements Detector {
     const d = this.ctx.rule.detector;
     const o = this.rec(slot);
     const { i32, f32 } = this.ctx.keys;
-    const flags = i32[o + FLAGS]!;
+    const keys = this.ctx.keys;
+    const flags = keys.userBits(slot);
     if ((flags & EVALUATED) === 0) {
       // At the close of its first bucket a key's birth and the site's are both final.
       const birth = i32[o + FOLDED]! + 1;
-      i32[o + FLAGS] = flags | EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0);
+      keys.setUserBits(slot, flags | EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0));
     }
     const count = this.windows.sum(slot, b - this.W + 1, b);
     // Most keys are long-tail: below minEvents a key can neither fire nor trend, and its
@@ -215,7 +215,7 @@ export class SurgeDetector implements Detector {
       if (f.below >= this.resolveAfter) {
         firing = false;
         this.firing.delete(slot);
-        i32[o + FLAGS]! &= ~FIRING;
+        keys.setUserBits(slot, keys.userBits(slot) & ~FIRING);
         this.cooling.set(slot, b + 1 + this.cooldownBuckets);
         found.push(this.transition('resolved', slot, f.onset, b, count, expected, lift, score, siteFactor));
       }
@@ -223,7 +223,7 @@ export class SurgeDetector implements Detector {
       && this.settled(slot, m.n)) {
       firing = true;
       this.firing.set(slot, { onset: b, below: 0 });
-      i32[o + FLAGS]! |= FIRING;
+      keys.setUserBits(slot, keys.userBits(slot) | FIRING);
       found.push(this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor));
     }
     if (count >= d.minEvents && lift > 1 && this.top.admits(score)) {
@@ -237,7 +237,7 @@ export class SurgeDetector implements Detector {
    * it is judged against the cold-start prior straight away.
    */
   private settled(slot: number, history: number): boolean {
-    return (this.ctx.keys.i32[this.rec(slot) + FLAGS]! & PREEXISTING) === 0 || history >= this.W - 1;
+    return (this.ctx.keys.userBits(slot) & PREEXISTING) === 0 || history >= this.W - 1;
   }
 
   private transition(state: 'firing' | 'resolved', slot: number, onset: number, b: number, count: number,
@@ -257,7 +257,7 @@ export class SurgeDetector implements Detector {
   }
 
   canEvict(slot: number): boolean {
-    if ((this.ctx.keys.i32[this.rec(slot) + FLAGS]! & (FIRING | TRENDING)) !== 0) return false;
+    if ((this.ctx.keys.userBits(slot) & (FIRING | TRENDING)) !== 0) return false;
     const until = this.cooling.get(slot);
     if (until !== undefined && until > this.ctx.clock.lastClosed) return false;
     this.cooling.delete(slot);
