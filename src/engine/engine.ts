@@ -62,6 +62,7 @@ export class Engine implements RuleEngine {
       if (b <= clock.lastClosed) { this.lateEvents++; continue; }
       const keys = this.keys;
       const slot = keys.intern(key);
+      if (slot < 0) { this.filteredEvents++; continue; } // 2^26 keys held: no room for another
       const at = slot * keys.stride + LAST_SEEN;
       if (keys.created) {
         keys.i32[at] = b;

@@ -90,7 +90,9 @@ export class KeyStore {
     this.mask = 1023;
   }
 
-  /** The slot of `key`, creating it when absent (then `created` is true). */
+  get full(): boolean { return this.size >= MAX_KEYS; }
+
+  /** The slot of `key`, creating it when absent (then `created` is true); −1 when absent and full. */
   intern(key: string): number {
     let h = 0x811c9dc5;
     let bytes: Uint8Array | null = null;
@@ -112,6 +114,7 @@ export class KeyStore {
         return (cell >>> TAG_BITS) - 1;
       }
     }
+    if (this.size >= MAX_KEYS) { this.created = false; return -1; }
     this.created = true;
     return this.insert(key, bytes, len, h);
   }
@@ -138,7 +141,6 @@ export class KeyStore {
 
   private insert(key: string, bytes: Uint8Array | null, len: number, h: number): number {
     if (len === 0 || len > LEN_MASK) throw new RangeError('key length out of range');
-    if (this.size >= MAX_KEYS) throw new RangeError('key store is full');
     if (this.size + 1 > (this.mask + 1) * MAX_LOAD) this.rehash((this.mask + 1) * 2);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.highWater++;
     if (slot >= this.capacity) this.grow(slot + 1);
