@@ -46,7 +46,14 @@ describe('matching alerts to injected surges', () => {
     const [t] = r.decoyTally;
     expect(t).toMatchObject({ kind: 'site_wide', inside: 1 });
     expect(t!.hours).toBeCloseTo(1_100 / 3_600_000);
-    expect(t!.expected).toBeCloseTo((2 / ((3_600_000 - 1_100) / 3_600_000)) * (1_100 / 3_600_000));
+    expect(t!.expected).toBeCloseTo((2 / (3_600_000 - 1_100)) * 1_100);
+  });
+
+  it('scales the background by traffic: a busy decoy window expects more noise', () => {
+    // Traffic is 3× inside the decoy window (8,000–9,100 with grace), 1× elsewhere.
+    const traffic = (a: number, b: number) => (b - a) + 2 * Math.max(0, Math.min(b, 9_100) - Math.max(a, 8_000));
+    const [t] = matchAlerts(alerts, surges, decoys, { ...opts, exposure: traffic }).decoyTally;
+    expect(t!.expected).toBeCloseTo((2 / (3_600_000 - 1_100)) * 3_300);
   });
 
   it('summarises recall and delays per group', () => {

@@ -39,6 +39,11 @@ export interface MatchOptions {
   readonly evaluateFrom: number;
   /** End of the simulated traffic. */
   readonly evaluateUntil: number;
+  /**
+   * Traffic in [from, to), in any unit: noise pages more where there is more traffic, so the
+   * background is a rate per unit of traffic. Plain duration when absent.
+   */
+  readonly exposure?: (from: number, to: number) => number;
 }
 
 /** False alerts inside one kind of decoy window against what the background rate predicts there. */
@@ -47,7 +52,7 @@ export interface DecoyTally {
   readonly inside: number;
   /** Hours covered by this kind's windows (with grace), within the scored span. */
   readonly hours: number;
-  /** False alerts the rate outside every decoy window predicts for those hours. */
+  /** False alerts the rate outside every decoy window (per unit of traffic) predicts for them. */
   readonly expected: number;
 }
 
@@ -109,25 +114,31 @@ export function matchAlerts(alerts: readonly FiredAlert[], surges: readonly Trut
  */
 function tallyDecoys(falseAlerts: readonly FiredAlert[], inDecoy: MatchResult['decoyAlerts'], decoys: readonly DecoyPeriod[], o: MatchOptions): DecoyTally[] {
   const HOUR = 3_600_000;
+  const exposure = o.exposure ?? ((a: number, b: number) => b - a);
   const clip = (d: DecoyPeriod): [number, number] => [Math.max(o.evaluateFrom, d.start), Math.min(o.evaluateUntil, d.end + o.graceMs)];
-  const span = (ivs: readonly [number, number][]) => mergedLength(ivs.filter(([a, b]) => b > a));
-  const outsideHours = (o.evaluateUntil - o.evaluateFrom - span(decoys.map(clip))) / HOUR;
-  const background = outsideHours > 0 ? (falseAlerts.length - inDecoy.length) / outsideHours : 0;
+  const windows = (ds: readonly DecoyPeriod[]) => merge(ds.map(clip).filter(([a, b]) => b > a));
+  const sum = (ivs: readonly [number, number][], f: (a: number, b: number) => number) => ivs.reduce((n, [a, b]) => n + f(a, b), 0);
+  const outside = exposure(o.evaluateFrom, o.evaluateUntil) - sum(windows(decoys), exposure);
+  const background = outside > 0 ? (falseAlerts.length - inDecoy.length) / outside : 0;
   return [...new Set(decoys.map((d) => d.kind))].map((kind) => {
-    const hours = span(decoys.filter((d) => d.kind === kind).map(clip)) / HOUR;
-    return { kind, inside: inDecoy.filter((a) => a.decoy === kind).length, hours, expected: background * hours };
+    const ivs = windows(decoys.filter((d) => d.kind === kind));
+    return {
+      kind,
+      inside: inDecoy.filter((x) => x.decoy === kind).length,
+      hours: sum(ivs, (a, b) => b - a) / HOUR,
+      expected: background * sum(ivs, exposure),
+    };
   });
 }
 
-function mergedLength(ivs: readonly [number, number][]): number {
-  let total = 0;
-  let end = -Infinity;
+function merge(ivs: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
   for (const [a, b] of [...ivs].sort((x, y) => x[0] - y[0])) {
-    if (b <= end) continue;
-    total += b - Math.max(a, end);
-    end = b;
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
   }
-  return total;
+  return out;
 }
 
 /** Alerts that point at a real surge over all scored alerts (cold-start alerts excluded); 1 when nothing fired. */

@@ -84,7 +84,7 @@ export function renderReport(r: ReportInput): string {
       'delay is from surge start to firing (event time). The recall target counts surges ≥ ' +
       `${SCENARIO.eligibleMultiplier}× on products with ≥ ${SCENARIO.eligibleWeightedPerMinute} weighted event/min of baseline at the surge's start (day curve included). ` +
       'Decoy windows are the daily rise (6 h before the peak to 1 h after) and the site-wide surge (plus one window). Noise pages at a low rate all day, ' +
-      'so false alerts inside decoy windows are compared with the rate outside them: the decoy target counts as met when the count is within Poisson ' +
+      'so false alerts inside decoy windows are compared with the rate outside them per unit of site traffic: the decoy target counts as met when the count is within Poisson ' +
       'noise of that background (tail probability ≥ 5%).',
     '',
     '| target | measured | |',
@@ -184,7 +184,7 @@ function falseAlertLines(results: readonly SeedResult[], h: Headline): string[] 
 function decoyLine(h: Headline, kind: string): string {
   const t = h.decoys.find((x) => x.kind === kind);
   if (!t) return 'none';
-  return `${t.inside} over ${t.hours.toFixed(1)} h of windows (the rate outside decoy windows predicts ${t.expected.toFixed(1)}; P(≥ ${t.inside} by chance) = ${poissonTail(t.inside, t.expected).toFixed(2)})`;
+  return `${t.inside} over ${t.hours.toFixed(1)} h of windows (the traffic-weighted rate outside decoy windows predicts ${t.expected.toFixed(1)}; P(≥ ${t.inside} by chance) = ${poissonTail(t.inside, t.expected).toFixed(2)})`;
 }
 
 function seedTable(results: readonly SeedResult[]): string[] {

@@ -56,7 +56,9 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
       eligible: s.multiplier >= SCENARIO.eligibleMultiplier && baselinePerMinute >= SCENARIO.eligibleWeightedPerMinute,
     };
   });
-  const match = matchAlerts(fired, truth, sim.decoyWindows(sc.end), { graceMs: rule.detector.windowMs, evaluateFrom: sc.evaluateFrom, evaluateUntil: sc.end });
+  const match = matchAlerts(fired, truth, sim.decoyWindows(sc.end), {
+    graceMs: rule.detector.windowMs, evaluateFrom: sc.evaluateFrom, evaluateUntil: sc.end, exposure: trafficExposure(sim, sc.start!, sc.end),
+  });
   return {
     seed,
     events,
@@ -66,4 +68,18 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
     match,
     falseRanks: Object.fromEntries(match.falseAlerts.map((a) => [a.key, sim.rankOf(a.key) ?? -1])),
   };
+}
+
+/** Site traffic (day curve × decoys) integrated over [from, to), minute by minute. */
+function trafficExposure(sim: { siteFactor(ts: number): number }, start: number, end: number): (from: number, to: number) => number {
+  const STEP = 60_000;
+  const cum = [0];
+  for (let t = start; t < end; t += STEP) cum.push(cum[cum.length - 1]! + sim.siteFactor(t + STEP / 2) * STEP);
+  const at = (t: number) => {
+    const x = Math.min(Math.max(0, (t - start) / STEP), cum.length - 1);
+    const i = Math.floor(x);
+    const lo = cum[i]!;
+    return i + 1 < cum.length ? lo + (cum[i + 1]! - lo) * (x - i) : lo;
+  };
+  return (from, to) => at(to) - at(from);
 }
