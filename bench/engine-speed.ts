@@ -21,6 +21,8 @@ const eventsArg = process.argv.find((a) => a.startsWith('--events='));
 // first prototype's shift() cost to show, short enough that it finishes in minutes.
 const events1M = eventsArg ? Number(eventsArg.slice('--events='.length)) : 10_000_000;
 const CHUNK = 50_000;
+const repeatArg = process.argv.find((a) => a.startsWith('--repeat='));
+const REPEAT = repeatArg ? Number(repeatArg.slice('--repeat='.length)) : quick ? 1 : 2;
 const T0 = Date.UTC(2026, 0, 1);
 
 const spec: HerdRuleSpec = {
@@ -129,10 +131,20 @@ async function main(): Promise<void> {
   console.log(`${oneM.name}: ${fmtInt(oneM.events)} events at ${fmtInt(oneM.rate)}/s of event time`);
   const naive = measure(oneM, 'naive');
   console.log('naive ', naive);
-  const engine = measure(oneM, 'engine');
+  // The engine and the tuned baseline run REPEAT times each, interleaved, and keep their
+  // fastest run: on a shared machine the least disturbed run is the closest to the truth.
+  let engine = measure(oneM, 'engine');
   console.log('engine', engine);
-  const tuned = measure(oneM, 'naive-tuned');
+  let tuned = measure(oneM, 'naive-tuned');
   console.log('tuned ', tuned);
+  for (let i = 1; i < REPEAT; i++) {
+    const e = measure(oneM, 'engine');
+    console.log('engine', e);
+    if (e.eventsPerSec > engine.eventsPerSec) engine = e;
+    const t = measure(oneM, 'naive-tuned');
+    console.log('tuned ', t);
+    if (t.eventsPerSec > tuned.eventsPerSec) tuned = t;
+  }
   let engine10: Result | undefined;
   let naive10: Result | undefined;
   if (!args.has('--skip-10m')) {
@@ -150,7 +162,7 @@ async function main(): Promise<void> {
     '',
     `Rule: surge, window 5m, bucket 10s, lateness 30s, half-life 6h, weights view 1 / add_to_cart 3 / purchase 5. Traffic: Zipf(s = 1) product popularity, 96.7% views, 2.5% carts, 0.8% purchases, generated in chunks of ${fmtInt(CHUNK)} outside the measured region.`,
     'Baselines, both in bench/engine/naive.ts, run on the identical events in the same process: a `Map` from product to an array of its timestamps; per event push, trim to a 1 h horizon, binary-search the horizon and the 5 m window, compare their rates. "naive" trims with `shift()` per event, the way a first prototype does; "naive, tuned" trims in batches with `splice`, which avoids the memmove that `shift()` costs on a hot product\'s long array.',
-    'Speed: events per CPU-second (user + system time of the process, GC threads included, measured around each `ingest` call), which stays meaningful on a shared machine where wall time does not. Memory: growth of `heapUsed + arrayBuffers` after `gc()` over the run, divided by the keys held; "reported" is the engine\'s own `stats().stateBytes` per key.',
+    `Speed: events per CPU-second (user + system time of the process, GC threads included, measured around each \`ingest\` call), which stays meaningful on a shared machine where wall time does not; the engine and the tuned baseline run ${REPEAT}× each, interleaved, and the fastest run counts (the first-prototype baseline runs once: it takes minutes). Memory: growth of `heapUsed + arrayBuffers` after `gc()` over the run, divided by the keys held; "reported" is the engine\'s own `stats().stateBytes` per key.',
     '',
     `### ${oneM.name}, ${fmtInt(oneM.events)} events (${fmt1(oneM.events / oneM.rate / 3600)} h of event time)`,
     '',
