@@ -4,6 +4,7 @@ import {
   baselineParams, dispersion, fold, foldZeros, meanOf, surgeScore, varianceOf, type BaselineParams, type Moments,
 } from './baseline.js';
 import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js';
+import { RecentScan, SCAN_MARGIN } from './scan.js';
 import { SiteTraffic } from './site.js';
 import { TopK, type Candidate } from './topk.js';
 import { fmt, makeTransition } from './transition.js';
@@ -20,6 +21,13 @@ const PREEXISTING = 8;
 export const resolveBuckets = (windowBuckets: number): number => Math.max(3, Math.ceil(windowBuckets / 5));
 /** Expected counts are floored here so that lift stays finite for a key with no history. */
 const MIN_EXPECTED = 1e-6;
+/**
+ * Lowest site factor applied under `relativeTo: site`. Below 1 it corrects keys' baselines
+ * for the quiet hours (they lag the day curve) and for the hour after a site-wide surge
+ * (which they partly absorbed); the floor keeps a partial outage that halves all traffic
+ * from making every product look hot.
+ */
+export const MIN_SITE_FACTOR = 0.5;
 
 interface Firing { onset: number; below: number }
 
@@ -53,6 +61,7 @@ export class SurgeDetector implements Detector {
   private readonly top: TopK;
   private readonly m: Moments = { s: 0, q: 0, n: 0 };
   private readonly W: number;
+  private readonly scan: RecentScan;
   private readonly cooldownBuckets: number;
   private readonly resolveLift: number;
   private readonly resolveAfter: number;
@@ -61,6 +70,7 @@ export class SurgeDetector implements Detector {
   constructor(private readonly ctx: DetectorContext) {
     const d = ctx.rule.detector;
     this.W = ctx.windowBuckets;
+    this.scan = new RecentScan(this.W);
     const ringSize = ctx.clock.ringSize(this.W);
     this.windows = new WindowStore(ctx.keys, WINDOW, ringSize, (slot, t) => this.foldThrough(slot, t));
     // Cold start prior: minEvents per window, worth a third of a window of history, so a
@@ -118,7 +128,7 @@ export class SurgeDetector implements Detector {
 
   close(bucket: number, out: Transition[]): void {
     const siteLift = this.site.close(bucket);
-    const siteFactor = this.ctx.rule.detector.relativeTo === 'site' ? Math.max(1, siteLift) : 1;
+    const siteFactor = this.ctx.rule.detector.relativeTo === 'site' ? Math.max(MIN_SITE_FACTOR, siteLift) : 1;
     const found: Transition[] = [];
     this.top.reset();
     const list = this.dirty.get(bucket);
@@ -219,12 +229,21 @@ export class SurgeDetector implements Detector {
         this.cooling.set(slot, b + 1 + this.cooldownBuckets);
         found.push(this.transition('resolved', slot, f.onset, b, count, expected, lift, score, siteFactor));
       }
-    } else if (b >= (this.cooling.get(slot) ?? b) && count >= d.minEvents && lift >= d.minLift && score >= d.sensitivity
-      && this.settled(slot, m.n)) {
-      firing = true;
-      this.firing.set(slot, { onset: b, below: 0 });
-      keys.setUserBits(slot, keys.userBits(slot) | FIRING);
-      found.push(this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor));
+    } else if (b >= (this.cooling.get(slot) ?? b) && count >= d.minEvents && this.settled(slot, m.n)) {
+      const whole = lift >= d.minLift && score >= d.sensitivity;
+      // Not yet over the whole window: has the recent part of it (since a step) jumped?
+      const recent = !whole && this.scan.test(count, mean * siteFactor, phi, d.minEvents, d.minLift, d.sensitivity + SCAN_MARGIN,
+        b - this.W + 1, (from, fn) => this.windows.forEach(slot, from, b, fn));
+      if (whole || recent) {
+        firing = true;
+        this.firing.set(slot, { onset: b, below: 0 });
+        keys.setUserBits(slot, keys.userBits(slot) | FIRING);
+        // A firing reports the evidence it fired on: the recent sub-window's numbers when that was it.
+        const h = this.scan.hit;
+        found.push(recent
+          ? this.transition('firing', slot, b, b, h.count, h.expected, h.count / Math.max(h.expected, MIN_EXPECTED), h.score, siteFactor, count, expected)
+          : this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor));
+      }
     }
     if (count >= d.minEvents && lift > 1 && this.top.admits(score)) {
       this.top.offer({ slot, score, value: count, baseline: expected, lift, firing });
@@ -241,13 +260,18 @@ export class SurgeDetector implements Detector {
   }
 
   private transition(state: 'firing' | 'resolved', slot: number, onset: number, b: number, count: number,
-    expected: number, lift: number, score: number, siteFactor: number): Transition {
+    expected: number, lift: number, score: number, siteFactor: number, windowCount?: number, windowExpected?: number): Transition {
     const d = this.ctx.rule.detector;
     const key = this.ctx.keys.keyOf(slot);
     const win = formatDuration(d.windowMs);
-    const site = siteFactor > 1 ? ` (site-wide traffic is ×${fmt(siteFactor)}, already allowed for)` : '';
+    const site = siteFactor !== 1 ? ` (site-wide traffic is ×${fmt(siteFactor)} its usual, already allowed for)` : '';
+    const recent = windowCount !== undefined && windowExpected !== undefined
+      ? `${key}: ${fmt(windowCount)} weighted events in ${win} (${fmt(windowCount / Math.max(windowExpected, MIN_EXPECTED))}× the ${fmt(windowExpected)} expected), `
+        + `${fmt(count)} of them in the last ${formatDuration(this.scan.hit.buckets * d.bucketMs)}, ${fmt(lift)}× the ${fmt(expected)} expected there `
+        + `(score ${fmt(score)} ≥ ${d.sensitivity + SCAN_MARGIN})`
+      : undefined;
     const reason = state === 'firing'
-      ? `${key}: ${fmt(count)} weighted events in ${win}, ${fmt(lift)}× the ${fmt(expected)} expected (score ${fmt(score)} ≥ ${d.sensitivity})${site}`
+      ? (recent ?? `${key}: ${fmt(count)} weighted events in ${win}, ${fmt(lift)}× the ${fmt(expected)} expected (score ${fmt(score)} ≥ ${d.sensitivity})`) + site
       : `${key}: back to ${fmt(lift)}× its usual rate (${fmt(count)} vs ${fmt(expected)} expected in ${win}) for ${this.resolveAfter} buckets`;
     const clock = this.ctx.clock;
     return makeTransition(this.ctx.rule, {
