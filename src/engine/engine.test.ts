@@ -83,3 +83,13 @@ describe('engine: big pre-aggregated counts stay exact', () => {
     expect(tb).toEqual(ta);
   });
 });
+
+describe('engine: advanceTo', () => {
+  it('works before any event and ignores a non-finite time', () => {
+    const engine = createRuleEngine(testRule({ type: 'surge' }));
+    expect(engine.advanceTo(Number.NaN)).toEqual([]);
+    expect(engine.advanceTo(T0)).toEqual([]);
+    engine.ingest([ev(T0 - MIN, 'late'), ev(T0 + 1000, 'ok')]);
+    expect(engine.stats()).toMatchObject({ lateEvents: 1, keys: 1, watermark: T0 });
+  });
+});

@@ -80,6 +80,7 @@ export class Engine implements RuleEngine {
 
   advanceTo(eventTime: number, opts?: IngestOptions): Transition[] {
     const out: Transition[] = [];
+    if (!Number.isFinite(eventTime)) return out;
     const target = this.clock.raise(eventTime);
     if (target > this.clock.lastClosed) this.closeUpTo(target, out);
     return opts?.silent ? [] : out;
