@@ -28,14 +28,15 @@ export class RecentScan {
 
   /**
    * Whether some newest k < window buckets hold at least `minEvents`, `minLift` × their
-   * expected count (`rate` per bucket) and a score ≥ `threshold`; the best such k is left in
-   * `hit`. `each` visits the key's non-empty buckets of the window (oldest first).
+   * expected count (`rate` per bucket × factor[k]) and a score ≥ `threshold`; the best such
+   * k is left in `hit`. `factor` is the site factor per sub-window length (null: 1), `each`
+   * visits the key's non-empty buckets of the window (oldest first).
    */
-  test(windowCount: number, rate: number, phi: number, minEvents: number, minLift: number, threshold: number,
-    first: number, each: (from: number, fn: (bucket: number, x: number) => void) => void): boolean {
+  test(windowCount: number, rate: number, factor: Float64Array | null, minFactor: number, phi: number, minEvents: number,
+    minLift: number, threshold: number, first: number, each: (from: number, fn: (bucket: number, x: number) => void) => void): boolean {
     const W = this.windowBuckets;
-    // Cheap bound: the whole window's count against the shortest sub-window's expectation.
-    if (windowCount < minEvents || surgeScore(windowCount, rate * SCAN_MIN_BUCKETS, phi) < threshold) return false;
+    // Cheap bound, true for every k: the whole window's count against the least any sub-window can expect.
+    if (windowCount < minEvents || surgeScore(windowCount, rate * SCAN_MIN_BUCKETS * minFactor, phi) < threshold) return false;
     this.counts.fill(0);
     this.from = first;
     each(first, this.put);
@@ -47,7 +48,7 @@ export class RecentScan {
       c += x;
       if (x > top) top = x;
       if (k < SCAN_MIN_BUCKETS || c < minEvents) continue;
-      const e = rate * k;
+      const e = rate * k * (factor === null ? 1 : factor[k]!);
       // A surge is sustained: the lift must hold without the sub-window's busiest bucket too,
       // so one bucket's blip (a bot, a refresh storm, two big purchases) is not an onset.
       if (c < minLift * e || c - top < (minLift * e * (k - 1)) / k) continue;

@@ -20,10 +20,17 @@ export class SiteTraffic {
   born = NO_BUCKET;
   /** Site lift at the last close; 1 until the site has a window of history. */
   lift = 1;
+  /**
+   * recentLift[k]: the site's lift over only the newest k buckets at the last close (k = 1…window;
+   * recentLift[window] = lift). A sub-window test of a key needs the site's factor over the
+   * same sub-window: at the onset of a site-wide surge the whole-window lift still lags.
+   */
+  readonly recentLift: Float64Array;
 
   constructor(private readonly ringSize: number, private readonly windowBuckets: number, private readonly p: BaselineParams) {
     this.tags = new Int32Array(ringSize).fill(NO_BUCKET);
     this.counts = new Float64Array(ringSize);
+    this.recentLift = new Float64Array(windowBuckets + 1).fill(1);
   }
 
   add(bucket: number, w: number): void {
@@ -64,12 +71,16 @@ export class SiteTraffic {
 
   /** The site's lift at the close of `bucket`: its window vs its baseline of the buckets before. */
   close(bucket: number): number {
-    if (this.born === NO_BUCKET || bucket < this.born) return (this.lift = 1);
+    const r = this.recentLift;
+    if (this.born === NO_BUCKET || bucket < this.born) { r.fill(1); return (this.lift = 1); }
     this.foldThrough(bucket - this.windowBuckets);
+    const rate = this.m.n >= this.windowBuckets - 1 ? this.m.s / this.m.n : 0;
     let c = 0;
-    for (let b = bucket - this.windowBuckets + 1; b <= bucket; b++) c += this.count(b);
-    const expected = this.m.n >= this.windowBuckets - 1 ? (this.m.s / this.m.n) * this.windowBuckets : 0;
-    this.lift = expected > 0 ? c / expected : 1;
+    for (let k = 1; k <= this.windowBuckets; k++) {
+      c += this.count(bucket - k + 1);
+      r[k] = rate > 0 ? c / (rate * k) : 1;
+    }
+    this.lift = r[this.windowBuckets]!;
     return this.lift;
   }
 

@@ -59,3 +59,17 @@ describe('surge: recent onset and the site factor', () => {
     expect(ts[0]!.reason).toMatch(/site-wide traffic is ×0\.\d+ its usual/);
   });
 });
+
+describe('surge: recent onset in site mode', () => {
+  it('the onset of a site-wide ×3 step does not page busy products one by one', () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    const step = T0 + 4 * HOUR;
+    const events = keys.flatMap((k, i) => [...steady(k, T0, T0 + 5 * HOUR, 30 + 5 * i), ...steady(k, step, step + HOUR, 2 * (30 + 5 * i))]);
+    expect(firings(run(defaultRule('none'), events, T0 + 5 * HOUR)).length).toBe(20);
+    expect(run(defaultRule('site'), events, T0 + 5 * HOUR)).toEqual([]);
+    const hot = steady('p3', step + 20 * MIN, step + 40 * MIN, 8 * 45); // ×8 on top of the site's ×3
+    const ts = firings(run(defaultRule('site'), [...events, ...hot], T0 + 5 * HOUR));
+    expect(ts.map((t) => t.key)).toEqual(['p3']);
+    expect(ts[0]!.at - (step + 20 * MIN)).toBeLessThanOrEqual(60_000);
+  });
+});

@@ -62,6 +62,9 @@ export class SurgeDetector implements Detector {
   private readonly m: Moments = { s: 0, q: 0, n: 0 };
   private readonly W: number;
   private readonly scan: RecentScan;
+  /** Site factor per sub-window length at this close (relativeTo site), and its least value. */
+  private readonly recentFactor: Float64Array;
+  private minRecentFactor = 1;
   private readonly cooldownBuckets: number;
   private readonly resolveLift: number;
   private readonly resolveAfter: number;
@@ -71,6 +74,7 @@ export class SurgeDetector implements Detector {
     const d = ctx.rule.detector;
     this.W = ctx.windowBuckets;
     this.scan = new RecentScan(this.W);
+    this.recentFactor = new Float64Array(this.W + 1).fill(1);
     const ringSize = ctx.clock.ringSize(this.W);
     this.windows = new WindowStore(ctx.keys, WINDOW, ringSize, (slot, t) => this.foldThrough(slot, t));
     // Cold start prior: minEvents per window, worth a third of a window of history, so a
@@ -128,7 +132,15 @@ export class SurgeDetector implements Detector {
 
   close(bucket: number, out: Transition[]): void {
     const siteLift = this.site.close(bucket);
-    const siteFactor = this.ctx.rule.detector.relativeTo === 'site' ? Math.max(MIN_SITE_FACTOR, siteLift) : 1;
+    const relative = this.ctx.rule.detector.relativeTo === 'site';
+    const siteFactor = relative ? Math.max(MIN_SITE_FACTOR, siteLift) : 1;
+    if (relative) {
+      // The same floor for the site factor of each recent sub-window (see RecentScan).
+      const r = this.site.recentLift;
+      let min = Number.POSITIVE_INFINITY;
+      for (let k = 1; k <= this.W; k++) { const f = Math.max(MIN_SITE_FACTOR, r[k]!); this.recentFactor[k] = f; if (f < min) min = f; }
+      this.minRecentFactor = min;
+    }
     const found: Transition[] = [];
     this.top.reset();
     const list = this.dirty.get(bucket);
@@ -232,7 +244,8 @@ export class SurgeDetector implements Detector {
     } else if (b >= (this.cooling.get(slot) ?? b) && count >= d.minEvents && this.settled(slot, m.n)) {
       const whole = lift >= d.minLift && score >= d.sensitivity;
       // Not yet over the whole window: has the recent part of it (since a step) jumped?
-      const recent = !whole && this.scan.test(count, mean * siteFactor, phi, d.minEvents, d.minLift, d.sensitivity + SCAN_MARGIN,
+      const recent = !whole && this.scan.test(count, mean, d.relativeTo === 'site' ? this.recentFactor : null,
+        this.minRecentFactor, phi, d.minEvents, d.minLift, d.sensitivity + SCAN_MARGIN,
         b - this.W + 1, (from, fn) => this.windows.forEach(slot, from, b, fn));
       if (whole || recent) {
         firing = true;
@@ -241,7 +254,8 @@ export class SurgeDetector implements Detector {
         // A firing reports the evidence it fired on: the recent sub-window's numbers when that was it.
         const h = this.scan.hit;
         found.push(recent
-          ? this.transition('firing', slot, b, b, h.count, h.expected, h.count / Math.max(h.expected, MIN_EXPECTED), h.score, siteFactor, count, expected)
+          ? this.transition('firing', slot, b, b, h.count, h.expected, h.count / Math.max(h.expected, MIN_EXPECTED), h.score,
+            d.relativeTo === 'site' ? this.recentFactor[h.buckets]! : 1, count, expected)
           : this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor));
       }
     }
