@@ -162,8 +162,12 @@ describe('herdwatch operator on a real control plane', () => {
     expect(condition(rule, 'Degraded')!.reason).toBe('DeploymentReplicaFailure');
     expect(condition(rule, 'Degraded')!.message).toContain('quota');
     expect(condition(rule, 'Ready')).toMatchObject({ status: 'False', reason: 'DeploymentUnavailable' });
-    const events = await api.events(quotaNs.name, 'starved');
-    expect(events.some((e) => e.type === 'Warning' && e.reason === 'DeploymentReplicaFailure')).toBe(true);
+    // The event is recorded just after the status write, so it may land a moment later.
+    const warning = await eventually('starved Warning event', async () => {
+      const events = await api.events(quotaNs.name, 'starved');
+      return events.find((e) => e.type === 'Warning' && e.reason === 'DeploymentReplicaFailure');
+    }, 30_000);
+    expect(warning.message).toContain('Degraded=True');
   });
 
   it('marks a rule Degraded with ProgressDeadlineExceeded when its pods cannot be scheduled', async () => {
