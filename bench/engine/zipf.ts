@@ -1,14 +1,5 @@
-/** A seeded PRNG (mulberry32) and a Zipf sampler over ranks 0..n-1, for the speed benchmark. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A Zipf sampler over ranks 0..n-1 for the speed benchmark; its PRNG is the simulator's mulberry32. */
+export { mulberry32 } from '../../src/sim/prng.js';
 
 /** P(rank k) ∝ 1 / (k + 1)^s, sampled by binary search over the cumulative distribution. */
 export function zipf(n: number, s: number, rnd: () => number): () => number {

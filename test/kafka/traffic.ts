@@ -1,18 +1,10 @@
 import type { HerdEvent } from '../../src/events/schema.js';
+import { mulberry32 } from '../../src/sim/prng.js';
 import { compileRule, validateRuleSpec } from '../../src/rules/index.js';
 import type { CompiledRule } from '../../src/engine/types.js';
 
 /** A small seeded generator (mulberry32): the same traffic on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 export interface SurgePlan {
   readonly start: number;
