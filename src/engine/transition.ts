@@ -1,18 +1,8 @@
-import type { AlertState, CompiledRule, Transition } from './types.js';
+import type { CompiledRule, Transition } from './types.js';
 
-export interface TransitionFields {
-  readonly state: AlertState;
-  readonly key: string;
-  /** Start (ms) of the bucket the condition began in; part of the id. */
-  readonly onset: number;
-  readonly at: number;
-  readonly value: number;
-  readonly baseline: number;
-  readonly lift: number;
-  readonly score: number;
-  readonly reason: string;
-  readonly eventIds?: readonly string[];
-}
+/** What a detector decides; the rule supplies the rest of a Transition. */
+export type TransitionFields = Pick<Transition,
+  'state' | 'key' | 'onset' | 'at' | 'value' | 'baseline' | 'lift' | 'score' | 'reason' | 'eventIds'>;
 
 /** Ids are `<rule uid>:<key>:<onset bucket start ms>`, shared by a firing and its resolved. */
 export function transitionId(rule: CompiledRule, key: string, onset: number): string {
