@@ -41,7 +41,7 @@ const Limit = (max: number, dflt: number) => Type.Integer({ minimum: 1, maximum:
 export const TrendingQuery = Type.Object({ rule: Type.Optional(RuleName), limit: Limit(100, 10) }, { additionalProperties: false });
 export const AlertsQuery = Type.Object({
   rule: Type.Optional(RuleName),
-  state: Type.Optional(Type.Union([Type.Literal('firing'), Type.Literal('resolved')], { description: 'firing or resolved' })),
+  state: Type.Optional(Type.Union([Type.Literal('firing'), Type.Literal('escalated'), Type.Literal('resolved')], { description: 'firing, escalated or resolved' })),
   limit: Limit(1000, 100),
 }, { additionalProperties: false });
 export const StreamQuery = Type.Object({
@@ -51,13 +51,17 @@ export const StreamQuery = Type.Object({
 
 export const TransitionBody = Type.Object({
   id: Type.String({ description: '<rule uid>:<key>:<onset bucket ms>; the same for firing and resolved' }),
-  state: Type.Union([Type.Literal('firing'), Type.Literal('resolved')]),
+  state: Type.Union([Type.Literal('firing'), Type.Literal('escalated'), Type.Literal('resolved')], { description: 'escalated updates the open alert with the same id' }),
   ruleUid: Type.String(), rule: Type.String(), detector: Type.String(), severity: Type.String(), key: Type.String(),
   onset: Type.Number({ description: 'Event time (ms) the condition began' }),
   at: Type.Number({ description: 'Event time (ms) of this transition' }),
   value: Type.Number(), baseline: Type.Number(), lift: Type.Number(), score: Type.Number(),
   reason: Type.String(),
   eventIds: Type.Optional(Type.Array(Type.String())),
+  actors: Type.Optional(Type.Number({ description: 'Distinct people (userId, else sessionId) behind the count' })),
+  pagedLift: Type.Optional(Type.Number({ description: 'On escalated: the lift at the previous page of this alert' })),
+  escalation: Type.Optional(Type.Integer({ minimum: 1, description: 'On escalated: 1 for the first escalation, 2 for the next, …' })),
+  counted: Type.Optional(Type.String({ description: 'What was counted, in words' })),
 }, { additionalProperties: true });
 
 export const TrendingEntryBody = Type.Object({

@@ -10,7 +10,7 @@ const time = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOSt
  * `FIRING   shop/sneaker-surge  productId=P42  lift 5.3x  (312 vs 59 expected)  since 2026-01-01T10:42:10Z  — reason`
  */
 export function formatTransition(t: Transition, keyName = 'key'): string {
-  const state = t.state === 'firing' ? 'FIRING  ' : 'resolved';
+  const state = t.state === 'firing' ? 'FIRING  ' : t.state === 'escalated' ? 'ESCALATE' : 'resolved';
   let numbers: string;
   switch (t.detector) {
     case 'surge':

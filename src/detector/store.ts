@@ -44,13 +44,13 @@ export class MemoryQueryStore implements QueryStore {
 
   async sendAlerts(transitions: readonly Transition[]): Promise<void> {
     for (const t of transitions) {
-      const id = `${t.id}|${t.state}`;
+      const id = `${t.id}|${t.state}|${t.escalation ?? 0}`;
       if (this.seen.has(id)) continue;
       this.seen.add(id);
       this.recent.push(t);
       if (this.recent.length > this.capacity) {
         const old = this.recent.shift()!;
-        this.seen.delete(`${old.id}|${old.state}`);
+        this.seen.delete(`${old.id}|${old.state}|${old.escalation ?? 0}`);
       }
       this.emit({ kind: 'alert', transition: t });
     }

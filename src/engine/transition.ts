@@ -2,7 +2,8 @@ import type { CompiledRule, Transition } from './types.js';
 
 /** What a detector decides; the rule supplies the rest of a Transition. */
 export type TransitionFields = Pick<Transition,
-  'state' | 'key' | 'onset' | 'at' | 'value' | 'baseline' | 'lift' | 'score' | 'reason' | 'eventIds'>;
+  'state' | 'key' | 'onset' | 'at' | 'value' | 'baseline' | 'lift' | 'score' | 'reason' | 'eventIds'
+  | 'actors' | 'pagedLift' | 'escalation' | 'counted'>;
 
 /** Ids are `<rule uid>:<key>:<onset bucket start ms>`, shared by a firing and its resolved. */
 export function transitionId(rule: CompiledRule, key: string, onset: number): string {
@@ -26,7 +27,13 @@ export function makeTransition(rule: CompiledRule, f: TransitionFields): Transit
     score: f.score,
     reason: f.reason,
   };
-  return f.eventIds === undefined ? t : { ...t, eventIds: f.eventIds };
+  const extra: { -readonly [K in 'eventIds' | 'actors' | 'pagedLift' | 'escalation' | 'counted']?: Transition[K] } = {};
+  if (f.eventIds !== undefined) extra.eventIds = f.eventIds;
+  if (f.actors !== undefined) extra.actors = f.actors;
+  if (f.pagedLift !== undefined) extra.pagedLift = f.pagedLift;
+  if (f.escalation !== undefined) extra.escalation = f.escalation;
+  if (f.counted !== undefined) extra.counted = f.counted;
+  return Object.keys(extra).length === 0 ? t : { ...t, ...extra };
 }
 
 /** Rounds for people: 3 significant digits, no trailing zeros. */

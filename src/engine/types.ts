@@ -43,7 +43,11 @@ export interface CompiledDetector {
   readonly minHistory: number;
 }
 
-export type AlertState = 'firing' | 'resolved';
+/**
+ * `firing` opens an alert, `escalated` updates the same alert (same id) when its lift has grown
+ * past the rule's `escalateAt` × the lift at the last page, `resolved` closes it.
+ */
+export type AlertState = 'firing' | 'escalated' | 'resolved';
 
 /** A state change of one key under one rule. Ids are deterministic so replays dedupe. */
 export interface Transition {
@@ -71,6 +75,14 @@ export interface Transition {
   readonly reason: string;
   /** Events behind a per-event detector (threshold, novelty, velocity): their ids. */
   readonly eventIds?: readonly string[];
+  /** Distinct people (userId, else sessionId) behind the window's count (surge, velocity); exact up to a cap, estimated above. */
+  readonly actors?: number;
+  /** Lift at the previous page of this alert (set on `escalated`: the firing's lift or the last escalation's). */
+  readonly pagedLift?: number;
+  /** 1 for an alert's first escalation, 2 for the next, …; absent on firing and resolved. Consumers key updates by (id, state, escalation). */
+  readonly escalation?: number;
+  /** What was counted, in words: e.g. "weighted events (purchase ×5, view ×1) in the last 1h". */
+  readonly counted?: string;
 }
 
 export interface TrendingEntry {

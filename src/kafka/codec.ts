@@ -49,7 +49,7 @@ export function decodeTransition(value: Buffer | null): Transition | undefined {
   if (!value) return undefined;
   try {
     const t = JSON.parse(value.toString('utf8')) as Transition;
-    return typeof t.id === 'string' && (t.state === 'firing' || t.state === 'resolved') && typeof t.rule === 'string' ? t : undefined;
+    return typeof t.id === 'string' && (t.state === 'firing' || t.state === 'escalated' || t.state === 'resolved') && typeof t.rule === 'string' ? t : undefined;
   } catch {
     return undefined;
   }
