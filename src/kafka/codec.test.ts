@@ -38,3 +38,15 @@ describe('alert messages', () => {
     expect(decodeTransition(buf({ id: 'a', state: 'firing', rule: 'ns/r' }))?.id).toBe('a');
   });
 });
+
+describe('foreign JSON event messages', () => {
+  it.each([1e300, 0, -3, 2.5, '7', 1_000_000_001])('refuse count %j: one message must not poison the site-wide baseline', (count) => {
+    const d = decodeEvent(buf({ id: 'e1', type: 'view', ts: 1, productId: 'P', count }));
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.reason).toBe('shape');
+  });
+
+  it('accept a pre-aggregated count within the schema bounds', () => {
+    expect(decodeEvent(buf({ id: 'e1', type: 'view', ts: 1, count: 1_000_000_000 })).ok).toBe(true);
+  });
+});

@@ -2,9 +2,14 @@ import type { IHeaders, Message } from 'kafkajs';
 import type { HerdEvent } from '../events/schema.js';
 import { EVENT_TYPES } from '../events/schema.js';
 import type { Transition, TrendingSnapshot } from '../engine/types.js';
+import { BATCH_MAGIC, decodeEventBatch, encodeEventBatch, validCount } from './event-batch.js';
+
+export { encodeEventBatch, ENCODED_FIELDS } from './event-batch.js';
 
 /**
- * The wire format of the three topics: UTF-8 JSON values. Events are keyed by productId
+ * The wire format of the three topics. Events are HWB1 binary batches (event-batch.ts,
+ * docs/kafka-format.md) or, on foreign topics and from older writers, one UTF-8 JSON event
+ * per value; alerts and trends are JSON. Events are keyed by productId
  * (so one product's events share a partition and its engine state), alerts by alert id
  * (the firing and the resolved of one alert stay in order and compaction keeps the
  * latest), trend snapshots by rule and source partition (engine state is partition-local).
@@ -18,7 +23,15 @@ export function encodeEvent(e: HerdEvent, headers?: IHeaders): Message {
   return { key: eventKey(e), value: JSON.stringify(e), ...(headers ? { headers } : {}) };
 }
 
-export type MalformedReason = 'empty' | 'json' | 'shape' | 'type' | 'timestamp';
+/**
+ * One record holding `events` (HWB1). Keyed by the first event's key: the caller packs
+ * only events of one partition into it, so every event lands where its own key would.
+ */
+export function encodeEventsRecord(events: readonly HerdEvent[], headers?: IHeaders): Message {
+  return { key: events.length > 0 ? eventKey(events[0]!) : null, value: encodeEventBatch(events), ...(headers ? { headers } : {}) };
+}
+
+export type MalformedReason = 'empty' | 'json' | 'shape' | 'type' | 'timestamp' | 'binary';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: MalformedReason; message: string };
 
@@ -38,7 +51,26 @@ export function decodeEvent(value: Buffer | null): Decoded<HerdEvent> {
   if (typeof e.id !== 'string' || e.id === '') return { ok: false, reason: 'shape', message: 'id is not a non-empty string' };
   if (typeof e.type !== 'string' || !TYPES.has(e.type)) return { ok: false, reason: 'type', message: `type is not one of ${EVENT_TYPES.join(', ')}` };
   if (typeof e.ts !== 'number' || !Number.isFinite(e.ts) || e.ts < 0) return { ok: false, reason: 'timestamp', message: 'ts is not epoch milliseconds' };
+  // A foreign producer's count of 1e300 would swamp the rule's site-wide baseline for good.
+  if (e.count !== undefined && !validCount(e.count)) return { ok: false, reason: 'shape', message: 'count is not an integer from 1 to 1,000,000,000' };
   return { ok: true, value: raw as HerdEvent };
+}
+
+export type DecodedEvents = { ok: true; count: number } | { ok: false; reason: MalformedReason; message: string };
+
+/**
+ * Decodes one message of an events topic, binary batch or JSON event, appending to `out`
+ * (all of a record's events or none). Never throws.
+ */
+export function decodeEvents(value: Buffer | null, out: HerdEvent[]): DecodedEvents {
+  if (value && value.length > 0 && value[0] === BATCH_MAGIC) {
+    const r = decodeEventBatch(value, out);
+    return r.ok ? r : { ok: false, reason: 'binary', message: r.message };
+  }
+  const d = decodeEvent(value);
+  if (!d.ok) return d;
+  out.push(d.value);
+  return { ok: true, count: 1 };
 }
 
 export function encodeTransition(t: Transition, trace?: IHeaders): Message {
