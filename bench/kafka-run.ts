@@ -24,7 +24,7 @@ const latency = await benchLatency({ rate: sustainable / 2 });
 console.error(latency.markdown, '\n');
 
 const body = [
-  'Apache Kafka 3.9.1 (single KRaft node on loopback, `make kafka-up`), kafkajs 2.2.4, Node 24, measured by `make bench-kafka`',
+  `Apache Kafka ${process.env.HW_KAFKA_VERSION ?? '4.4.0'} (single KRaft node on loopback, \`make kafka-up\`), kafkajs 2.2.4, Node 24, measured by \`make bench-kafka\``,
   `on ${new Date().toISOString().slice(0, 10)}. The machine is shared with other work while it runs: the load average is given with each figure.`,
   '',
   '### Ingestion',

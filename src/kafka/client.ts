@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import { toKafkaJsConfig, type KafkaSettings } from './config.js';
+import { clampKafkaJsQueueTimeout } from './negative-timeout.js';
 
 /** kafkajs logs through here: one JSON line per entry on stderr, warnings and above only. */
 const jsonLog: logCreator = () => ({ namespace, level, log }: LogEntry) => {
@@ -11,6 +12,7 @@ const jsonLog: logCreator = () => ({ namespace, level, log }: LogEntry) => {
 };
 
 export function createKafka(settings: KafkaSettings): Kafka {
+  clampKafkaJsQueueTimeout();
   const level = process.env.HERDWATCH_KAFKA_LOG === 'info' ? logLevel.INFO : process.env.HERDWATCH_KAFKA_LOG === 'none' ? logLevel.NOTHING : logLevel.WARN;
   return new Kafka({ ...toKafkaJsConfig(settings), logLevel: level, logCreator: jsonLog });
 }
