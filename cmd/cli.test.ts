@@ -46,7 +46,7 @@ describe('herdwatch CLI', () => {
 
   it('replay prints one line per alert for the transactions export and exits 0', async () => {
     const ctx = capture();
-    const csv = new URL('../../shared/data/transactions.csv', import.meta.url).pathname;
+    const csv = new URL('../src/events/testdata/transactions.csv', import.meta.url).pathname;
     const rules = new URL('../k8s/examples', import.meta.url).pathname;
     expect(await runCli(['replay', csv, '--rules', rules], COMMANDS, ctx)).toBe(0);
     const firing = ctx.stdout.filter((l) => l.startsWith('FIRING'));

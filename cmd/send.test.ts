@@ -5,7 +5,7 @@ import { runCli } from './cli.js';
 import type { CommandContext } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
 
-const CSV = new URL('../../shared/data/transactions.csv', import.meta.url).pathname;
+const CSV = new URL('../src/events/testdata/transactions.csv', import.meta.url).pathname;
 
 function ctx(signal = new AbortController().signal): CommandContext & { stderr: string[] } {
   const stderr: string[] = [];

@@ -7,8 +7,8 @@ import { loadRuleFiles } from '../rules/index.js';
 import { readEventsFile, replayEvents } from './replay.js';
 import { createDetectorRunner } from './runner.js';
 
-// The sample export lives beside the repository (../shared/data), as in ARCHITECTURE.md.
-const CSV = new URL('../../../shared/data/transactions.csv', import.meta.url).pathname;
+// The repository's copy of the sample export (../shared/data), so the test runs from any checkout.
+const CSV = new URL('../events/testdata/transactions.csv', import.meta.url).pathname;
 const RULES = new URL('../../k8s/examples', import.meta.url).pathname;
 
 /*
