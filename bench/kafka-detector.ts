@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { KafkaDetector } from '../src/detector/kafka-runtime.js';
+import { KafkaDetector } from '../src/detector/kafka/runtime.js';
 import type { CompiledRule } from '../src/engine/types.js';
 import { KafkaEventSink } from '../src/kafka/event-sink.js';
-import type { Topics } from '../src/kafka/transport.js';
+import type { Topics } from '../src/bus/types.js';
 import { createRegistry } from '../src/metrics/registry.js';
 import { compileRule, validateRuleSpec } from '../src/rules/index.js';
 import { fmt, freshTopics, shopEvents } from './kafka/common.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaDetector } from '../src/detector/kafka-runtime.js';
+import { KafkaDetector } from '../src/detector/kafka/runtime.js';
 import type { HerdEvent } from '../src/events/schema.js';
 import { decodeTransition } from '../src/kafka/codec.js';
 import { KafkaEventSink } from '../src/kafka/event-sink.js';

@@ -7,10 +7,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createDetectorRunner } from '../src/detector/runner.js';
-import { MemoryQueryStore } from '../src/detector/store.js';
+import { MemoryQueryStore } from '../src/store/memory.js';
 import { createRuleEngine } from '../src/engine/index.js';
 import type { HerdEvent } from '../src/events/schema.js';
-import { MemoryBus } from '../src/kafka/memory.js';
+import { MemoryBus } from '../src/bus/memory.js';
 import { createDetectorMetrics } from '../src/metrics/detector.js';
 import { createRegistry } from '../src/metrics/registry.js';
 import { loadRuleFiles } from '../src/rules/index.js';

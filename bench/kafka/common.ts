@@ -4,7 +4,7 @@ import type { HerdEvent } from '../../src/events/schema.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { kafkaSettings } from '../../src/kafka/config.js';
 import { ensureTopics } from '../../src/kafka/topics.js';
-import type { Topics } from '../../src/kafka/transport.js';
+import type { Topics } from '../../src/bus/types.js';
 
 export function brokers(): string {
   const b = process.env.KAFKA_BROKERS;

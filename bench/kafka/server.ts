@@ -7,7 +7,7 @@
  */
 import Fastify from 'fastify';
 import { buildApi } from '../../src/api/app.js';
-import { MemoryQueryStore } from '../../src/detector/store.js';
+import { MemoryQueryStore } from '../../src/store/memory.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { kafkaSettings } from '../../src/kafka/config.js';
 import { KafkaEventSink } from '../../src/kafka/event-sink.js';

@@ -1,5 +1,5 @@
 import { buildApi } from '../../src/api/app.js';
-import { startInProcess } from '../../src/api/in-process.js';
+import { startInProcess } from '../../src/dev/pipeline.js';
 import { listenOrExplain } from '../../src/api/listen.js';
 import { summarizeRule } from '../../src/api/rule-summary.js';
 import type { RuleSummary } from '../../src/api/types.js';

@@ -1,7 +1,7 @@
 import { parseDuration } from '../../src/config/duration.js';
 import type { OptionSpecs } from '../../src/config/options.js';
-import { KafkaDetector } from '../../src/detector/kafka-runtime.js';
-import { startProbeServer } from '../../src/detector/kafka-server.js';
+import { KafkaDetector } from '../../src/detector/kafka/runtime.js';
+import { startProbeServer } from '../../src/detector/kafka/server.js';
 import { HwError } from '../../src/errors.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { kafkaSettings } from '../../src/kafka/config.js';

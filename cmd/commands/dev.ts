@@ -1,8 +1,8 @@
 import { API_OPTIONS, apiSettingsFrom } from '../../src/config/api.js';
 import type { OptionSpecs } from '../../src/config/options.js';
-import { startInProcess } from '../../src/api/in-process.js';
+import { startInProcess } from '../../src/dev/pipeline.js';
 import { listenOrExplain } from '../../src/api/listen.js';
-import { acceleratedClock, demoSurges, startLiveSimulation } from '../../src/detector/live.js';
+import { acceleratedClock, demoSurges, startLiveSimulation } from '../../src/dev/simulation.js';
 import { printingSink } from '../../src/detector/printer.js';
 import { HwError } from '../../src/errors.js';
 import { createRegistry } from '../../src/metrics/registry.js';

@@ -1,5 +1,5 @@
 import type { HerdEvent } from '../events/schema.js';
-import type { EventSink } from '../kafka/transport.js';
+import type { EventSink } from '../bus/types.js';
 import type { ApiMetrics } from '../metrics/api.js';
 import { retryable } from './errors.js';
 

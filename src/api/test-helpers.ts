@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiSettings } from '../config/api.js';
 import { parseTokens, sha256Hex } from '../config/tokens.js';
-import { MemoryQueryStore } from '../detector/store.js';
+import { MemoryQueryStore } from '../store/memory.js';
 import type { HerdEvent } from '../events/schema.js';
-import type { EventSink } from '../kafka/transport.js';
+import type { EventSink } from '../bus/types.js';
 import { createRegistry } from '../metrics/registry.js';
 import { buildApi } from './app.js';
 import type { ApiDeps } from './types.js';

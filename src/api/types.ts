@@ -2,9 +2,9 @@ import type { Registry } from 'prom-client';
 import type { ApiSettings } from '../config/api.js';
 import type { Role } from '../config/tokens.js';
 import type { RouteDoc } from './schemas.js';
-import type { QueryStore } from '../detector/store.js';
+import type { QueryStore } from '../store/types.js';
 import type { ValueTierBounds } from '../events/enrich.js';
-import type { EventSink } from '../kafka/transport.js';
+import type { EventSink } from '../bus/types.js';
 
 /** A loaded rule as the API shows it. */
 export interface RuleSummary {

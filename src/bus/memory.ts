@@ -1,6 +1,6 @@
 import type { HerdEvent } from '../events/schema.js';
 import type { Transition, TrendingSnapshot } from '../engine/types.js';
-import { DEFAULT_TOPICS, type AlertSink, type EventSink, type Topics } from './transport.js';
+import { DEFAULT_TOPICS, type AlertSink, type EventSink, type Topics } from './types.js';
 
 /**
  * An in-memory bus with Kafka's shape: topics split into partitions by key, records with

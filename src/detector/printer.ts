@@ -1,5 +1,5 @@
 import type { CompiledRule } from '../engine/types.js';
-import type { AlertSink } from '../kafka/transport.js';
+import type { AlertSink } from '../bus/types.js';
 import { formatTransition } from './format.js';
 
 /** An AlertSink that writes one line per transition (or NDJSON with `json`) — the terminal view. */

@@ -4,7 +4,7 @@ import type { HerdEvent } from '../events/schema.js';
 import { createDetectorMetrics } from '../metrics/detector.js';
 import { createRegistry } from '../metrics/registry.js';
 import { createDetectorRunner } from './runner.js';
-import { MemoryQueryStore } from './store.js';
+import { MemoryQueryStore } from '../store/memory.js';
 
 const rule = { uid: 'u1', namespace: 'shop', name: 'r', severity: 'warning', detector: { allowedLatenessMs: 30_000, windowMs: 60_000, bucketMs: 10_000, cooldownMs: 0 } } as unknown as CompiledRule;
 

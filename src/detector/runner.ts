@@ -1,7 +1,7 @@
 import { createRuleEngine } from '../engine/index.js';
 import type { CompiledRule, EngineStats, RuleEngine, Transition, TrendingSnapshot } from '../engine/types.js';
 import type { HerdEvent } from '../events/schema.js';
-import type { AlertSink } from '../kafka/transport.js';
+import type { AlertSink } from '../bus/types.js';
 import { TRENDING_GAUGE_KEYS, type DetectorMetrics } from '../metrics/detector.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../metrics/registry.js';
 import { loadRuleFiles } from '../rules/index.js';
-import { startInProcess } from './in-process.js';
+import { startInProcess } from './pipeline.js';
 
 const RULES = new URL('../../k8s/examples', import.meta.url).pathname;
 

@@ -2,15 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ApiSettings } from '../config/api.js';
 import { fanOut, createDetectorRunner, type DetectorRunner } from '../detector/runner.js';
-import { MemoryQueryStore } from '../detector/store.js';
+import { MemoryQueryStore } from '../store/memory.js';
 import type { HerdEvent } from '../events/schema.js';
-import { MemoryBus } from '../kafka/memory.js';
-import type { AlertSink } from '../kafka/transport.js';
+import { MemoryBus } from '../bus/memory.js';
+import type { AlertSink } from '../bus/types.js';
 import { createDetectorMetrics } from '../metrics/detector.js';
 import type { LoadedRule } from '../rules/index.js';
-import { buildApi } from './app.js';
-import { summarizeRule } from './rule-summary.js';
-import type { ApiDeps } from './types.js';
+import { buildApi } from '../api/app.js';
+import { summarizeRule } from '../api/rule-summary.js';
+import type { ApiDeps } from '../api/types.js';
 
 /**
  * The whole pipeline in one process with no external service: API → in-memory bus →

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CompiledRule } from '../engine/types.js';
 import type { HerdEvent } from '../events/schema.js';
 import { createSimulator } from '../sim/index.js';
-import { demoSurges, startLiveSimulation } from './live.js';
-import type { DetectorRunner } from './runner.js';
+import { demoSurges, startLiveSimulation } from './simulation.js';
+import type { DetectorRunner } from '../detector/runner.js';
 
 describe('startLiveSimulation', () => {
   it('publishes, waits for consumption, then ticks to the step\'s event time — never ahead of the events', async () => {

@@ -1,8 +1,8 @@
 import type { CompiledRule } from '../engine/types.js';
 import { enrich } from '../events/enrich.js';
-import type { EventSink } from '../kafka/transport.js';
+import type { EventSink } from '../bus/types.js';
 import type { Simulator, SurgeSpec } from '../sim/index.js';
-import type { DetectorRunner } from './runner.js';
+import type { DetectorRunner } from '../detector/runner.js';
 
 /**
  * Drives a simulator in (accelerated) real time: every `intervalMs` of wall time it takes

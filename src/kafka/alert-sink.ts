@@ -3,7 +3,7 @@ import type { Transition, TrendingSnapshot } from '../engine/types.js';
 import { encodeTransition, encodeTrends, type PartitionTrends } from './codec.js';
 import { kafkaError } from './event-sink.js';
 import { traceHeaders } from './trace.js';
-import type { AlertSink, Topics } from './transport.js';
+import type { AlertSink, Topics } from '../bus/types.js';
 
 /**
  * Writes alert transitions (keyed by alert id) and trend snapshots (keyed by rule and

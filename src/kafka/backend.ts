@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import { MemoryQueryStore, type QueryStore } from '../detector/store.js';
+import { MemoryQueryStore } from '../store/memory.js';
+import type { QueryStore } from '../store/types.js';
 import { createKafka } from './client.js';
 import type { KafkaSettings } from './config.js';
 import { KafkaEventSink } from './event-sink.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kafkaSettings, parseBrokers } from './config.js';
 import { topicConfigs } from './topics.js';
-import { DEFAULT_TOPICS } from './transport.js';
+import { DEFAULT_TOPICS } from '../bus/types.js';
 
 describe('Kafka settings', () => {
   it('read brokers from the flag first, then the environment', () => {

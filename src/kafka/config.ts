@@ -1,6 +1,6 @@
 import type { KafkaConfig as KafkaJsConfig, SASLOptions } from 'kafkajs';
 import { HwError } from '../errors.js';
-import { DEFAULT_TOPICS, type Topics } from './transport.js';
+import { DEFAULT_TOPICS, type Topics } from '../bus/types.js';
 
 /**
  * How to reach Kafka. Brokers and the client id come from flags or HERDWATCH_KAFKA_*;

@@ -3,7 +3,7 @@ import { HwError } from '../errors.js';
 import type { HerdEvent } from '../events/schema.js';
 import { encodeEvent } from './codec.js';
 import { traceHeaders } from './trace.js';
-import type { EventSink } from './transport.js';
+import type { EventSink } from '../bus/types.js';
 
 export interface KafkaEventSinkOptions {
   readonly topic: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Transition, TrendingEntry, TrendingSnapshot } from '../engine/types.js';
-import type { AlertSink, Topics } from './transport.js';
+import type { AlertSink, Topics } from '../bus/types.js';
 import { decodeTransition, decodeTrends, type PartitionTrends } from './codec.js';
 import { retrying } from './retry.js';
 

@@ -1,7 +1,7 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { HwError } from '../errors.js';
 import { retrying } from './retry.js';
-import type { Topics } from './transport.js';
+import type { Topics } from '../bus/types.js';
 
 export interface TopicLayout {
   /** Partitions of the events topic: the ceiling on detector replicas per rule. */

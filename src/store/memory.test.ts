@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Transition } from '../engine/types.js';
-import { MemoryQueryStore, ruleMatches, type StoreEvent } from './store.js';
+import { MemoryQueryStore } from './memory.js';
+import { ruleMatches, type StoreEvent } from './types.js';
 
 const t = (id: string, state: 'firing' | 'resolved' = 'firing'): Transition => ({
   id, state, ruleUid: 'u', rule: 'shop/r', detector: 'surge', severity: 'info', key: 'k', onset: 0, at: 0, value: 0, baseline: 0, lift: 0, score: 0, reason: '',

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaDetector } from '../../src/detector/kafka-runtime.js';
+import { KafkaDetector } from '../../src/detector/kafka/runtime.js';
 import { createDetectorRunner } from '../../src/detector/runner.js';
 import { readTransactionsCsv } from '../../src/events/index.js';
 import { decodeTransition } from '../../src/kafka/codec.js';

@@ -5,7 +5,7 @@ import type { HerdEvent } from '../../src/events/schema.js';
 import { decodeTransition } from '../../src/kafka/codec.js';
 import { KafkaEventSink } from '../../src/kafka/event-sink.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
-import { detectorGroupId } from '../../src/detector/kafka-runtime.js';
+import { detectorGroupId } from '../../src/detector/kafka/runtime.js';
 import { createTopics, partitionOfKey, readAll, testKafka, uniqueTopics, waitFor } from './helpers.js';
 import { spawnDetector, type DetectorProcess } from './process.js';
 import { surgeTraffic, watermarkEvents } from './traffic.js';

@@ -6,7 +6,7 @@ import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
 import { kafkaSettings, type KafkaSettings } from '../../src/kafka/config.js';
 import { ensureTopics, type TopicLayout } from '../../src/kafka/topics.js';
-import type { Topics } from '../../src/kafka/transport.js';
+import type { Topics } from '../../src/bus/types.js';
 
 /** Brokers from KAFKA_BROKERS (make test-kafka starts one and sets it). */
 export function brokers(): string {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/app.js';
-import { MemoryQueryStore } from '../../src/detector/store.js';
+import { MemoryQueryStore } from '../../src/store/memory.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { decodeEvent } from '../../src/kafka/codec.js';
 import { KafkaEventSink } from '../../src/kafka/event-sink.js';

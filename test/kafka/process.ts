@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Topics } from '../../src/kafka/transport.js';
+import type { Topics } from '../../src/bus/types.js';
 import { brokers } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/app.js';
-import { KafkaDetector } from '../../src/detector/kafka-runtime.js';
+import { KafkaDetector } from '../../src/detector/kafka/runtime.js';
 import type { Transition } from '../../src/engine/types.js';
 import { createKafkaBackend, type KafkaBackend } from '../../src/kafka/backend.js';
 import { decodeTransition } from '../../src/kafka/codec.js';

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { QueryStore } from '../../detector/store.js';
+import type { QueryStore } from '../../store/types.js';
 import type { RuleSummary } from '../types.js';
 import { AlertsQuery, AlertsResult, ErrorBody, RulesResult, TrendingQuery, TrendingResult } from '../schemas.js';
 

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import { ruleMatches, type QueryStore, type StoreEvent } from '../../detector/store.js';
+import { ruleMatches, type QueryStore, type StoreEvent } from '../../store/types.js';
 import type { ApiMetrics } from '../../metrics/api.js';
 import { ErrorBody, StreamQuery } from '../schemas.js';
 

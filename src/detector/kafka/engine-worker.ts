@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CompiledRule } from '../engine/types.js';
-import { PartitionEngines } from './kafka-engines.js';
-import type { WorkerRequest, WorkerResponse } from './kafka-worker-host.js';
+import type { CompiledRule } from '../../engine/types.js';
+import { PartitionEngines } from './engines.js';
+import type { WorkerRequest, WorkerResponse } from './worker-host.js';
 
 /**
  * The worker side of WorkerEngineHost: the partition engines of one member, fed batches as

@@ -1,7 +1,7 @@
-import type { CompiledRule, EngineStats, Transition } from '../engine/types.js';
-import type { HerdEvent } from '../events/schema.js';
-import { decodeEvent, type MalformedReason, type PartitionTrends } from '../kafka/codec.js';
-import { PartitionEngine } from './kafka-partition.js';
+import type { CompiledRule, EngineStats, Transition } from '../../engine/types.js';
+import type { HerdEvent } from '../../events/schema.js';
+import { decodeEvent, type MalformedReason, type PartitionTrends } from '../../kafka/codec.js';
+import { PartitionEngine } from './partition.js';
 
 /** One fetched batch of one partition, as the engines need it: raw values and their offsets. */
 export interface BatchInput {

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { EngineStats, Transition } from '../engine/types.js';
-import type { DetectorMetrics } from '../metrics/detector.js';
+import type { EngineStats, Transition } from '../../engine/types.js';
+import type { DetectorMetrics } from '../../metrics/detector.js';
 
 /** What only the Kafka-backed detector has: partitions, replay, lag, malformed input. */
 export interface KafkaDetectorMetrics {

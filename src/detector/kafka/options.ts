@@ -1,8 +1,8 @@
 import type { Kafka, Message } from 'kafkajs';
-import type { CompiledRule } from '../engine/types.js';
-import type { Topics } from '../kafka/transport.js';
-import type { DetectorMetrics } from '../metrics/detector.js';
-import type { Registry } from '../metrics/registry.js';
+import type { CompiledRule } from '../../engine/types.js';
+import type { Topics } from '../../bus/types.js';
+import type { DetectorMetrics } from '../../metrics/detector.js';
+import type { Registry } from '../../metrics/registry.js';
 
 export interface KafkaDetectorOptions {
   readonly kafka: Kafka;

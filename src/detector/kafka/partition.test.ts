@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HerdEvent } from '../events/schema.js';
-import { compileRule, validateRuleSpec } from '../rules/index.js';
-import { PartitionEngine } from './kafka-partition.js';
+import type { HerdEvent } from '../../events/schema.js';
+import { compileRule, validateRuleSpec } from '../../rules/index.js';
+import { PartitionEngine } from './partition.js';
 
 const rule = compileRule({ uid: 'u-vel', namespace: 'shop', name: 'velocity' }, validateRuleSpec({
   source: { eventTypes: ['purchase'] }, key: 'userId',

@@ -1,9 +1,9 @@
-import { createRuleEngine } from '../engine/index.js';
-import type { CompiledRule, EngineStats, RuleEngine, Transition } from '../engine/types.js';
-import type { HerdEvent } from '../events/schema.js';
-import type { PartitionTrends } from '../kafka/codec.js';
-import type { DetectorMetrics } from '../metrics/detector.js';
-import { createDetectorRunner, type DetectorRunner } from './runner.js';
+import { createRuleEngine } from '../../engine/index.js';
+import type { CompiledRule, EngineStats, RuleEngine, Transition } from '../../engine/types.js';
+import type { HerdEvent } from '../../events/schema.js';
+import type { PartitionTrends } from '../../kafka/codec.js';
+import type { DetectorMetrics } from '../../metrics/detector.js';
+import { createDetectorRunner, type DetectorRunner } from '../runner.js';
 
 /**
  * One source partition's share of a rule: its own engine (events are keyed, so every key's

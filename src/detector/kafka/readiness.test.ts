@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { ReadinessTracker } from './kafka-readiness.js';
+import { ReadinessTracker } from './readiness.js';
 
 /** An admin that answers from tables the test sets. */
 function fakeAdmin(high: Record<number, number>, committed: Record<number, number>) {

@@ -1,18 +1,18 @@
 import { context } from '@opentelemetry/api';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage, Message, TopicMessages } from 'kafkajs';
-import { KafkaAlertSink } from '../kafka/alert-sink.js';
-import type { PartitionTrends } from '../kafka/codec.js';
-import { retrying } from '../kafka/retry.js';
-import { contextFromHeaders } from '../kafka/trace.js';
-import { createDetectorMetrics, type DetectorMetrics } from '../metrics/detector.js';
-import { accountEngineStats, createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './kafka-metrics.js';
-import { deadLetter, defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
-import { InlineEngineHost, type EngineHost } from './kafka-engines.js';
-import { ReadinessTracker } from './kafka-readiness.js';
-import { PartitionTrack, type Job } from './kafka-track.js';
-import { WorkerEngineHost } from './kafka-worker-host.js';
+import { KafkaAlertSink } from '../../kafka/alert-sink.js';
+import type { PartitionTrends } from '../../kafka/codec.js';
+import { retrying } from '../../kafka/retry.js';
+import { contextFromHeaders } from '../../kafka/trace.js';
+import { createDetectorMetrics, type DetectorMetrics } from '../../metrics/detector.js';
+import { accountEngineStats, createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './metrics.js';
+import { deadLetter, defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './options.js';
+import { InlineEngineHost, type EngineHost } from './engines.js';
+import { ReadinessTracker } from './readiness.js';
+import { PartitionTrack, type Job } from './track.js';
+import { WorkerEngineHost } from './worker-host.js';
 
-export { defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './kafka-options.js';
+export { defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './options.js';
 
 /**
  * `herdwatch detector --rule ns/name` on Kafka: one consumer group per rule, one engine per

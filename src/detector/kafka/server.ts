@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { Registry } from '../metrics/registry.js';
+import type { Registry } from '../../metrics/registry.js';
 
 export interface ProbeTarget {
   healthy(): boolean;

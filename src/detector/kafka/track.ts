@@ -1,7 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
-import type { EngineStats } from '../engine/types.js';
-import type { PartitionTrends } from '../kafka/codec.js';
-import type { BatchOutput } from './kafka-engines.js';
+import type { EngineStats } from '../../engine/types.js';
+import type { PartitionTrends } from '../../kafka/codec.js';
+import type { BatchOutput } from './engines.js';
 
 /** This thread's view of one assigned partition; its engine lives in the EngineHost. */
 export class PartitionTrack {
