@@ -33,7 +33,7 @@ function batches(): HerdEvent[][] {
 const input = batches();
 
 async function rawEngines(): Promise<number> {
-  const engines = rules.map(createRuleEngine);
+  const engines = rules.map((r) => createRuleEngine(r));
   let n = 0;
   for (const b of input) for (const e of engines) n += e.ingest(b).length;
   for (const e of engines) n += e.advanceTo(end + 3_600_000).length;

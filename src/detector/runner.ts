@@ -64,7 +64,7 @@ export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
   function accept(label: string, severity: string, transitions: readonly Transition[]): Transition[] {
     const fresh: Transition[] = [];
     for (const t of transitions) {
-      const id = `${t.id}|${t.state}`;
+      const id = `${t.id}|${t.state}|${t.escalation ?? 0}`;
       if (seen.has(id)) {
         opts.metrics?.duplicateTransitions.inc({ rule: label });
         continue;

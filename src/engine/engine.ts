@@ -8,6 +8,13 @@ import { ThresholdDetector } from './threshold.js';
 import type { CompiledRule, EngineStats, IngestOptions, RuleEngine, TrendingSnapshot, Transition } from './types.js';
 import { VelocityDetector } from './velocity.js';
 import { BucketClock } from './watermark.js';
+import { RecentIds } from './dedupe.js';
+import { DEFAULT_FUTURE_SKEW_MS, FutureGuard } from './future.js';
+
+export interface EngineOptions {
+  /** Events further ahead of the stream's time than this need corroboration to move the watermark (see future.ts). */
+  readonly futureSkewMs?: number;
+}
 
 const MAX_KEY_CHARS = 4096;
 /** Minimum slots the eviction sweep inspects per bucket close. */
@@ -30,9 +37,12 @@ export class Engine implements RuleEngine {
   private lateEvents = 0;
   private filteredEvents = 0;
   private evictedKeys = 0;
+  private readonly ids = new RecentIds();
+  private readonly future: FutureGuard;
 
-  constructor(readonly rule: CompiledRule) {
+  constructor(readonly rule: CompiledRule, opts: EngineOptions = {}) {
     const d = rule.detector;
+    this.future = new FutureGuard(opts.futureSkewMs ?? DEFAULT_FUTURE_SKEW_MS);
     this.clock = new BucketClock(d.bucketMs, d.allowedLatenessMs);
     const stride = d.type === 'surge' ? SURGE_STRIDE : ENGINE_WORDS;
     this.keys = new KeyStore(stride, (capacity) => this.detector.grow(capacity));
@@ -46,6 +56,7 @@ export class Engine implements RuleEngine {
   ingest(events: Iterable<HerdEvent>, opts?: IngestOptions): Transition[] {
     const out: Transition[] = [];
     const clock = this.clock;
+    const future = this.future;
     for (const ev of events) {
       this.events++;
       const w = this.weightOf(ev);
@@ -53,34 +64,62 @@ export class Engine implements RuleEngine {
       const ts = ev.ts;
       // Keys over MAX_KEY_CHARS (far beyond what the event schema admits) are filtered, never thrown on.
       if (key === undefined || key.length > MAX_KEY_CHARS || !Number.isFinite(ts)) { this.filteredEvents++; continue; }
-      // The watermark moves per event, never per chunk: that is what makes chunking invisible.
-      if (ts > clock.maxTs) {
-        const target = clock.observe(ts);
-        if (target > clock.lastClosed) this.closeUpTo(target, out);
+      if (clock.started && future.ahead(ts, this.streamTime())) {
+        future.hold({ ev, key, weight: w });
+        this.releaseHeld(out);
+        continue;
       }
-      const b = clock.bucket(ts);
-      if (b <= clock.lastClosed) { this.lateEvents++; continue; }
-      const keys = this.keys;
-      const slot = keys.intern(key);
-      if (slot < 0) { this.filteredEvents++; continue; } // 2^26 keys held: no room for another
-      const at = slot * keys.stride + LAST_SEEN;
-      if (keys.created) {
-        keys.i32[at] = b;
-        this.detector.resetKey(slot, b);
-      } else {
-        const seen = keys.i32[at]!;
-        // A key idle this long is treated as new whether or not the sweep has evicted it yet.
-        if (b - seen >= this.idleBuckets) this.detector.resetKey(slot, b);
-        if (b > seen) keys.i32[at] = b;
-      }
-      this.detector.add(slot, b, w, ev);
+      this.accept(ev, key, w, out);
     }
     return opts?.silent ? [] : out;
+  }
+
+  /** The stream's time: the newest accepted event time, or the clock given to advanceTo plus lateness. */
+  private streamTime(): number {
+    const c = this.clock;
+    return Math.max(c.maxTs, c.watermark + c.latenessMs);
+  }
+
+  private releaseHeld(out: Transition[]): void {
+    if (this.future.size === 0) return;
+    for (const h of this.future.release(this.streamTime())) this.accept(h.ev, h.key, h.weight, out);
+  }
+
+  private accept(ev: HerdEvent, key: string, w: number, out: Transition[]): void {
+    const clock = this.clock;
+    const ts = ev.ts;
+    // The watermark moves per event, never per chunk: that is what makes chunking invisible.
+    if (ts > clock.maxTs) {
+      const target = clock.observe(ts);
+      if (target > clock.lastClosed) this.closeUpTo(target, out);
+    }
+    const b = clock.bucket(ts);
+    if (b <= clock.lastClosed) { this.lateEvents++; return; }
+    // A retried or redelivered event (same id, same event time) counts once.
+    if (this.ids.seen(ev.id, b)) return;
+    const keys = this.keys;
+    const slot = keys.intern(key);
+    if (slot < 0) { this.filteredEvents++; return; } // 2^26 keys held: no room for another
+    const at = slot * keys.stride + LAST_SEEN;
+    if (keys.created) {
+      keys.i32[at] = b;
+      this.detector.resetKey(slot, b);
+    } else {
+      const seen = keys.i32[at]!;
+      // A key idle this long is treated as new whether or not the sweep has evicted it yet.
+      if (b - seen >= this.idleBuckets) this.detector.resetKey(slot, b);
+      if (b > seen) keys.i32[at] = b;
+    }
+    this.detector.add(slot, b, w, ev);
   }
 
   advanceTo(eventTime: number, opts?: IngestOptions): Transition[] {
     const out: Transition[] = [];
     if (!Number.isFinite(eventTime)) return out;
+    // Held events the new time reaches go first, as if they had arrived in order.
+    if (this.future.size > 0 && this.clock.started) {
+      for (const h of this.future.release(Math.max(this.streamTime(), eventTime + this.clock.latenessMs))) this.accept(h.ev, h.key, h.weight, out);
+    }
     const target = this.clock.raise(eventTime);
     if (target > this.clock.lastClosed) this.closeUpTo(target, out);
     return opts?.silent ? [] : out;
@@ -104,6 +143,7 @@ export class Engine implements RuleEngine {
       clock.lastClosed = next;
       this.sweep(next);
     }
+    this.ids.forgetThrough(clock.lastClosed);
   }
 
   /** Evicts idle keys, a slice of the slot space per close, so a full pass takes a few idle periods. */
@@ -142,8 +182,11 @@ export class Engine implements RuleEngine {
       lateEvents: this.lateEvents,
       filteredEvents: this.filteredEvents,
       evictedKeys: this.evictedKeys,
+      duplicateEvents: this.ids.duplicates,
+      futureEvents: this.future.heldEvents,
+      droppedFutureEvents: this.future.droppedEvents,
       watermark: this.clock.watermark,
-      stateBytes: this.keys.bytes() + this.detector.bytes(),
+      stateBytes: this.keys.bytes() + this.detector.bytes() + this.ids.bytes() + this.future.bytes(),
     };
   }
 }
@@ -157,6 +200,6 @@ function createDetector(ctx: DetectorContext): Detector {
   }
 }
 
-export function createRuleEngine(rule: CompiledRule): RuleEngine {
-  return new Engine(rule);
+export function createRuleEngine(rule: CompiledRule, opts?: EngineOptions): RuleEngine {
+  return new Engine(rule, opts);
 }

@@ -108,6 +108,12 @@ export interface EngineStats {
   readonly lateEvents: number;
   readonly filteredEvents: number;
   readonly evictedKeys: number;
+  /** Events not counted because an event with the same id and event time already was (retries, redelivery). */
+  readonly duplicateEvents?: number;
+  /** Events that arrived more than the future skew ahead of the stream's time (held; they did not move the watermark on arrival). */
+  readonly futureEvents?: number;
+  /** Held far-future events dropped because the hold buffer was full (never counted). */
+  readonly droppedFutureEvents?: number;
   readonly watermark: number;
   /** Approximate bytes of per-key state held. */
   readonly stateBytes: number;
