@@ -32,6 +32,7 @@ export const ERRORS = {
   HW_ERR_INTERNAL: { status: 500, message: 'internal error' },
   HW_ERR_USAGE: { status: 400, message: 'command-line usage is invalid' },
   HW_ERR_INPUT_FILE: { status: 400, message: 'input file cannot be read' },
+  HW_ERR_NOT_LEADER: { status: 503, message: 'this operator replica does not hold the leader lease' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, LeaderElector, type LeaseRecord, type LeaseStore } from './leader.js';
+import type { KubeRequester } from './kube.js';
+import { ConflictError, leaderOnly, LeaderElector, type LeaseRecord, type LeaseStore } from './leader.js';
 import { ManualClock } from './testing.js';
 
 /** An in-memory Lease with the API server's optimistic concurrency. */
@@ -7,7 +8,13 @@ class FakeLease implements LeaseStore {
   record: LeaseRecord | undefined;
   version = 0;
   failing = false;
-  async get() {
+  /** Calls never answer (a partitioned or overloaded API server), unless their signal aborts. */
+  hanging = false;
+  private hang(signal?: AbortSignal): Promise<never> {
+    return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+  }
+  async get(signal?: AbortSignal) {
+    if (this.hanging) return this.hang(signal);
     if (this.failing) throw new Error('connection refused');
     return this.record ? { record: { ...this.record }, version: String(this.version) } : undefined;
   }
@@ -17,7 +24,8 @@ class FakeLease implements LeaseStore {
     this.record = { ...record };
     this.version++;
   }
-  async update(record: LeaseRecord, version: string) {
+  async update(record: LeaseRecord, version: string, signal?: AbortSignal) {
+    if (this.hanging) return this.hang(signal);
     if (this.failing) throw new Error('connection refused');
     if (String(this.version) !== version) throw new ConflictError();
     this.record = { ...record };
@@ -113,4 +121,98 @@ describe('LeaderElector', () => {
     ac.abort();
     expect(await done).toBe(true);
   });
+
+  it('bounds a renewal that hangs by the renew deadline, and steps down then', async () => {
+    const clock = new ManualClock();
+    const lease = new FakeLease();
+    const a = elector('a', lease, clock);
+    await a.tryAcquireOrRenew();
+    clock.advance(2_000);
+    lease.hanging = true;
+    let result: boolean | undefined;
+    void a.tryAcquireOrRenew().then((r) => (result = r));
+    await flush();
+    clock.advance(7_999);
+    await flush();
+    expect(result).toBeUndefined();
+    expect(a.isLeader).toBe(true);
+    clock.advance(1);
+    await flush();
+    expect(result).toBe(false);
+    expect(a.isLeader).toBe(false);
+  });
+
+  it('stops acting the moment the renew deadline passes, before any renewal returns (a stalled process resumed)', async () => {
+    const clock = new ManualClock();
+    const lease = new FakeLease();
+    const a = elector('a', lease, clock);
+    await a.tryAcquireOrRenew();
+    expect(a.isLeader).toBe(true);
+    // SIGSTOP for longer than the lease: no timer ran, no request went out; the clock moved.
+    clock.jump(20_000);
+    expect(a.isLeader).toBe(false);
+    expect(a.live()).toBe(false);
+  });
+
+  it('is live while it renews in time, and while it is a follower', async () => {
+    const clock = new ManualClock();
+    const lease = new FakeLease();
+    const a = elector('a', lease, clock);
+    const b = elector('b', lease, clock);
+    expect(a.live()).toBe(true);
+    await a.tryAcquireOrRenew();
+    await b.tryAcquireOrRenew();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(2_000);
+      await a.tryAcquireOrRenew();
+      expect(a.live()).toBe(true);
+      expect(b.live()).toBe(true);
+    }
+  });
+
+  it('run() gives up leadership at the renew deadline even while a renewal hangs', async () => {
+    const clock = new ManualClock();
+    const lease = new FakeLease();
+    const a = elector('a', lease, clock);
+    const ac = new AbortController();
+    let outcome: boolean | undefined;
+    void a.run(ac.signal, () => undefined).then((r) => (outcome = r));
+    await flush();
+    lease.hanging = true;
+    for (let t = 0; t < 12_000 && outcome === undefined; t += 500) {
+      clock.advance(500);
+      await flush();
+    }
+    expect(outcome).toBe(false);
+    ac.abort();
+  });
+
+  it('leaderOnly() refuses writes once the renew deadline passed and bounds each write by it', async () => {
+    const clock = new ManualClock();
+    const lease = new FakeLease();
+    const a = elector('a', lease, clock);
+    const calls: { method: string; signal?: AbortSignal }[] = [];
+    const kube: KubeRequester = {
+      request: async <T>(method: string, _path: string, opts?: { signal?: AbortSignal }) => {
+        calls.push({ method, ...(opts?.signal ? { signal: opts.signal } : {}) });
+        return undefined as T;
+      },
+    };
+    const gated = leaderOnly(kube, a);
+    await expect(gated.request('PATCH', '/x')).rejects.toMatchObject({ code: 'HW_ERR_NOT_LEADER' });
+    await a.tryAcquireOrRenew();
+    await gated.request('PATCH', '/x');
+    await gated.request('GET', '/x');
+    expect(calls.map((c) => c.method)).toEqual(['PATCH', 'GET']);
+    expect(calls[0]!.signal).toBeDefined();
+    clock.jump(10_000);
+    await expect(gated.request('PUT', '/x')).rejects.toMatchObject({ code: 'HW_ERR_NOT_LEADER' });
+    // Reads stay allowed: a follower's caches may sync.
+    await gated.request('GET', '/x');
+    expect(calls.map((c) => c.method)).toEqual(['PATCH', 'GET', 'GET']);
+  });
 });
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}

@@ -1,4 +1,6 @@
+import { HwError } from '../errors.js';
 import { sleep, systemClock, type Clock } from './clock.js';
+import type { KubeRequester, RequestOptions } from './kube.js';
 
 /** What a coordination.k8s.io/v1 Lease holds, in the operator's terms. */
 export interface LeaseRecord {
@@ -9,11 +11,14 @@ export interface LeaseRecord {
   leaseTransitions: number;
 }
 
-/** A Lease behind optimistic concurrency: create and update fail with ConflictError when someone else wrote first. */
+/**
+ * A Lease behind optimistic concurrency: create and update fail with ConflictError when
+ * someone else wrote first. `signal` aborts a call that outlives the elector's deadline.
+ */
 export interface LeaseStore {
-  get(): Promise<{ record: LeaseRecord; version: string } | undefined>;
-  create(record: LeaseRecord): Promise<void>;
-  update(record: LeaseRecord, version: string): Promise<void>;
+  get(signal?: AbortSignal): Promise<{ record: LeaseRecord; version: string } | undefined>;
+  create(record: LeaseRecord, signal?: AbortSignal): Promise<void>;
+  update(record: LeaseRecord, version: string, signal?: AbortSignal): Promise<void>;
 }
 
 export class ConflictError extends Error {
@@ -45,6 +50,11 @@ export function microTime(ms: number): string {
  * process has seen it unchanged for a whole lease duration (measured on its own clock, so
  * clock skew between nodes does not matter). Renewals that fail past the renew deadline
  * make the leader step down before any other candidate can acquire.
+ *
+ * The renew deadline is enforced on the clock, not by the API calls: each attempt is cut
+ * off when the deadline passes (a hung request cannot stretch it), `isLeader` turns false
+ * the moment it passes (a process stalled past its lease and resumed acts on nothing before
+ * it notices), and `live()` fails while a leader is past it, so a stuck process is restarted.
  */
 export class LeaderElector {
   private readonly o: Required<Omit<ElectorOptions, 'onNewLeader' | 'log'>> & Pick<ElectorOptions, 'onNewLeader' | 'log'>;
@@ -57,8 +67,23 @@ export class LeaderElector {
     this.o = { clock: systemClock, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, ...opts };
   }
 
+  /** Leading, and the last renewal is younger than the renew deadline: safe to write. */
   get isLeader(): boolean {
-    return this.leader;
+    return this.remainingMs() > 0;
+  }
+
+  /** How long this replica may still act without a renewal; 0 when it is not (or no longer) leading. */
+  remainingMs(): number {
+    return this.leader ? Math.max(0, this.lastRenew + this.o.renewDeadlineMs - this.o.clock.now()) : 0;
+  }
+
+  /**
+   * For the liveness probe: false when this replica believes it leads but has not renewed
+   * within the renew deadline plus one retry period, i.e. the loop that should have stepped
+   * down is stuck. A follower, or a leader renewing on time, is live.
+   */
+  live(): boolean {
+    return !this.leader || this.o.clock.now() - this.lastRenew < this.o.renewDeadlineMs + this.o.retryPeriodMs;
   }
 
   get holder(): string {
@@ -69,6 +94,15 @@ export class LeaderElector {
   async tryAcquireOrRenew(): Promise<boolean> {
     const { clock, identity, store } = this.o;
     const now = clock.now();
+    // A leader has what is left of its renew deadline; a candidate one renew deadline.
+    const budget = this.leader ? this.lastRenew + this.o.renewDeadlineMs - now : this.o.renewDeadlineMs;
+    if (budget <= 0) {
+      this.o.log?.('leader election: renew deadline passed; stepping down');
+      return this.lost();
+    }
+    const ac = new AbortController();
+    const timer = clock.setTimeout(() => ac.abort(new Error(`lease request outlived the renew deadline (${budget} ms)`)), budget);
+    const bounded = <T>(p: Promise<T>): Promise<T> => within(p, ac.signal);
     const fresh = (prev?: LeaseRecord): LeaseRecord => ({
       holderIdentity: identity,
       leaseDurationSeconds: Math.ceil(this.o.leaseDurationMs / 1000),
@@ -77,9 +111,9 @@ export class LeaderElector {
       leaseTransitions: (prev?.leaseTransitions ?? 0) + (prev && prev.holderIdentity !== identity ? 1 : 0),
     });
     try {
-      const current = await store.get();
+      const current = await bounded(store.get(ac.signal));
       if (!current) {
-        await store.create(fresh());
+        await bounded(store.create(fresh(), ac.signal));
         return this.won(now);
       }
       const { record, version } = current;
@@ -89,13 +123,15 @@ export class LeaderElector {
       const heldByOther = record.holderIdentity !== '' && record.holderIdentity !== identity;
       const expired = this.observed.at + record.leaseDurationSeconds * 1000 <= now;
       if (heldByOther && !expired) return this.lost();
-      await store.update(fresh(record), version);
+      await bounded(store.update(fresh(record), version, ac.signal));
       return this.won(now);
     } catch (err) {
       this.o.log?.(`leader election: ${(err as Error).message}`);
       // A leader keeps leading through brief API errors, until the renew deadline.
       if (this.leader && clock.now() - this.lastRenew < this.o.renewDeadlineMs && !(err instanceof ConflictError)) return true;
       return this.lost();
+    } finally {
+      clock.clearTimeout(timer);
     }
   }
 
@@ -150,4 +186,32 @@ export class LeaderElector {
       if (identity) this.o.onNewLeader?.(identity);
     }
   }
+}
+
+/** Settles with `work`, or rejects when `signal` aborts first (even if `work` never settles). */
+function within<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * The Kubernetes API as the controller may use it: reads always, writes only while `elector`
+ * holds the lease within its renew deadline, each write cut off when that deadline passes.
+ * So a leader that stalled (GC, SIGSTOP, CPU starvation) and resumed after another replica
+ * took over writes nothing; its run loop then notices and the process exits.
+ */
+export function leaderOnly(kube: KubeRequester, elector: Pick<LeaderElector, 'remainingMs'>): KubeRequester {
+  return {
+    request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
+      if (method === 'GET') return kube.request<T>(method, path, opts);
+      const left = elector.remainingMs();
+      if (left <= 0) return Promise.reject(new HwError('HW_ERR_NOT_LEADER', { message: `refused ${method} ${path}: the leader lease's renew deadline passed` }));
+      const deadline = AbortSignal.timeout(left);
+      return kube.request<T>(method, path, { ...opts, signal: opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline });
+    },
+  };
 }

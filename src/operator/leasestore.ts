@@ -12,9 +12,9 @@ interface Lease {
 export class KubeLeaseStore implements LeaseStore {
   constructor(private readonly kube: KubeRequester, private readonly namespace: string, private readonly name: string) {}
 
-  async get(): Promise<{ record: LeaseRecord; version: string } | undefined> {
+  async get(signal?: AbortSignal): Promise<{ record: LeaseRecord; version: string } | undefined> {
     try {
-      const lease = await this.kube.request<Lease>('GET', objectPath(RESOURCES.leases, this.namespace, this.name));
+      const lease = await this.kube.request<Lease>('GET', objectPath(RESOURCES.leases, this.namespace, this.name), signal ? { signal } : {});
       const s = lease.spec;
       return {
         record: {
@@ -32,12 +32,12 @@ export class KubeLeaseStore implements LeaseStore {
     }
   }
 
-  async create(record: LeaseRecord): Promise<void> {
-    await this.write('POST', collectionPath(RESOURCES.leases, this.namespace), this.lease(record));
+  async create(record: LeaseRecord, signal?: AbortSignal): Promise<void> {
+    await this.write('POST', collectionPath(RESOURCES.leases, this.namespace), this.lease(record), signal);
   }
 
-  async update(record: LeaseRecord, version: string): Promise<void> {
-    await this.write('PUT', objectPath(RESOURCES.leases, this.namespace, this.name), this.lease(record, version));
+  async update(record: LeaseRecord, version: string, signal?: AbortSignal): Promise<void> {
+    await this.write('PUT', objectPath(RESOURCES.leases, this.namespace, this.name), this.lease(record, version), signal);
   }
 
   private lease(record: LeaseRecord, resourceVersion?: string): Lease {
@@ -51,9 +51,9 @@ export class KubeLeaseStore implements LeaseStore {
     };
   }
 
-  private async write(method: 'POST' | 'PUT', path: string, body: Lease): Promise<void> {
+  private async write(method: 'POST' | 'PUT', path: string, body: Lease, signal?: AbortSignal): Promise<void> {
     try {
-      await this.kube.request(method, path, { body });
+      await this.kube.request(method, path, { body, ...(signal ? { signal } : {}) });
     } catch (err) {
       if (isStatus(err, 409)) throw new ConflictError();
       throw err;

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Controller } from './controller.js';
 import { libraryWatch, type WatchFn } from './informer.js';
 import { KubeClient, type KubeRequester } from './kube.js';
-import { LeaderElector } from './leader.js';
+import { leaderOnly, LeaderElector } from './leader.js';
 import { KubeLeaseStore } from './leasestore.js';
 import { OperatorMetrics } from './metrics.js';
 import type { RenderOptions } from './options.js';
@@ -57,11 +57,6 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const identity = o.identity ?? `${hostname()}_${process.pid}`;
   const kube = o.kube ?? new KubeClient(o.kubeConfig);
   const metrics = o.metrics ?? new OperatorMetrics(undefined, { defaultMetrics: true });
-  const controller = new Controller({
-    kube, watch: o.watch ?? libraryWatch(o.kubeConfig), render: o.render, metrics, namespaces: o.namespaces, clock, log,
-    recorder: new KubeEventRecorder(kube, 'herdwatch-operator', identity, () => clock.now(), log),
-    ...(o.workers ? { workers: o.workers } : {}),
-  });
   const elector = o.leaderElection
     ? new LeaderElector({
         identity, clock, store: new KubeLeaseStore(kube, o.leaseNamespace, o.leaseName), log,
@@ -71,9 +66,17 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
         onNewLeader: (who) => log(`leader is ${who}${who === identity ? ' (this replica)' : ''}`),
       })
     : undefined;
+  // Every write of the controller (and its Events) goes through the lease's deadline.
+  const acting = elector ? leaderOnly(kube, elector) : kube;
+  const controller = new Controller({
+    kube: acting, watch: o.watch ?? libraryWatch(o.kubeConfig), render: o.render, metrics, namespaces: o.namespaces, clock, log,
+    recorder: new KubeEventRecorder(acting, 'herdwatch-operator', identity, () => clock.now(), log),
+    ...(o.workers ? { workers: o.workers } : {}),
+  });
   let leading = false;
   const server = await startHealthServer(o.port, o.host ?? '0.0.0.0', {
-    live: () => true,
+    // A leader stuck past its renew deadline is restarted rather than left half-leading.
+    live: () => elector?.live() ?? true,
     // A follower is ready (it is healthy and waiting); a leader once its caches are synced.
     ready: () => !leading || controller.synced,
   }, metrics.registry);

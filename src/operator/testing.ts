@@ -66,6 +66,11 @@ export class ManualClock implements Clock {
     this.t = end;
   }
 
+  /** Moves time forward without firing timers: a process that was stopped (SIGSTOP) and resumed. */
+  jump(ms: number): void {
+    this.t += ms;
+  }
+
   get pending(): number {
     return this.timers.size;
   }
