@@ -8,11 +8,12 @@ import { kafkaSettings } from '../../src/kafka/config.js';
 import { DEFAULT_LAYOUT, ensureTopics } from '../../src/kafka/topics.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
+import { selectRule } from '../../src/rules/select.js';
 import { defineCommand, untilAborted } from './command.js';
 import { RULES_OPTION } from './rules-option.js';
 
 const OPTIONS = {
-  rule: { type: 'string', env: 'HERDWATCH_RULE', description: 'The rule to run, as namespace/name (or name in the default namespace)' },
+  rule: { type: 'string', env: 'HERDWATCH_RULE', description: 'The rule to run, as namespace/name (a bare name means the default namespace)' },
   'rule-file': { ...RULES_OPTION, env: 'HERDWATCH_RULE_FILE', description: 'HerdRule YAML file or directory holding the rule' },
   'kafka-brokers': { type: 'string', env: 'HERDWATCH_KAFKA_BROKERS', description: 'Kafka bootstrap servers, host:port,... (TLS/SASL from HERDWATCH_KAFKA_SSL, HERDWATCH_KAFKA_SASL_*)' },
   'events-topic': { type: 'string', env: 'HERDWATCH_EVENTS_TOPIC', default: 'herdwatch.events', description: 'Events topic, when the rule names no source.topic' },
@@ -37,14 +38,7 @@ export default defineCommand({
     if (!o.rule) throw new HwError('HW_ERR_USAGE', { field: '--rule', expected: 'namespace/name of a rule in --rule-file' });
     const startFrom = o['start-from'];
     if (startFrom !== 'latest' && startFrom !== 'earliest') throw new HwError('HW_ERR_USAGE', { field: '--start-from', expected: 'latest or earliest' });
-    const [ns, name] = o.rule.includes('/') ? o.rule.split('/', 2) as [string, string] : [undefined, o.rule];
-    const loaded = await loadRuleFiles(o['rule-file']);
-    const found = loaded.find((l) => l.compiled.name === name && (ns === undefined || l.compiled.namespace === ns));
-    if (!found) {
-      throw new HwError('HW_ERR_USAGE', {
-        field: '--rule', message: `no rule ${o.rule} in ${o['rule-file']}`, expected: loaded.map((l) => `${l.compiled.namespace}/${l.compiled.name}`).join(', '),
-      });
-    }
+    const found = selectRule(await loadRuleFiles(o['rule-file']), o.rule, o['rule-file']);
     const topics = { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] };
     const settings = kafkaSettings({ ...(o['kafka-brokers'] ? { brokers: o['kafka-brokers'] } : {}), clientId: `herdwatch-detector-${found.compiled.name}`, topics }, ctx.env);
     const kafka = createKafka(settings);

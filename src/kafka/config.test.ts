@@ -23,6 +23,20 @@ describe('Kafka settings', () => {
   });
 });
 
+describe('Kafka timeouts from the environment', () => {
+  it.each(['abc', '', '-5', '0', 'Infinity', '1e400', '10s'])('refuse %j with HW_ERR_CONFIG instead of a NaN or unbounded timeout', (bad) => {
+    for (const field of ['HERDWATCH_KAFKA_CONNECT_TIMEOUT_MS', 'HERDWATCH_KAFKA_REQUEST_TIMEOUT_MS']) {
+      expect(() => kafkaSettings({ brokers: 'k:1' }, { [field]: bad })).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', field }));
+    }
+  });
+
+  it('take whole milliseconds, with the defaults when unset', () => {
+    expect(kafkaSettings({ brokers: 'k:1' }, {})).toMatchObject({ connectionTimeoutMs: 1000, requestTimeoutMs: 10_000 });
+    expect(kafkaSettings({ brokers: 'k:1' }, { HERDWATCH_KAFKA_CONNECT_TIMEOUT_MS: '2500', HERDWATCH_KAFKA_REQUEST_TIMEOUT_MS: ' 30000 ' }))
+      .toMatchObject({ connectionTimeoutMs: 2500, requestTimeoutMs: 30_000 });
+  });
+});
+
 describe('topic layout', () => {
   it('compacts the trends topic and adds the dead-letter topic only when asked', () => {
     const plain = topicConfigs(DEFAULT_TOPICS);

@@ -43,6 +43,17 @@ function sasl(env: Env): SASLOptions | undefined {
   throw new HwError('HW_ERR_CONFIG', { field: 'HERDWATCH_KAFKA_SASL_MECHANISM', expected: 'plain, scram-sha-256 or scram-sha-512' });
 }
 
+/** A timeout from the environment: whole positive milliseconds, never NaN (kafkajs would then wait forever or not at all). */
+function millis(env: Env, field: string, fallback: number): number {
+  const raw = env[field];
+  if (raw === undefined) return fallback;
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isSafeInteger(n) || n <= 0) {
+    throw new HwError('HW_ERR_CONFIG', { field, expected: 'a whole number of milliseconds above 0', message: `"${raw}" is not a timeout` });
+  }
+  return n;
+}
+
 export function kafkaSettings(opts: { brokers?: string; clientId?: string; topics?: Partial<Topics> } = {}, env: Env = process.env): KafkaSettings {
   const s = sasl(env);
   const ssl = /^(1|true|yes|on)$/i.test(env.HERDWATCH_KAFKA_SSL ?? '') || s !== undefined;
@@ -51,8 +62,8 @@ export function kafkaSettings(opts: { brokers?: string; clientId?: string; topic
     clientId: opts.clientId ?? env.HERDWATCH_KAFKA_CLIENT_ID ?? 'herdwatch',
     ssl,
     ...(s ? { sasl: s } : {}),
-    connectionTimeoutMs: Number(env.HERDWATCH_KAFKA_CONNECT_TIMEOUT_MS ?? 1000),
-    requestTimeoutMs: Number(env.HERDWATCH_KAFKA_REQUEST_TIMEOUT_MS ?? 10_000),
+    connectionTimeoutMs: millis(env, 'HERDWATCH_KAFKA_CONNECT_TIMEOUT_MS', 1000),
+    requestTimeoutMs: millis(env, 'HERDWATCH_KAFKA_REQUEST_TIMEOUT_MS', 10_000),
     topics: { ...DEFAULT_TOPICS, ...opts.topics },
   };
 }
