@@ -1,7 +1,8 @@
-import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import type { Transition, TrendingSnapshot } from '../engine/types.js';
 import { encodeTransition, encodeTrends, type PartitionTrends } from './codec.js';
 import { kafkaError } from './event-sink.js';
+import { idempotentProducer } from './producer.js';
 import { traceHeaders } from './trace.js';
 import type { AlertSink, Topics } from '../bus/types.js';
 
@@ -16,12 +17,7 @@ export class KafkaAlertSink implements AlertSink {
   private connected: Promise<void> | undefined;
 
   constructor(kafka: Kafka, private readonly topics: Pick<Topics, 'alerts' | 'trends'>) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-    });
+    this.producer = idempotentProducer(kafka);
   }
 
   connect(): Promise<void> {

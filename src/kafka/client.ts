@@ -5,8 +5,6 @@ import { clampKafkaJsQueueTimeout } from './negative-timeout.js';
 /** kafkajs logs through here: one JSON line per entry on stderr, warnings and above only. */
 const jsonLog: logCreator = () => ({ namespace, level, log }: LogEntry) => {
   const { message, timestamp: _t, logger: _l, ...rest } = log as LogEntry['log'] & { logger?: string };
-  // The idempotent producer's retries are bounded on purpose (see event-sink.ts).
-  if (message.startsWith('Limiting retries for the idempotent producer')) return;
   const name = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
   process.stderr.write(`${JSON.stringify({ level: name, component: namespace ? `kafka.${namespace}` : 'kafka', msg: message, ...rest })}\n`);
 };

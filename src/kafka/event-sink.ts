@@ -1,7 +1,8 @@
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import { HwError } from '../errors.js';
 import type { HerdEvent } from '../events/schema.js';
 import { encodeEvent } from './codec.js';
+import { idempotentProducer } from './producer.js';
 import { traceHeaders } from './trace.js';
 import type { EventSink } from '../bus/types.js';
 
@@ -54,15 +55,8 @@ export class KafkaEventSink implements EventSink {
     this.sendTimeoutMs = opts.sendTimeoutMs ?? 3000;
     this.maxPendingEvents = opts.maxPendingEvents ?? 200_000;
     this.maxBatchMessages = opts.maxBatchMessages ?? 500;
-    this.producer = kafka.producer({
-      idempotent: true,
-      // kafkajs keeps ordering (and the idempotent sequence) only with one request in flight.
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Bounded, so a dead broker fails the request and frees the queue; callers retry on 503.
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
-      allowAutoTopicCreation: false,
-    });
+    // Retries are unlimited (kafkajs's rule for idempotence); send() callers are bounded by sendTimeoutMs.
+    this.producer = idempotentProducer(kafka);
   }
 
   /** Events accepted by send() and not yet acknowledged or refused. */

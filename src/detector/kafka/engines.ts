@@ -1,6 +1,6 @@
 import type { CompiledRule, EngineStats, Transition } from '../../engine/types.js';
 import type { HerdEvent } from '../../events/schema.js';
-import { decodeEvent, type MalformedReason, type PartitionTrends } from '../../kafka/codec.js';
+import { decodeEvents, type MalformedReason, type PartitionTrends } from '../../kafka/codec.js';
 import { PartitionEngine } from './partition.js';
 
 /** One fetched batch of one partition, as the engines need it: raw values and their offsets. */
@@ -62,12 +62,15 @@ export class PartitionEngines {
     const t0 = performance.now();
     const records: { offset: number; event: HerdEvent }[] = [];
     const malformed: BatchOutput['malformed'][number][] = [];
+    const decoded: HerdEvent[] = [];
     for (let i = 0; i < input.values.length; i++) {
       const offset = input.offsets[i]!;
       if (offset < engine.nextOffset) continue;
-      const d = decodeEvent(input.values[i] ?? null);
-      if (d.ok) records.push({ offset, event: d.value });
-      else malformed.push({ index: i, reason: d.reason, message: d.message });
+      // One value holds one JSON event or an HWB1 batch; all of a record's events share its offset.
+      const d = decodeEvents(input.values[i] ?? null, decoded);
+      if (!d.ok) malformed.push({ index: i, reason: d.reason, message: d.message });
+      for (const event of decoded) records.push({ offset, event });
+      decoded.length = 0;
     }
     const first = records[0]?.event as unknown as Record<string, unknown> | undefined;
     const want = first ? first[this.rule.key] ?? (first.attrs as Record<string, unknown> | undefined)?.[this.rule.key] : undefined;

@@ -23,6 +23,9 @@ export interface KafkaDetectorOptions {
   readonly trendsIntervalMs?: number;
   /** Run the partition engines in a worker thread (1) or in this one (0, the default). */
   readonly engineThreads?: number;
+  /** Group session timeout (default 10 s) and heartbeat interval (default 1 s), also used while a batch waits. */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
   /** Fetched batches that may wait for evaluation while the next one is fetched. */
   readonly maxQueuedBatches?: number;
   readonly registry: Registry;

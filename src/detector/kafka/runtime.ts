@@ -8,6 +8,7 @@ import { createDetectorMetrics, type DetectorMetrics } from '../../metrics/detec
 import { accountEngineStats, createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './metrics.js';
 import { deadLetter, defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './options.js';
 import { InlineEngineHost, type EngineHost } from './engines.js';
+import { heartbeating, REBALANCING } from './heartbeat.js';
 import { ReadinessTracker } from './readiness.js';
 import { PartitionTrack, type Job } from './track.js';
 import { WorkerEngineHost } from './worker-host.js';
@@ -34,6 +35,9 @@ export class KafkaDetector {
   private readonly km: KafkaDetectorMetrics;
   private readonly readiness: ReadinessTracker;
   private readonly parts = new Map<number, PartitionTrack>();
+  /** Partitions of the current assignment (a batch may finish after its partition moved on). */
+  private assigned = new Set<number>();
+  private readonly heartbeatMs: number;
   private readonly host: EngineHost;
   private lock: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -55,12 +59,13 @@ export class KafkaDetector {
     this.o = opts;
     this.source = opts.sourceTopic ?? opts.topics.events;
     this.label = `${opts.rule.namespace}/${opts.rule.name}`;
+    this.heartbeatMs = opts.heartbeatIntervalMs ?? 1000;
     this.groupId = opts.groupId ?? detectorGroupId(opts.rule);
     this.consumer = opts.kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
+      sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: opts.heartbeatIntervalMs ?? 1000,
       rebalanceTimeout: 20_000,
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxWaitTimeInMs: 100,
@@ -103,6 +108,7 @@ export class KafkaDetector {
     const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       const mine = new Set(payload.memberAssignment[this.source] ?? []);
+      this.assigned = mine;
       // Revoked partitions: their state goes (what was processed is already committed).
       for (const p of [...this.parts.keys()]) if (!mine.has(p)) this.dropPartition(p);
       // Partitions still replaying lose their uncommitted position on a rejoin: rebuild them.
@@ -116,6 +122,7 @@ export class KafkaDetector {
     });
     this.consumer.on(CRASH, ({ payload }) => {
       for (const p of [...this.parts.keys()]) this.dropPartition(p);
+      this.assigned = new Set();
       this.crashed = payload.restart ? undefined : payload.error;
       this.log('error', 'consumer crashed', { error: payload.error.message, restart: payload.restart });
     });
@@ -154,11 +161,14 @@ export class KafkaDetector {
    * moves the fetch position on, so Kafka fetches the next batch while this one is being
    * evaluated; offsets are committed later, by `process`, once the results are published.
    */
-  private async onBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, resolveOffset, isRunning, isStale, heartbeat }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const p = batch.partition;
     const first = Number(batch.messages[0]!.offset);
     let state = this.parts.get(p);
+    // A failed publish is rewinding this partition: what it fetched meanwhile is not processed
+    // (nor resolved); the seek back to the last commit decides where the partition resumes.
+    if (state?.recovering) return;
     if (state && first > state.fetchedTo) {
       // The fetch position moved past us (a rejoin during replay): start this partition over.
       this.dropPartition(p);
@@ -168,13 +178,17 @@ export class KafkaDetector {
       // First batch since assignment: it starts where the group left off.
       let from: number;
       try {
-        from = await this.replayStart(p, first);
+        const found = await heartbeating(this.replayStart(p, first), heartbeat, this.heartbeatMs);
+        if (found === REBALANCING) return;
+        from = found;
       } catch (err) {
         // Nothing resolved: kafkajs hands this batch over again on its next fetch.
         this.log('warn', 'cannot find where to replay from; retrying', { partition: p, error: (err as Error).message });
         await new Promise((r) => setTimeout(r, 1000));
         return;
       }
+      // The lookup took a while: the partition may have been revoked or sought meanwhile.
+      if (!isRunning() || isStale() || !this.assigned.has(p) || this.parts.has(p)) return;
       const now = this.now();
       state = new PartitionTrack(p, first, from, now);
       this.parts.set(p, state);
@@ -201,8 +215,11 @@ export class KafkaDetector {
         this.queued--;
         for (const w of this.waiters.splice(0)) w();
       });
-    // Bounded read-ahead: at most `maxQueued` batches wait for evaluation.
-    while (this.queued >= (this.o.maxQueuedBatches ?? 12)) await this.batchDone();
+    // Bounded read-ahead: at most `maxQueued` batches wait for evaluation. A wait behind a slow
+    // publish heartbeats, and gives way to a rebalance (the queued batches go on regardless).
+    while (this.queued >= (this.o.maxQueuedBatches ?? 12)) {
+      if ((await heartbeating(this.batchDone(), heartbeat, this.heartbeatMs)) === REBALANCING || !isRunning()) return;
+    }
   }
 
   private batchDone(): Promise<void> {
@@ -222,10 +239,10 @@ export class KafkaDetector {
   private async process(job: Job): Promise<void> {
     const { track, messages, last } = job;
     const p = track.partition;
-    if (this.parts.get(p) !== track) return; // revoked or being rebuilt since it was fetched
+    if (!this.owns(track)) return; // revoked, failed or being rebuilt since it was fetched
     const t0 = performance.now();
     const out = await (job.evaluating ?? this.host.evaluate(this.batchInput(p, messages, last)));
-    if (this.parts.get(p) !== track) return;
+    if (!this.owns(track)) return;
     const t1 = performance.now();
     track.nextOffset = last + 1;
     track.lastMessageWall = this.now();
@@ -245,10 +262,13 @@ export class KafkaDetector {
       const traced = messages.find((m) => m.headers?.traceparent !== undefined);
       await context.with(contextFromHeaders(traced?.headers), () => this.sink.publish(out.transitions, trends, extra));
     } catch (err) {
-      await this.recover(p, err);
+      await this.recover(track, err);
       return;
     }
     const t2 = performance.now();
+    // Revoked (or failed) while publishing: the partition's next owner resumes from the last
+    // commit; committing here could move the group past offsets that owner has not published.
+    if (!this.owns(track)) return;
     if (last >= track.liveFrom) this.scheduleCommit(p, last + 1);
     const t3 = performance.now();
     this.readiness.progress(p, track.replaying ? -1 : last + 1, job.high);
@@ -287,7 +307,8 @@ export class KafkaDetector {
     this.commitActive = true;
     try {
       while (this.toCommit.size > 0) {
-        const offsets = [...this.toCommit].map(([partition, offset]) => ({ topic: this.source, partition, offset: String(offset) }));
+        // Only partitions still held: dropPartition (revocation, failure) removes the others.
+        const offsets = [...this.toCommit].filter(([p]) => this.assigned.has(p)).map(([partition, offset]) => ({ topic: this.source, partition, offset: String(offset) }));
         this.toCommit.clear();
         const t = performance.now();
         try {
@@ -303,14 +324,39 @@ export class KafkaDetector {
     }
   }
 
-  /** Publishing failed: the engine already moved on, so drop it and reprocess from the last commit. */
-  private async recover(partition: number, err: unknown): Promise<void> {
+  /** This member still holds the partition with this very track, and it has not failed. */
+  private owns(track: PartitionTrack): boolean {
+    return this.parts.get(track.partition) === track && !track.recovering && this.assigned.has(track.partition);
+  }
+
+  /**
+   * Publishing failed: the engine already moved past the batch, so the partition is rebuilt
+   * from the group's last commit. The track stays in place, marked, until the seek: batches
+   * fetched meanwhile are ignored instead of opening a fresh engine past the failed batch
+   * (whose alerts would then never be published, and a later commit would pass them).
+   */
+  private async recover(track: PartitionTrack, err: unknown): Promise<void> {
+    const partition = track.partition;
+    track.recovering = true;
     this.km.publishFailures.inc({ rule: this.label });
     this.log('warn', 'publish failed; rebuilding the partition from its last commit', { partition, error: (err as Error).message });
+    let committed: number | undefined;
+    for (let attempt = 1; committed === undefined; attempt++) {
+      if (this.parts.get(partition) !== track) return; // revoked meanwhile: its next owner starts from the commit
+      try {
+        committed = await this.readiness.committed(partition);
+      } catch (e) {
+        this.log('warn', 'cannot read the committed offset; retrying', { partition, error: (e as Error).message });
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * attempt)));
+      }
+    }
+    if (this.parts.get(partition) !== track) return;
+    // Nothing committed yet: everything this member processed live (from liveFrom) is redone.
+    const to = committed >= 0 ? committed : track.liveFrom;
+    this.consumer.seek({ topic: this.source, partition, offset: String(to) });
     this.dropPartition(partition);
-    const committed = await this.readiness.committed(partition).catch(() => undefined);
-    if (committed !== undefined && committed >= 0) this.consumer.seek({ topic: this.source, partition, offset: String(committed) });
-    await new Promise((r) => setTimeout(r, 1000));
+    // A short pause, so a broker that refuses every publish does not become a hot loop.
+    await new Promise((r) => setTimeout(r, 500));
   }
 
   /** Sampled (one message per batch): a topic keyed by another field breaks partition-local state. */

@@ -14,6 +14,8 @@ export class PartitionTrack {
   /** Latest trending snapshot not yet published, and when this partition's last one went out. */
   pendingTrends: PartitionTrends | undefined;
   trendsSentAt: number;
+  /** A publish failed: the partition is being rewound to its last commit; nothing of it is processed or committed. */
+  recovering = false;
 
   constructor(readonly partition: number, readonly liveFrom: number, startOffset: number, now: number) {
     this.fetchedTo = startOffset;
