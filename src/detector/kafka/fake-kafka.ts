@@ -89,7 +89,7 @@ export class FakeKafka {
           throw new Error('broker went away');
         }
         for (const t of topicMessages) {
-          for (const m of t.messages) this.sent.push({ topic: t.topic, key: m.key == null ? null : String(m.key), value: m.value == null ? null : String(m.value) });
+          for (const m of t.messages) this.sent.push({ topic: t.topic, key: m.key === null || m.key === undefined ? null : String(m.key), value: m.value === null || m.value === undefined ? null : String(m.value) });
         }
       }),
     };
