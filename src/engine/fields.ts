@@ -68,7 +68,7 @@ export function weigher(rule: CompiledRule): (e: HerdEvent) => number {
   const matchers = rule.match
     ? [...rule.match].map(([field, values]) => ({ read: fieldReader(field), values }))
     : [];
-  return (e) => {
+  const weigh = (e: HerdEvent): number => {
     if (types !== null && !types.has(e.type)) return -1;
     for (const m of matchers) {
       const v = m.read(e);
@@ -78,4 +78,14 @@ export function weigher(rule: CompiledRule): (e: HerdEvent) => number {
     const c = e.count;
     return c === undefined ? w : w * c;
   };
+  if (rule.weightBy === 'quantity') {
+    const byEvent = weigh;
+    // Units: a purchase of three weighs three purchases. Quantities are integers, so sums stay exact.
+    return (e) => {
+      const w = byEvent(e);
+      const q = e.quantity;
+      return w <= 0 || q === undefined || !(q > 0) ? w : w * q;
+    };
+  }
+  return weigh;
 }

@@ -34,9 +34,16 @@ describe('surge: recent onset and the site factor', () => {
     expect(f!.reason).toMatch(/in the last \d+s, [\d.]+× the [\d.]+ expected there/);
   });
 
-  it('a one-bucket blip does not fire, however busy the product', () => {
-    const events = [...steady('p', T0, T0 + 4 * HOUR, 60), ...steady('p', T0 + 3 * HOUR, T0 + 3 * HOUR + 10_000, 6 * 60)];
+  it('a one-bucket blip by one client (a bot, a refresh storm) does not fire, however busy the product', () => {
+    const events = [...steady('p', T0, T0 + 4 * HOUR, 60), ...steady('p', T0 + 3 * HOUR, T0 + 3 * HOUR + 10_000, 6 * 60, { userId: 'bot-1' })];
     expect(run(defaultRule(), events, T0 + 5 * HOUR)).toEqual([]);
+  });
+
+  it('a one-bucket spike of many people at 7× fires, reporting the bucket alone', () => {
+    const events = [...steady('p', T0, T0 + 4 * HOUR, 60), ...steady('p', T0 + 3 * HOUR, T0 + 3 * HOUR + 10_000, 6 * 60)];
+    const ts = firings(run(defaultRule(), events, T0 + 5 * HOUR));
+    expect(ts).toHaveLength(1);
+    expect(ts[0]!.reason).toMatch(/in the last 10s alone/);
   });
 
   it('a slow daily-rise-like ramp of every product does not page in site mode', () => {

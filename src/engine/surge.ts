@@ -3,12 +3,14 @@ import { formatDuration } from '../config/duration.js';
 import {
   baselineParams, dispersion, fold, foldZeros, meanOf, surgeScore, varianceOf, type BaselineParams, type Moments,
 } from './baseline.js';
+import { ActorSet, ACTOR_CAP, actorHash } from './actors.js';
 import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js';
+import { hashString } from './keystore.js';
 import { RecentScan, SCAN_MARGIN } from './scan.js';
 import { SiteTraffic } from './site.js';
 import { TopK, type Candidate } from './topk.js';
 import { fmt, makeTransition } from './transition.js';
-import type { TrendingEntry, Transition } from './types.js';
+import type { CompiledRule, TrendingEntry, Transition } from './types.js';
 import { WINDOW_WORDS, WindowStore } from './window.js';
 
 const FIRING = 1;
@@ -29,7 +31,14 @@ const MIN_EXPECTED = 1e-6;
  */
 export const MIN_SITE_FACTOR = 0.5;
 
-interface Firing { onset: number; below: number }
+/**
+ * A one-bucket spike must clear the sensitivity by this much more (every bucket of every key
+ * is a test), hold at least SPIKE_LIFT_STEP over minLift, and come from minActors people.
+ */
+export const SPIKE_MARGIN = 1;
+export const SPIKE_LIFT_STEP = 1;
+
+interface Firing { onset: number; below: number; pagedLift: number; escalations: number }
 
 /**
  * Words of a key's record (see KeyStore): the key itself, then the engine's last-seen
@@ -39,7 +48,11 @@ const FOLDED = ENGINE_WORDS; // Int32: buckets up to this one are in the baselin
 const S = FOLDED + 1; // Float32: decayed Σx
 const Q = FOLDED + 2; // Float32: decayed Σx²
 const N = FOLDED + 3; // Float32: decayed Σ1
-const WINDOW = FOLDED + 4; // the window store's inline cells
+const ACTOR = FOLDED + 4; // Int32: fingerprint of the key's one recent actor (before it has an ActorSet)
+const ACTOR_AT = FOLDED + 5; // Int32: bucket that actor was last seen in; NO_ACTOR when none
+const ACTOR_W = FOLDED + 6; // Float32: that actor's weight in its current run
+const WINDOW = FOLDED + 7; // the window store's inline cells
+const NO_ACTOR = -2147483648;
 // The flag bits below live in the key store's spare bits of record word 0.
 /** Words per key record for a surge rule (the key store's stride). */
 export const SURGE_STRIDE = WINDOW + WINDOW_WORDS;
@@ -66,6 +79,11 @@ export class SurgeDetector implements Detector {
   private readonly recentFactor: Float64Array;
   private minRecentFactor = 1;
   private readonly cooldownBuckets: number;
+  /** Distinct actors of keys with two or more recent actors (one lives inline in the record). */
+  private readonly actors = new Map<number, ActorSet>();
+  private actorSweep: Iterator<[number, ActorSet]> | null = null;
+  private readonly counted: string;
+  private readonly pendingActors = new Map<number, { slot: number; h: number; w: number }[]>();
   private readonly resolveLift: number;
   private readonly resolveAfter: number;
   readonly idleMs: number;
@@ -86,6 +104,7 @@ export class SurgeDetector implements Detector {
     // Fire at minLift, resolve only a quarter of the way back from 1: a wobbling surge stays one alert.
     this.resolveLift = 1 + (d.minLift - 1) / 4;
     this.resolveAfter = resolveBuckets(this.W);
+    this.counted = countedWords(ctx.rule);
     this.idleMs = Math.max(4 * d.baselineHalfLifeMs, d.windowMs + d.cooldownMs + d.allowedLatenessMs + (resolveBuckets(this.W) + 4) * d.bucketMs);
     const keys = ctx.keys;
     this.top = new TopK(d.topK, (a: Candidate, b: Candidate) =>
@@ -102,13 +121,20 @@ export class SurgeDetector implements Detector {
     const { i32, f32 } = this.ctx.keys;
     f32[o + S] = 0; f32[o + Q] = 0; f32[o + N] = 0;
     i32[o + FOLDED] = bucket - 1;
+    i32[o + ACTOR_AT] = NO_ACTOR;
+    this.actors.delete(slot);
     this.ctx.keys.setUserBits(slot, 0);
     this.cooling.delete(slot);
     this.windows.reset(slot);
   }
 
-  add(slot: number, bucket: number, weight: number, _ev: HerdEvent): void {
+  add(slot: number, bucket: number, weight: number, ev: HerdEvent): void {
     if (!(weight > 0)) return; // weighs nothing: cannot change a count
+    // Actors are applied at their bucket's close, in a fixed order: a set then only ever holds
+    // closed buckets, so no decision can see an actor from a bucket after the one it judges.
+    let p = this.pendingActors.get(bucket);
+    if (p === undefined) this.pendingActors.set(bucket, (p = []));
+    p.push({ slot, h: actorHash(ev.userId, ev.sessionId) ?? hashString(ev.id) | 0, w: weight });
     // An older event of a new key arriving second (within lateness) moves its birth back.
     const o = this.rec(slot);
     const i32 = this.ctx.keys.i32;
@@ -122,6 +148,40 @@ export class SurgeDetector implements Detector {
     this.site.add(bucket, weight);
   }
 
+  /** The key's one recent actor lives inline; a second distinct one moves them to an ActorSet. */
+  private noteActor(slot: number, bucket: number, h: number, w: number): void {
+    const set = this.actors.get(slot);
+    if (set !== undefined) { set.add(h, bucket, w); return; }
+    const o = this.rec(slot);
+    const { i32, f32 } = this.ctx.keys;
+    const at = i32[o + ACTOR_AT]!;
+    // Only bucket numbers decide here (never the watermark), so arrival chunking cannot change a count.
+    if (at === NO_ACTOR) { i32[o + ACTOR] = h; i32[o + ACTOR_AT] = bucket; f32[o + ACTOR_W] = w; return; }
+    if (i32[o + ACTOR] === h) {
+      f32[o + ACTOR_W] = (at < bucket - this.W + 1 ? 0 : f32[o + ACTOR_W]!) + w;
+      if (bucket > at) i32[o + ACTOR_AT] = bucket;
+      return;
+    }
+    const fresh = new ActorSet(this.W);
+    fresh.add(i32[o + ACTOR]!, at, f32[o + ACTOR_W]!);
+    fresh.add(h, bucket, w);
+    this.actors.set(slot, fresh);
+  }
+
+  /** The busiest actor's weight among those seen since `from` (all of `count` when the key has had one actor). */
+  private topActor(slot: number, from: number, count: number): number {
+    const set = this.actors.get(slot);
+    return set !== undefined ? Math.min(count, set.topSince(from)) : count;
+  }
+
+  /** Distinct actors of the key seen in buckets ≥ from. */
+  private actorsSince(slot: number, from: number): number {
+    const set = this.actors.get(slot);
+    if (set !== undefined) return set.since(from);
+    const at = this.ctx.keys.i32[this.rec(slot) + ACTOR_AT]!;
+    return at !== NO_ACTOR && at >= from ? 1 : 0;
+  }
+
   nextBusy(): number {
     let b = Number.POSITIVE_INFINITY;
     for (const k of this.dirty.keys()) if (k < b) b = k;
@@ -131,6 +191,12 @@ export class SurgeDetector implements Detector {
   quiet(): boolean { return this.firing.size === 0 && this.members.length === 0; }
 
   close(bucket: number, out: Transition[]): void {
+    const pending = this.pendingActors.get(bucket);
+    if (pending !== undefined) {
+      this.pendingActors.delete(bucket);
+      pending.sort((x, y) => x.slot - y.slot || x.h - y.h || x.w - y.w);
+      for (const a of pending) this.noteActor(a.slot, bucket, a.h, a.w);
+    }
     const siteLift = this.site.close(bucket);
     const relative = this.ctx.rule.detector.relativeTo === 'site';
     const siteFactor = relative ? Math.max(MIN_SITE_FACTOR, siteLift) : 1;
@@ -231,6 +297,7 @@ export class SurgeDetector implements Detector {
     const lift = count / expected;
     const score = surgeScore(count, expected, phi);
     let firing = (flags & FIRING) !== 0;
+    const actors = this.actorsSince(slot, b - this.W + 1);
     if (firing) {
       const f = this.firing.get(slot)!;
       f.below = lift < this.resolveLift || count < d.minEvents / 2 ? f.below + 1 : 0;
@@ -239,24 +306,52 @@ export class SurgeDetector implements Detector {
         this.firing.delete(slot);
         keys.setUserBits(slot, keys.userBits(slot) & ~FIRING);
         this.cooling.set(slot, b + 1 + this.cooldownBuckets);
-        found.push(this.transition('resolved', slot, f.onset, b, count, expected, lift, score, siteFactor));
+        found.push(this.transition('resolved', slot, f.onset, b, count, expected, lift, score, siteFactor, actors));
+      } else if (f.below === 0 && lift >= d.escalateAt * f.pagedLift && score >= d.sensitivity && actors >= d.minActors) {
+        // The open alert got much worse: update it (same id), and measure the next step from here.
+        f.escalations++;
+        found.push(this.transition('escalated', slot, f.onset, b, count, expected, lift, score, siteFactor, actors, undefined, undefined, f));
+        f.pagedLift = lift;
       }
-    } else if (b >= (this.cooling.get(slot) ?? b) && count >= d.minEvents && this.settled(slot, m.n)) {
-      const whole = lift >= d.minLift && score >= d.sensitivity;
+    } else if (b >= (this.cooling.get(slot) ?? b) && count >= d.minEvents && actors >= d.minActors && this.settled(slot, m.n)) {
+      // A herd is many people: the lift must hold without the busiest one (a bot, one big buyer) too.
+      const whole = lift >= d.minLift && score >= d.sensitivity && count - this.topActor(slot, b - this.W + 1, count) >= d.minLift * expected;
+      const rf = d.relativeTo === 'site' ? this.recentFactor : null;
       // Not yet over the whole window: has the recent part of it (since a step) jumped?
-      const recent = !whole && this.scan.test(count, mean, d.relativeTo === 'site' ? this.recentFactor : null,
+      let recent = !whole && this.scan.test(count, mean, rf,
         this.minRecentFactor, phi, d.minEvents, d.minLift, d.sensitivity + SCAN_MARGIN,
         b - this.W + 1, (from, fn) => this.windows.forEach(slot, from, b, fn));
-      if (whole || recent) {
-        firing = true;
-        this.firing.set(slot, { onset: b, below: 0 });
-        keys.setUserBits(slot, keys.userBits(slot) | FIRING);
-        // A firing reports the evidence it fired on: the recent sub-window's numbers when that was it.
+      if (recent) {
         const h = this.scan.hit;
-        found.push(recent
-          ? this.transition('firing', slot, b, b, h.count, h.expected, h.count / Math.max(h.expected, MIN_EXPECTED), h.score,
-            d.relativeTo === 'site' ? this.recentFactor[h.buckets]! : 1, count, expected)
-          : this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor));
+        recent = h.count - this.topActor(slot, b - h.buckets + 1, h.count) >= d.minLift * h.expected;
+      }
+      // Or has the newest bucket alone spiked (a burst a long window would dilute)?
+      let spike: { count: number; expected: number; score: number } | undefined;
+      if (!whole && !recent && this.W > 1) {
+        const x = this.windows.sum(slot, b, b);
+        const e1 = Math.max(mean * (rf === null ? 1 : rf[1]!), MIN_EXPECTED);
+        if (x >= d.minEvents && x >= (d.minLift + SPIKE_LIFT_STEP) * e1) {
+          const set = this.actors.get(slot);
+          const robust = set === undefined ? 0 : x - set.topIn(b);
+          const s1 = surgeScore(x, e1, phi);
+          if (s1 >= d.sensitivity + SPIKE_MARGIN && robust >= (d.minLift + SPIKE_LIFT_STEP) * e1 && surgeScore(robust, e1, phi) >= d.sensitivity
+            && this.actorsSince(slot, b) >= d.minActors) spike = { count: x, expected: e1, score: s1 };
+        }
+      }
+      if (whole || recent || spike !== undefined) {
+        firing = true;
+        const f: Firing = { onset: b, below: 0, pagedLift: lift, escalations: 0 };
+        this.firing.set(slot, f);
+        keys.setUserBits(slot, keys.userBits(slot) | FIRING);
+        // A firing reports the evidence it fired on: the recent sub-window's (or spike bucket's) numbers when that was it.
+        const h = spike !== undefined ? { ...spike, buckets: 1 } : this.scan.hit;
+        if (recent || spike !== undefined) {
+          f.pagedLift = h.count / Math.max(h.expected, MIN_EXPECTED);
+          found.push(this.transition('firing', slot, b, b, h.count, h.expected, f.pagedLift, h.score,
+            rf === null ? 1 : rf[h.buckets]!, spike !== undefined ? this.actorsSince(slot, b) : actors, count, expected, undefined, h.buckets));
+        } else {
+          found.push(this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor, actors));
+        }
       }
     }
     if (count >= d.minEvents && lift > 1 && this.top.admits(score)) {
@@ -273,24 +368,35 @@ export class SurgeDetector implements Detector {
     return (this.ctx.keys.userBits(slot) & PREEXISTING) === 0 || history >= this.W - 1;
   }
 
-  private transition(state: 'firing' | 'resolved', slot: number, onset: number, b: number, count: number,
-    expected: number, lift: number, score: number, siteFactor: number, windowCount?: number, windowExpected?: number): Transition {
+  private transition(state: 'firing' | 'escalated' | 'resolved', slot: number, onset: number, b: number, count: number,
+    expected: number, lift: number, score: number, siteFactor: number, actors: number, windowCount?: number, windowExpected?: number,
+    firing?: Firing, subBuckets?: number): Transition {
     const d = this.ctx.rule.detector;
     const key = this.ctx.keys.keyOf(slot);
     const win = formatDuration(d.windowMs);
+    const unit = this.ctx.rule.weightBy === 'quantity' ? 'weighted units' : 'weighted events';
+    const people = `${actors >= ACTOR_CAP ? `${ACTOR_CAP}+` : actors} ${actors === 1 ? 'person' : 'people'}`;
     const site = siteFactor !== 1 ? ` (site-wide traffic is ×${fmt(siteFactor)} its usual, already allowed for)` : '';
+    const sub = subBuckets ?? 0;
     const recent = windowCount !== undefined && windowExpected !== undefined
-      ? `${key}: ${fmt(windowCount)} weighted events in ${win} (${fmt(windowCount / Math.max(windowExpected, MIN_EXPECTED))}× the ${fmt(windowExpected)} expected), `
-        + `${fmt(count)} of them in the last ${formatDuration(this.scan.hit.buckets * d.bucketMs)}, ${fmt(lift)}× the ${fmt(expected)} expected there `
-        + `(score ${fmt(score)} ≥ ${d.sensitivity + SCAN_MARGIN})`
+      ? `${key}: ${fmt(windowCount)} ${unit} in ${win} (${fmt(windowCount / Math.max(windowExpected, MIN_EXPECTED))}× the ${fmt(windowExpected)} expected), `
+        + `${fmt(count)} of them in the last ${formatDuration(sub * d.bucketMs)}${sub === 1 ? ' alone' : ''}, ${fmt(lift)}× the ${fmt(expected)} expected there `
+        + `(score ${fmt(score)} ≥ ${d.sensitivity + (sub === 1 ? SPIKE_MARGIN : SCAN_MARGIN)}), from ${people}`
       : undefined;
-    const reason = state === 'firing'
-      ? (recent ?? `${key}: ${fmt(count)} weighted events in ${win}, ${fmt(lift)}× the ${fmt(expected)} expected (score ${fmt(score)} ≥ ${d.sensitivity})`) + site
-      : `${key}: back to ${fmt(lift)}× its usual rate (${fmt(count)} vs ${fmt(expected)} expected in ${win}) for ${this.resolveAfter} buckets`;
+    let reason: string;
+    if (state === 'firing') {
+      reason = (recent ?? `${key}: ${fmt(count)} ${unit} in ${win} from ${people}, ${fmt(lift)}× the ${fmt(expected)} expected (score ${fmt(score)} ≥ ${d.sensitivity})`) + site;
+    } else if (state === 'escalated') {
+      reason = `${key}: now ${fmt(lift)}× its usual rate (was ${fmt(firing!.pagedLift)}× when last paged; escalates at ×${d.escalateAt}): `
+        + `${fmt(count)} ${unit} in ${win} vs ${fmt(expected)} expected, from ${people}${site}`;
+    } else {
+      reason = `${key}: back to ${fmt(lift)}× its usual rate (${fmt(count)} vs ${fmt(expected)} expected in ${win}) for ${this.resolveAfter} buckets`;
+    }
     const clock = this.ctx.clock;
     return makeTransition(this.ctx.rule, {
       state, key, onset: clock.startMs(onset), at: clock.endMs(b),
-      value: count, baseline: expected, lift, score, reason,
+      value: count, baseline: expected, lift, score, reason, actors, counted: this.counted,
+      ...(state === 'escalated' ? { pagedLift: firing!.pagedLift, escalation: firing!.escalations } : {}),
     });
   }
 
@@ -302,11 +408,24 @@ export class SurgeDetector implements Detector {
     return true;
   }
 
-  release(slot: number): void { this.windows.release(slot); }
+  release(slot: number): void { this.windows.release(slot); this.actors.delete(slot); }
 
   sweep(closed: number, budget: number): void {
+    this.pruneActors(closed - this.W + 1, budget);
     // Visit every ring at least every quarter window, so rings go back soon after a key cools.
     this.windows.sweepRings(closed - this.W + 1, Math.max(budget, Math.ceil((this.windows.activeRings() * 4) / this.W)));
+  }
+
+  /** Drops actor sets none of whose actors are in the window any more, a slice per close. */
+  private pruneActors(from: number, budget: number): void {
+    if (this.actors.size === 0) return;
+    for (let n = 0; n < budget; n++) {
+      if (this.actorSweep === null) this.actorSweep = this.actors.entries();
+      const it = this.actorSweep.next();
+      if (it.done === true) { this.actorSweep = null; return; }
+      const [slot, set] = it.value;
+      if (set.newest() < from) { this.actors.delete(slot); this.ctx.keys.i32[this.rec(slot) + ACTOR_AT] = NO_ACTOR; }
+    }
   }
 
   trending(limit: number): TrendingEntry[] { return this.snapshot.slice(0, limit); }
@@ -316,7 +435,18 @@ export class SurgeDetector implements Detector {
 
   bytes(): number {
     // The per-key words are counted by the key store.
-    return this.cooling.size * 40 + this.windows.bytes()
+    let actorBytes = 0;
+    for (const set of this.actors.values()) actorBytes += set.bytes() + 40;
+    return this.cooling.size * 40 + this.windows.bytes() + actorBytes
       + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128;
   }
+}
+
+/** What a surge rule counts, in words, for every transition's `counted`. */
+function countedWords(rule: CompiledRule): string {
+  const types = rule.eventTypes === null ? ['every event type'] : [...rule.eventTypes];
+  const w = types.map((t) => (rule.eventTypes === null ? t : `${t} ×${rule.weights[t] ?? rule.defaultWeight}`)).join(', ');
+  const what = rule.weightBy === 'quantity' ? 'units bought or viewed (quantity, 1 when absent)' : 'events';
+  const match = rule.match === null ? '' : ` matching ${[...rule.match].map(([k, v]) => `${k} in {${[...v].join(', ')}}`).join(' and ')}`;
+  return `${what} (${w})${match} per ${rule.key}, in the last ${formatDuration(rule.detector.windowMs)} (${Math.round(rule.detector.windowMs / rule.detector.bucketMs)} buckets of ${formatDuration(rule.detector.bucketMs)})`;
 }

@@ -13,7 +13,8 @@ export function testRule(detector: Partial<HerdRuleSpec['detector']> & { type: H
     parallelism: 1,
     paused: false,
     ...extra,
-    detector: { window: '5m', bucket: '10s', allowedLateness: '30s', ...detector },
+    // relativeTo none unless a test asks: most engine tests look at one key alone.
+    detector: { window: '5m', bucket: '10s', allowedLateness: '30s', ...(detector.type === 'surge' ? { relativeTo: 'none' } : {}), ...detector },
   } as HerdRuleSpec;
   return compileRule({ uid: 'u1', namespace: 'shop', name: 'test' }, spec);
 }

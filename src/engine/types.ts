@@ -17,6 +17,8 @@ export interface CompiledRule {
   /** Weight per event type; types absent here weigh `defaultWeight`. */
   readonly weights: Readonly<Record<string, number>>;
   readonly defaultWeight: number;
+  /** 'events': an event counts 1 (or its `count`); 'quantity': its units (`quantity`, 1 when absent), × `count`. */
+  readonly weightBy: 'events' | 'quantity';
   readonly severity: Severity;
   readonly detector: CompiledDetector;
 }
@@ -31,6 +33,10 @@ export interface CompiledDetector {
   // surge
   readonly baselineHalfLifeMs: number;
   readonly minEvents: number;
+  /** Distinct actors (userId, else sessionId) needed in the window to fire. */
+  readonly minActors: number;
+  /** An open alert escalates when its lift reaches escalateAt × the lift at its last page. */
+  readonly escalateAt: number;
   readonly minLift: number;
   readonly sensitivity: number;
   readonly relativeTo: 'none' | 'site';

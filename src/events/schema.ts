@@ -35,7 +35,7 @@ export const EventSchema = Type.Object(
         maxProperties: 32,
       }),
     ),
-    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Pre-aggregated: this event stands for `count` events' })),
+    count: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Pre-aggregated: this event stands for `count` events (0: an observed empty interval)' })),
   },
   { additionalProperties: false },
 );

@@ -1,3 +1,4 @@
+import { windowOf } from '../rules/compile.js';
 import type { HerdRule } from '../rules/schema.js';
 import { ANNOTATIONS, canonicalJson, configMapName, deploymentName, sha256, sortKeys } from './names.js';
 import type { RenderOptions } from './options.js';
@@ -22,7 +23,7 @@ export function restartRelevant(rule: HerdRule, opts: RenderOptions): unknown {
     topic,
     key: spec.key,
     type: spec.detector.type,
-    window: spec.detector.window,
+    window: windowOf(spec.detector.window, spec.detector.bucket),
     bucket: spec.detector.bucket,
     baselineHalfLife: spec.detector.baselineHalfLife,
   };

@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/duration.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
 import type { CompiledDetector, CompiledRule } from '../engine/types.js';
 import type { HerdRuleSpec } from './schema.js';
 
@@ -12,14 +12,30 @@ import type { HerdRuleSpec } from './schema.js';
 export const DETECTOR_DEFAULTS = {
   baselineHalfLife: '6h',
   minEvents: 12,
+  minActors: 3,
   minLift: 2,
   sensitivity: 5.5,
+  escalateAt: 2,
   cooldown: '30m',
-  relativeTo: 'none',
+  relativeTo: 'site',
   memory: '30d',
   minHistory: 1,
   topK: 20,
 } as const;
+
+const FIVE_MINUTES = 300_000;
+/** Buckets in the default window when buckets are long: enough for the recent-onset test to look inside it. */
+export const DEFAULT_WINDOW_BUCKETS = 12;
+
+/** The default window for a bucket: 5m, or 12 buckets when that is longer, always a whole number of buckets. */
+export function defaultWindowMs(bucketMs: number): number {
+  return Math.max(Math.ceil(FIVE_MINUTES / bucketMs), DEFAULT_WINDOW_BUCKETS) * bucketMs;
+}
+
+/** The window as written, or the default for the bucket. */
+export function windowOf(window: string | undefined, bucket: string): string {
+  return window ?? formatDuration(defaultWindowMs(parseDuration(bucket, '/spec/detector/bucket')));
+}
 
 export interface RuleIdentity {
   readonly uid: string;
@@ -34,15 +50,21 @@ export interface RuleIdentity {
 export function compileRule(id: RuleIdentity, spec: HerdRuleSpec): CompiledRule {
   const d = spec.detector;
   const field = (f: string) => `/spec/detector/${f}`;
+  const bucketMs = parseDuration(d.bucket, field('bucket'));
+  const windowMs = d.window === undefined ? defaultWindowMs(bucketMs) : parseDuration(d.window, field('window'));
   const detector: CompiledDetector = {
     type: d.type,
-    windowMs: parseDuration(d.window, field('window')),
-    bucketMs: parseDuration(d.bucket, field('bucket')),
+    windowMs,
+    bucketMs,
     allowedLatenessMs: parseDuration(d.allowedLateness, field('allowedLateness')),
     cooldownMs: parseDuration(d.cooldown ?? DETECTOR_DEFAULTS.cooldown, field('cooldown')),
     topK: d.topK ?? DETECTOR_DEFAULTS.topK,
-    baselineHalfLifeMs: parseDuration(d.baselineHalfLife ?? DETECTOR_DEFAULTS.baselineHalfLife, field('baselineHalfLife')),
+    baselineHalfLifeMs: d.baselineHalfLife === undefined
+      ? Math.max(parseDuration(DETECTOR_DEFAULTS.baselineHalfLife, field('baselineHalfLife')), 6 * windowMs)
+      : parseDuration(d.baselineHalfLife, field('baselineHalfLife')),
     minEvents: d.minEvents ?? DETECTOR_DEFAULTS.minEvents,
+    minActors: d.minActors ?? DETECTOR_DEFAULTS.minActors,
+    escalateAt: d.escalateAt ?? DETECTOR_DEFAULTS.escalateAt,
     minLift: d.minLift ?? DETECTOR_DEFAULTS.minLift,
     sensitivity: d.sensitivity ?? DETECTOR_DEFAULTS.sensitivity,
     relativeTo: d.relativeTo ?? DETECTOR_DEFAULTS.relativeTo,
@@ -63,6 +85,7 @@ export function compileRule(id: RuleIdentity, spec: HerdRuleSpec): CompiledRule 
     eventTypes: spec.source.eventTypes ? new Set(spec.source.eventTypes) : null,
     match,
     weights: { ...(spec.weights ?? {}) },
+    weightBy: spec.weightBy ?? 'events',
     defaultWeight: 1,
     severity: spec.severity,
     detector,

@@ -42,17 +42,19 @@ export type Severity = (typeof SEVERITIES)[number];
 export const DetectorSchema = Type.Object(
   {
     type: Type.Union(DETECTOR_TYPES.map((t) => Type.Literal(t)), { description: 'surge | velocity | threshold | novelty' }),
-    window: ShortDuration('Short window the detector counts over (surge, velocity)', '5m'),
+    window: Type.Optional(Duration('Short window the detector counts over (surge, velocity); a whole number of buckets. Default: 5m, or 12 buckets when bucket is over 25s (1h at 5m buckets, 6h at 30m)', undefined, SHORT_DURATION_PATTERN)),
     bucket: ShortDuration('Time bucket; events are counted per bucket of event time', '10s'),
     allowedLateness: ShortDuration('How late (event time) an event may arrive and still count', '30s'),
     // surge
-    baselineHalfLife: Type.Optional(Duration('surge: half-life of the adaptive baseline (decaying mean and variance)')),
+    baselineHalfLife: Type.Optional(Duration('surge: half-life of the adaptive baseline (decaying mean and variance); default 6h, or 6 windows when that is longer')),
     minEvents: Type.Optional(Type.Number({ minimum: 0, description: 'surge: minimum weighted events in the window before it can fire' })),
+    minActors: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'surge: minimum distinct people (userId, else sessionId) behind the window\'s count before it can fire; one shopper or one bot never pages. Events with neither count as one person each' })),
+    escalateAt: Type.Optional(Type.Number({ minimum: 1.1, maximum: 100, description: 'surge: while an alert is open, send an escalated update (same alert id) when the lift reaches this factor × the lift at the last page' })),
     minLift: Type.Optional(Type.Number({ minimum: 1, description: 'surge: minimum ratio of window rate to baseline rate' })),
     sensitivity: Type.Optional(Type.Number({ minimum: 0.5, maximum: 20, description: 'surge: significance in standard deviations of a Poisson-aware score; higher is less sensitive' })),
     cooldown: Type.Optional(Duration('surge/velocity/novelty: after a key resolves, how long before it may fire again')),
     relativeTo: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('site')], {
-      description: 'surge: "site" divides each key\'s lift by the site-wide lift, so a surge of everything does not page per product',
+      description: 'surge: "site" (default) divides each key\'s lift by the site-wide lift, so a surge of everything (or a tracking gap\'s recovery) does not page per product; "none" judges each key alone',
     })),
     // velocity
     maxEvents: Type.Optional(Type.Integer({ minimum: 1, description: 'velocity: fire when a key has more than this many events within window' })),
@@ -100,6 +102,9 @@ export const HerdRuleSpecSchema = Type.Object(
       { additionalProperties: false, default: {}, description: 'Which events the rule looks at; all events on the default topic when absent' },
     ),
     key: Type.String({ minLength: 1, maxLength: 128, default: 'productId', description: 'Event field the rule groups by: productId, userId, category, region or any attrs field' }),
+    weightBy: Type.Optional(Type.Union([Type.Literal('events'), Type.Literal('quantity')], {
+      description: 'What one event counts as before its weight: "events" (1, or its count) or "quantity" (its units; 1 when absent)',
+    })),
     // An object of optional properties, not Type.Record: a Record over literal keys makes every key required.
     weights: Type.Optional(Type.Object(
       {
@@ -140,7 +145,7 @@ export interface CrossFieldRule<T> {
 }
 
 const SHORT = new RegExp(SHORT_DURATION_PATTERN);
-const durationMs = (d: string): number => {
+export const durationMs = (d: string): number => {
   let ms = 0;
   for (const m of d.matchAll(/([0-9]+)(ms|s|m|h|d)/g)) {
     ms += Number(m[1]) * ({ ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 } as Record<string, number>)[m[2]!]!;
@@ -174,10 +179,19 @@ export const DETECTOR_RULES: readonly CrossFieldRule<DetectorSpec>[] = [
     path: '/detector',
     // CEL's duration() compares '1m' vs '30s' correctly. The API server evaluates CEL even when
     // a pattern already failed, so the guard keeps duration() from a second, confusing error.
-    cel: `!self.bucket.matches('${SHORT_DURATION_PATTERN}') || !self.window.matches('${SHORT_DURATION_PATTERN}') || duration(self.bucket) <= duration(self.window)`,
+    cel: `!has(self.window) || !self.bucket.matches('${SHORT_DURATION_PATTERN}') || !self.window.matches('${SHORT_DURATION_PATTERN}') || duration(self.bucket) <= duration(self.window)`,
     field: 'bucket',
     message: 'bucket must not be longer than window',
-    check: (d) => !SHORT.test(d.bucket) || !SHORT.test(d.window) || durationMs(d.bucket) <= durationMs(d.window),
+    check: (d) => d.window === undefined || !SHORT.test(d.bucket) || !SHORT.test(d.window) || durationMs(d.bucket) <= durationMs(d.window),
+  },
+  {
+    path: '/detector',
+    // cel-go's getMilliseconds() on a duration is the whole duration in ms.
+    cel: `!has(self.window) || !self.bucket.matches('${SHORT_DURATION_PATTERN}') || !self.window.matches('${SHORT_DURATION_PATTERN}') || duration(self.bucket) > duration(self.window) || duration(self.window).getMilliseconds() % duration(self.bucket).getMilliseconds() == 0`,
+    field: 'window',
+    message: 'window must be a whole number of buckets (e.g. 5m with 10s or 1m buckets, 1h with 5m buckets)',
+    check: (d) => d.window === undefined || !SHORT.test(d.bucket) || !SHORT.test(d.window) || durationMs(d.bucket) > durationMs(d.window)
+      || durationMs(d.window) % durationMs(d.bucket) === 0,
   },
 ];
 

@@ -117,4 +117,13 @@ describe('validateHerdRule', () => {
       expect(e.message).toContain('/apiVersion: expected herdwatch.io/v1alpha1, got "v1"');
     }
   });
+  it('needs the window to be a whole number of buckets, and fills the default window from the bucket', () => {
+    expect(issuesOf({ detector: { type: 'surge', window: '7m', bucket: '5m' } })).toEqual([
+      { field: '/detector/window', message: 'window must be a whole number of buckets (e.g. 5m with 10s or 1m buckets, 1h with 5m buckets)' },
+    ]);
+    expect(validateRuleSpec({ detector: { type: 'surge' } }).detector.window).toBe('5m');
+    expect(validateRuleSpec({ detector: { type: 'surge', bucket: '5m' } }).detector.window).toBe('1h');
+    expect(validateRuleSpec({ detector: { type: 'surge', bucket: '30m' } }).detector.window).toBe('6h');
+    expect(validateRuleSpec({ detector: { type: 'surge', bucket: '7s' } }).detector.window).toBe('301s');
+  });
 });

@@ -4,12 +4,14 @@ import { parseDuration } from '../config/duration.js';
 import { HwError } from '../errors.js';
 import { describeErrors, shown, type FieldIssue } from '../events/describe.js';
 import '../events/formats.js';
+import { windowOf } from './compile.js';
 import {
-  API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, HerdRuleSpecSchema, KIND, PATTERN_HINTS,
+  API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, HerdRuleSpecSchema, KIND, PATTERN_HINTS, SHORT_DURATION_PATTERN,
   type CrossFieldRule, type HerdRule, type HerdRuleSpec,
 } from './schema.js';
 
 const checker = TypeCompiler.Compile(HerdRuleSpecSchema);
+const SHORT = new RegExp(SHORT_DURATION_PATTERN);
 
 /** HW_ERR_RULE_INVALID with every problem found, so a user fixes them in one pass. */
 export class RuleInvalidError extends HwError {
@@ -50,6 +52,11 @@ export function specIssues(spec: unknown, prefix = ''): { spec: HerdRuleSpec; is
   const detector = `${prefix}/detector`;
   if (clean(detector) && typeof withDefaults.detector === 'object') {
     issues.push(...crossField(DETECTOR_RULES, withDefaults.detector, detector));
+    // The window's default follows the bucket (5m, or 12 buckets when buckets are long): filled
+    // in here so every consumer of a validated spec sees the window that is counted.
+    if (withDefaults.detector.window === undefined && typeof withDefaults.detector.bucket === 'string' && SHORT.test(withDefaults.detector.bucket)) {
+      withDefaults.detector.window = windowOf(undefined, withDefaults.detector.bucket);
+    }
     for (const f of DURATION_FIELDS) {
       const d = withDefaults.detector[f];
       if (d === undefined) continue;
