@@ -33,6 +33,11 @@ export const ERRORS = {
   HW_ERR_USAGE: { status: 400, message: 'command-line usage is invalid' },
   HW_ERR_INPUT_FILE: { status: 400, message: 'input file cannot be read' },
   HW_ERR_NOT_LEADER: { status: 503, message: 'this operator replica does not hold the leader lease' },
+  HW_ERR_STORE: { status: 503, message: 'the MongoDB store is unavailable or failed' },
+  HW_ERR_SECRET: { status: 500, message: 'a channel secret cannot be read' },
+  HW_ERR_CHANNEL_CONFIG: { status: 500, message: 'a notification channel is misconfigured' },
+  HW_ERR_DESTINATION_BLOCKED: { status: 500, message: 'webhook destination is a private, loopback or link-local address' },
+  HW_ERR_SILENCE_INVALID: { status: 400, message: 'silence is invalid' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
