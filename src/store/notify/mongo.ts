@@ -25,6 +25,8 @@ type TxDoc = Doc<TransactionRecord> & { orders?: number };
 const CHANNELS: readonly ChannelKind[] = ['alertmanager', 'email', 'slack', 'webhook'];
 const OPEN: ('pending' | 'claimed')[] = ['pending', 'claimed'];
 const DUPLICATE_KEY = 11000;
+/** Due rows looked at per claim. */
+const CLAIM_CANDIDATES = 8;
 
 export interface MongoStoreOptions {
   readonly uri: string;
@@ -67,6 +69,7 @@ export class MongoNotifierStore implements NotifierStore {
   readonly transactionsC: Collection<TxDoc>;
   readonly kpisC: Collection<KpiDoc>;
   readonly auditC: Collection<Document>;
+  readonly claimsC: Collection<{ _id: string; owner: string; at: number; expireAt: Date }>;
   /** Whether the server accepted TTL indexes (FerretDB v1 does not delete by them; the sweeper does). */
   ttl = false;
 
@@ -82,6 +85,7 @@ export class MongoNotifierStore implements NotifierStore {
     this.transactionsC = this.db.collection('transactions');
     this.kpisC = this.db.collection('kpis');
     this.auditC = this.db.collection('audit');
+    this.claimsC = this.db.collection('claims');
   }
 
   async init(): Promise<void> {
@@ -94,7 +98,7 @@ export class MongoNotifierStore implements NotifierStore {
       await this.transactionsC.createIndexes([{ key: { minute: 1 } }]);
       await this.silencesC.createIndexes([{ key: { until: 1 } }]);
       let ttl = true;
-      for (const c of [this.alertsC, this.deliveriesC, this.silencesC, this.transactionsC, this.kpisC, this.auditC] as Collection<Document>[]) {
+      for (const c of [this.alertsC, this.deliveriesC, this.silencesC, this.transactionsC, this.kpisC, this.auditC, this.claimsC] as Collection<Document>[]) {
         await c.createIndex({ expireAt: 1 }, { expireAfterSeconds: 0, name: 'expireAt_ttl' }).catch(() => { ttl = false; });
       }
       this.ttl = ttl;
@@ -130,15 +134,38 @@ export class MongoNotifierStore implements NotifierStore {
     }
   }
 
+  /**
+   * Claims are made unique by inserting a claim token with a unique `_id` (`<delivery>#<n>`):
+   * FerretDB v1 runs findAndModify as a read then a write, so two workers could both "win" a
+   * findOneAndUpdate; a unique-key insert has exactly one winner on every server.
+   */
   async claim(owner: string, now: number, leaseMs: number, opts: { excludeTargets?: readonly string[] } = {}): Promise<Delivery | undefined> {
     const ex = opts.excludeTargets?.length ? { target: { $nin: [...opts.excludeTargets] } } : {};
     const filter: Filter<DeliveryDoc> = {
       $or: [{ status: 'pending', nextAt: { $lte: now } }, { status: 'claimed', claimUntil: { $lt: now } }], ...ex,
     };
-    const d = await this.deliveriesC.findOneAndUpdate(filter, { $set: { status: 'claimed', claimedBy: owner, claimUntil: now + leaseMs } }, {
-      sort: { nextAt: 1 }, returnDocument: 'after',
-    });
-    return d ? (strip(d) as Delivery) : undefined;
+    const candidates = await this.deliveriesC.find(filter).sort({ nextAt: 1 }).limit(CLAIM_CANDIDATES).toArray();
+    // Oldest first; a worker that loses a row to another simply tries the next one.
+    for (const d of candidates) {
+      const seq = (d.claimSeq ?? 0) + 1;
+      try {
+        await this.claimsC.insertOne({ _id: `${d._id}#${seq}`, owner, at: now, expireAt: this.expire(now + 86_400_000) });
+      } catch (err) {
+        if (!isDuplicateOnly(err)) throw storeError('claim', err);
+        await this.repairStaleClaim(d, seq, now, leaseMs);
+        continue;
+      }
+      const claimUntil = now + leaseMs;
+      await this.deliveriesC.updateOne({ _id: d._id }, { $set: { status: 'claimed', claimedBy: owner, claimUntil, claimSeq: seq } });
+      return { ...(strip(d) as Delivery), status: 'claimed', claimedBy: owner, claimUntil, claimSeq: seq };
+    }
+    return undefined;
+  }
+
+  /** A token whose owner died between inserting it and marking the row: after a lease, move the row past it. */
+  private async repairStaleClaim(d: DeliveryDoc, seq: number, now: number, leaseMs: number): Promise<void> {
+    const token = await this.claimsC.findOne({ _id: `${d._id}#${seq}` });
+    if (token && token.at < now - leaseMs) await this.deliveriesC.updateOne({ _id: d._id, claimSeq: d.claimSeq ?? { $exists: false } } as Filter<DeliveryDoc>, { $set: { claimSeq: seq } });
   }
 
   async finish(id: string, owner: string, o: DeliveryOutcome): Promise<boolean> {
@@ -282,6 +309,7 @@ export class MongoNotifierStore implements NotifierStore {
       silences: await one(c(this.silencesC)),
     };
     await one(this.auditC);
+    await one(c(this.claimsC));
     return result;
   }
 

@@ -64,6 +64,8 @@ export interface Delivery {
   readonly nextAt: number;
   readonly claimedBy?: string;
   readonly claimUntil?: number;
+  /** How many times the row was claimed; the MongoDB store makes each claim unique with it. */
+  readonly claimSeq?: number;
   readonly lastError?: string;
   /** Wall-clock ms the transition was read from the topic. */
   readonly createdAt: number;
