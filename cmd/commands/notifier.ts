@@ -1,5 +1,5 @@
 import { parseDuration } from '../../src/config/duration.js';
-import { startProbeServer } from '../../src/detector/kafka-server.js';
+import { startProbeServer } from '../../src/detector/kafka/server.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { kafkaSettings } from '../../src/kafka/config.js';
 import { createRegistry } from '../../src/metrics/registry.js';

@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { decodeEvent } from '../kafka/codec.js';
+import { decodeEvents } from '../kafka/codec.js';
 import type { HerdEvent } from '../events/schema.js';
 import type { Log } from './log.js';
 import type { NotifierMetrics } from './metrics.js';
@@ -26,10 +26,8 @@ export class KafkaTransactionWriter {
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const events: HerdEvent[] = [];
-    for (const m of batch.messages) {
-      const d = decodeEvent(m.value);
-      if (d.ok) events.push(d.value);
-    }
+    // Binary batches (HWB1) and JSON events alike; malformed records are the detector's to report.
+    for (const m of batch.messages) decodeEvents(m.value, events);
     if (!isRunning() || isStale()) return;
     try {
       this.o.metrics.transactions.inc(await storeTransactions(this.o.store, events));

@@ -2,8 +2,8 @@ import { targetsOf, type RuleRoute } from './routing.js';
 import type { AlertTransition, Delivery } from '../store/notify/types.js';
 
 /** The transition part of a delivery id: one firing and one resolve per alert, any number of escalations. */
-export function transitionLabel(t: Pick<AlertTransition, 'state' | 'at'>): string {
-  return t.state === 'escalated' ? `escalated@${t.at}` : t.state;
+export function transitionLabel(t: Pick<AlertTransition, 'state' | 'at' | 'escalation'>): string {
+  return t.state === 'escalated' ? `escalated@${t.escalation ?? t.at}` : t.state;
 }
 
 export function deliveryId(alertId: string, transition: string, target: string): string {

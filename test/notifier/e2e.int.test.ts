@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaDetector } from '../../src/detector/kafka-runtime.js';
+import { KafkaDetector } from '../../src/detector/kafka/runtime.js';
 import { KafkaEventSink } from '../../src/kafka/event-sink.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { createTopics, testKafka, uniqueTopics, waitFor } from '../kafka/helpers.js';

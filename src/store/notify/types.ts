@@ -8,14 +8,11 @@ import type { HerdEvent, ValueTier } from '../../events/schema.js';
  */
 
 /** Transition states the notifier understands; `escalated` updates the message already sent. */
-export type NotifyState = 'firing' | 'escalated' | 'resolved';
+export type NotifyState = Transition['state'];
 export type ChannelKind = 'slack' | 'email' | 'alertmanager' | 'webhook';
 
-/** A transition as read from the alerts topic; optional fields appear as the engine grows them. */
-export type AlertTransition = Omit<Transition, 'state'> & {
-  readonly state: NotifyState;
-  /** Distinct people (users or sessions) behind a surge, when the engine reports it. */
-  readonly actors?: number;
+/** A transition as read from the alerts topic; product name and category when the events carried them. */
+export type AlertTransition = Transition & {
   readonly name?: string;
   readonly category?: string;
 };
