@@ -8,6 +8,7 @@ import { createRegistry } from '../src/metrics/registry.js';
 import { compileRule, validateRuleSpec } from '../src/rules/index.js';
 import { fmt, freshTopics, shopEvents } from './kafka/common.js';
 import { loadAvg } from './kafka/machine.js';
+import { createLogger } from '../src/log/logger.js';
 
 export interface DetectorFigures {
   readonly events: number;
@@ -64,9 +65,12 @@ async function detectorConsume(kafka: Kafka, topics: Topics, rule: CompiledRule,
   let joinedAt = 0;
   const detector = new KafkaDetector({
     kafka, rule, topics, registry: createRegistry(), groupId: `bench-detector-${randomUUID()}`, startFrom: 'earliest', replayMs: 0, idleAdvanceMs: 0, engineThreads,
-    log: (_l, msg) => {
-      if (msg === 'partitions assigned') joinedAt = performance.now();
-    },
+    // The join time is read off the detector's own log line.
+    logger: createLogger({ level: 'info', format: 'json' }, {
+      write: (line: string) => {
+        if (line.includes('"msg":"partitions assigned"')) joinedAt = performance.now();
+      },
+    }),
   });
   await detector.start();
   while (detector.processedOffsets() < total) await new Promise((r) => setTimeout(r, 2));

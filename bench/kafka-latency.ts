@@ -7,6 +7,7 @@ import { createRegistry } from '../src/metrics/registry.js';
 import { compileRule, validateRuleSpec } from '../src/rules/index.js';
 import { fmt, freshTopics } from './kafka/common.js';
 import { loadAvg } from './kafka/machine.js';
+import { silentLogger } from '../src/log/logger.js';
 
 export interface LatencyFigures {
   readonly rate: number;
@@ -55,7 +56,7 @@ async function latencyRound(rate: number, seconds: number): Promise<Omit<Latency
     severity: 'info',
   });
   const rule = compileRule({ uid: 'bench-latency', namespace: 'bench', name: 'latency' }, spec);
-  const detector = new KafkaDetector({ kafka, rule, topics, registry: createRegistry(), startFrom: 'earliest', replayMs: 0, idleAdvanceMs: 1000, log: () => undefined });
+  const detector = new KafkaDetector({ kafka, rule, topics, registry: createRegistry(), startFrom: 'earliest', replayMs: 0, idleAdvanceMs: 1000, logger: silentLogger });
   await detector.start();
 
   const latencies: number[] = [];

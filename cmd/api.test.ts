@@ -3,20 +3,22 @@ import { runCli } from './cli.js';
 import type { CommandContext } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
 
-function context(signal: AbortSignal, env: Record<string, string> = {}): CommandContext & { stderr: string[] } {
+function context(signal: AbortSignal, env: Record<string, string> = {}): CommandContext & { stderr: string[]; logs: string[] } {
   const stderr: string[] = [];
-  return { env, stderr, out: () => undefined, err: (l) => stderr.push(l), progress: () => undefined, signal };
+  const logs: string[] = [];
+  return { env, stderr, logs, out: () => undefined, err: (l) => stderr.push(l), progress: () => undefined, signal, logStream: { write: (line: string) => logs.push(line) } };
 }
 
 describe('herdwatch api', () => {
   it('with the in-memory bus, ingests over HTTP and serves what the rules found', async () => {
     const stop = new AbortController();
-    const ctx = context(stop.signal, { HERDWATCH_LOG_LEVEL: 'silent' });
+    const ctx = context(stop.signal, { HERDWATCH_LOG_LEVEL: 'info' });
     const exit = runCli(['api', '--port', '0'], COMMANDS, ctx);
     try {
       let base: string | undefined;
       for (let i = 0; i < 600 && !base; i++) {
-        base = ctx.stderr.join('\n').match(/listening on (http:\/\/\S+)/)?.[1];
+        // The start-up line is a JSON log line with the address as a field.
+        base = ctx.logs.map((l) => JSON.parse(l) as { address?: string }).find((l) => l.address)?.address;
         if (!base) await new Promise((r) => setTimeout(r, 50));
       }
       expect(base).toBeDefined();
@@ -37,6 +39,9 @@ describe('herdwatch api', () => {
       stop.abort();
     }
     expect(await exit).toBe(0);
+    // Requests were logged by the api component, as JSON lines naming the command.
+    const lines = ctx.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.some((l) => l.component === 'api' && l.command === 'api' && l.level === 'info' && typeof l.msg === 'string')).toBe(true);
   }, 120_000);
 
   it('--bus kafka without brokers is a configuration error, exit 1', async () => {

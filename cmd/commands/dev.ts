@@ -5,6 +5,7 @@ import { listenOrExplain } from '../../src/api/listen.js';
 import { acceleratedClock, demoSurges, startLiveSimulation } from '../../src/dev/simulation.js';
 import { printingSink } from '../../src/detector/printer.js';
 import { HwError } from '../../src/errors.js';
+import { errFields } from '../../src/log/logger.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { createSimulator } from '../../src/sim/index.js';
@@ -28,6 +29,8 @@ export default defineCommand({
   name: 'dev',
   summary: 'The one-command demo: simulator → engine → alerts in the terminal, API on 127.0.0.1:8080; no external service',
   options: OPTIONS,
+  // Only failures are logged by default, so the terminal stays the alert view (the lines below are output, not logs).
+  logLevel: 'error',
   async run(o, _positionals, ctx) {
     if (!(o.speed > 0) || !(o.rate > 0)) throw new HwError('HW_ERR_USAGE', { field: '--speed/--rate', expected: 'numbers > 0' });
     const rules = await loadRuleFiles(resolveRulesPath(o.rules));
@@ -36,8 +39,7 @@ export default defineCommand({
     const stack = await startInProcess({
       rules, registry, settings: apiSettingsFrom(o),
       alerts: printingSink(ctx.out, compiled, { json: o.json }),
-      // Only failures are logged, so the terminal stays the alert view.
-      logLevel: 'error',
+      logger: ctx.logger,
     });
 
     let address: string;
@@ -56,6 +58,7 @@ export default defineCommand({
     const live = startLiveSimulation({
       sim, sink: stack.bus.eventSink(), runner: stack.runner,
       consumed: () => stack.bus.drain(), eventClock: acceleratedClock(start, o.speed), speed: o.speed,
+      onError: (err) => ctx.logger.error({ component: 'simulation', ...errFields(err) }, 'simulator step failed'),
     });
 
     ctx.err(`herdwatch dev: ${rules.length} rule(s) from ${o.rules}: ${rules.map((l) => `${l.compiled.namespace}/${l.compiled.name}`).join(', ')}`);

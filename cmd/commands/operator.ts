@@ -50,9 +50,9 @@ export default defineCommand({
       port: o.port,
       host: o.host,
       workers: o.workers,
-      log: (m) => ctx.err(`herdwatch operator: ${m}`),
+      logger: ctx.logger,
     });
-    ctx.err(`herdwatch operator: health and metrics on :${op.port}; watching ${o.namespace || 'all namespaces'}`);
+    ctx.logger.info({ port: op.port, namespaces: o.namespace || 'all' }, `health and metrics on :${op.port}; watching ${o.namespace || 'all namespaces'}`);
     const onAbort = () => void op.stop();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const code = await op.done;

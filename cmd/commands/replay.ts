@@ -33,7 +33,7 @@ export default defineCommand({
     for (const r of input.rejected) ctx.err(`skipped item ${r.index}: ${r.code} ${r.field ?? ''} ${r.message}`);
 
     if (o.to !== undefined || o['kafka-brokers'] !== undefined) {
-      const target = await openTarget(o, ctx.env, ctx.signal);
+      const target = await openTarget(o, ctx.env, ctx.signal, ctx.logger);
       let accepted = 0;
       let rejected = 0;
       try {

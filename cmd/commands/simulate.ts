@@ -28,7 +28,7 @@ export default defineCommand({
       seed: o.seed, products: o.products, eventsPerSecond: o.rate, start,
       surges: o.surge > 0 ? [{ rank: 1, shape: 'step', multiplier: o.surge, start: start + 15 * 60_000, durationMs: 10 * 60_000 }] : [],
     });
-    const target = await openTarget(o, ctx.env, ctx.signal);
+    const target = await openTarget(o, ctx.env, ctx.signal, ctx.logger);
     let sent = 0;
     let rejected = 0;
     let retries = 0;

@@ -1,7 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { DEFAULT_API_SETTINGS, type ApiSettings } from '../config/api.js';
 import { createApiMetrics } from '../metrics/api.js';
 import { createRegistry } from '../metrics/registry.js';
+import { silentLogger } from '../log/logger.js';
 import { installAuth } from './auth.js';
 import { GuardedSink } from './backpressure.js';
 import { installErrorHandling } from './errors.js';
@@ -24,7 +25,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const metrics = createApiMetrics(registry);
 
   const app = Fastify({
-    logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
+    // Requests are logged through the process logger's child; without one, nothing is logged.
+    loggerInstance: (deps.logger ?? silentLogger).child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: settings.bodyLimitBytes,
     // Unknown query parameters are an error (a typo should not silently do nothing).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },

@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger.js';
 import type { Registry } from 'prom-client';
 import type { ApiSettings } from '../config/api.js';
 import type { Role } from '../config/tokens.js';
@@ -37,8 +38,8 @@ export interface ApiDeps {
   readonly ready?: () => Readiness;
   /** Bounds of the value tiers used by enrichment. */
   readonly tiers?: ValueTierBounds;
-  /** Request logging (JSON lines on stdout) at this level; off by default. */
-  readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The process logger; the API logs requests through `logger.child({ component: 'api' })`. None: no logging. */
+  readonly logger?: Logger;
 }
 
 declare module 'fastify' {

@@ -1,3 +1,4 @@
+import { errFields, fallbackLogger } from '../log/logger.js';
 import { createRuleEngine } from '../engine/index.js';
 import type { CompiledRule, EngineStats, RuleEngine, Transition, TrendingSnapshot } from '../engine/types.js';
 import type { HerdEvent } from '../events/schema.js';
@@ -54,7 +55,7 @@ export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
   const minTrendMs = opts.minTrendIntervalMs ?? 0;
   const capacity = Math.max(1, opts.dedupCapacity ?? 100_000);
   const seen = new Set<string>();
-  const onError = opts.onError ?? ((err: unknown) => console.error('herdwatch detector: sink failed:', err));
+  const onError = opts.onError ?? ((err: unknown) => fallbackLogger().error({ component: 'runner', ...errFields(err) }, 'alert sink failed'));
   let chain: Promise<void> = Promise.resolve();
 
   const enqueue = (work: () => Promise<void>) => {

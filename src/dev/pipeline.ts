@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ApiSettings } from '../config/api.js';
 import { fanOut, createDetectorRunner, type DetectorRunner } from '../detector/runner.js';
+import { errFields, fallbackLogger, type Logger } from '../log/logger.js';
 import { MemoryQueryStore } from '../store/memory.js';
 import type { HerdEvent } from '../events/schema.js';
 import { MemoryBus } from '../bus/memory.js';
@@ -10,7 +11,6 @@ import { createDetectorMetrics } from '../metrics/detector.js';
 import type { LoadedRule } from '../rules/index.js';
 import { buildApi } from '../api/app.js';
 import { summarizeRule } from '../api/rule-summary.js';
-import type { ApiDeps } from '../api/types.js';
 
 /**
  * The whole pipeline in one process with no external service: API → in-memory bus →
@@ -31,7 +31,7 @@ export interface InProcessOptions {
    */
   readonly eventClock?: () => number;
   readonly tickMs?: number;
-  readonly logLevel?: ApiDeps['logLevel'];
+  readonly logger?: Logger;
 }
 
 export interface InProcessStack {
@@ -44,6 +44,7 @@ export interface InProcessStack {
 
 export async function startInProcess(o: InProcessOptions): Promise<InProcessStack> {
   const active = o.rules.filter((l) => !l.rule.spec.paused);
+  const log = (o.logger ?? fallbackLogger()).child({ component: 'pipeline' });
   // Nothing re-reads old events in one process; a short retention keeps a long demo's memory flat.
   const bus = new MemoryBus({ partitions: o.partitions ?? 3, retention: 10_000, ...(o.clock ? { now: o.clock } : {}) });
   const store = new MemoryQueryStore();
@@ -52,6 +53,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     sink: fanOut(store, bus.alertSink(), ...(o.alerts ? [o.alerts] : [])),
     metrics: createDetectorMetrics(o.registry),
     minTrendIntervalMs: 1_000,
+    onError: (err) => log.error(errFields(err), 'alert sink failed'),
   });
   const unsubscribe = bus.subscribe<HerdEvent>(bus.topics.events, (records) => {
     runner.ingest(records.map((r) => r.value));
@@ -60,7 +62,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
   const ticker = o.eventClock === undefined ? undefined : setInterval(() => {
     const clock = o.eventClock!;
     // Wait until what is on the bus has been ingested, so the tick never overtakes it.
-    ticking = ticking.then(() => bus.drain()).then(() => void runner.tick(clock())).catch((err: unknown) => console.error('herdwatch: idle tick failed:', err));
+    ticking = ticking.then(() => bus.drain()).then(() => void runner.tick(clock())).catch((err: unknown) => log.error(errFields(err), 'idle tick failed'));
   }, o.tickMs ?? 1_000);
   ticker?.unref();
   const summaries = o.rules.map(summarizeRule);
@@ -71,7 +73,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     rules: () => summaries,
     ...(o.settings ? { settings: o.settings } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
-    ...(o.logLevel ? { logLevel: o.logLevel } : {}),
+    ...(o.logger ? { logger: o.logger } : {}),
   });
   return {
     app, bus, store, runner,

@@ -1,3 +1,4 @@
+import { errFields, fallbackLogger } from '../log/logger.js';
 import type { CompiledRule } from '../engine/types.js';
 import { enrich } from '../events/enrich.js';
 import type { EventSink } from '../bus/types.js';
@@ -58,7 +59,7 @@ export function startLiveSimulation(o: LiveOptions): LiveSimulation {
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    running = step().catch(o.onError ?? ((err) => console.error('herdwatch dev: simulator step failed:', err))).finally(() => {
+    running = step().catch(o.onError ?? ((err) => fallbackLogger().error({ component: 'simulation', ...errFields(err) }, 'simulator step failed'))).finally(() => {
       busy = false;
     });
   }, interval);

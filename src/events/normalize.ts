@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
 import type { FieldIssue } from './describe.js';
 import type { HerdEvent, WireEvent } from './schema.js';
 
@@ -6,17 +7,9 @@ import type { HerdEvent, WireEvent } from './schema.js';
 export const MIN_EVENT_TIME = Date.UTC(2000, 0, 1);
 export const MAX_EVENT_TIME = Date.UTC(2100, 0, 1);
 
-function sorted(o: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o).sort()) out[k] = o[k];
-  return out;
-}
-
 /** Canonical JSON of an event (keys sorted at both levels), whatever order the sender used. */
 function stable(event: Omit<HerdEvent, 'id'>): string {
-  const out = sorted(event);
-  if (event.attrs !== undefined) out.attrs = sorted(event.attrs);
-  return JSON.stringify(out);
+  return canonicalJson(event);
 }
 
 /** A stable id from an event's content, so the same event replayed twice dedupes. */

@@ -5,7 +5,8 @@ import { createKafka } from './client.js';
 import type { KafkaSettings } from './config.js';
 import { KafkaEventSink } from './event-sink.js';
 import { KafkaMaterialiser } from './materialiser.js';
-import { DEFAULT_LAYOUT, ensureTopics, type TopicLayout } from './topics.js';
+import { createMissingTopics, DEFAULT_LAYOUT, type TopicLayout } from './topics.js';
+import type { Logger } from '../log/logger.js';
 
 /** What `herdwatch api --kafka-brokers ...` hands to buildApi: a sink to produce to and a store that reads the topics. */
 export interface KafkaBackend {
@@ -19,18 +20,10 @@ export interface KafkaBackend {
 
 export async function createKafkaBackend(
   settings: KafkaSettings,
-  opts: { layout?: TopicLayout; sendTimeoutMs?: number; store?: QueryStore; createTopics?: boolean } = {},
+  opts: { layout?: TopicLayout; sendTimeoutMs?: number; store?: QueryStore; createTopics?: boolean; logger?: Logger } = {},
 ): Promise<KafkaBackend> {
-  const kafka = createKafka(settings);
-  if (opts.createTopics ?? true) {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopics(admin, settings.topics, opts.layout ?? DEFAULT_LAYOUT);
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const kafka = createKafka(settings, opts.logger);
+  if (opts.createTopics ?? true) await createMissingTopics(kafka, settings.topics, opts.layout ?? DEFAULT_LAYOUT);
   const sink = new KafkaEventSink(kafka, { topic: settings.topics.events, ...(opts.sendTimeoutMs ? { sendTimeoutMs: opts.sendTimeoutMs } : {}) });
   await sink.connect();
   const store = opts.store ?? new MemoryQueryStore({ capacity: 10_000 });

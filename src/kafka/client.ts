@@ -1,16 +1,22 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { fallbackLogger, type Logger } from '../log/logger.js';
 import { toKafkaJsConfig, type KafkaSettings } from './config.js';
 import { clampKafkaJsQueueTimeout } from './negative-timeout.js';
 
-/** kafkajs logs through here: one JSON line per entry on stderr, warnings and above only. */
-const jsonLog: logCreator = () => ({ namespace, level, log }: LogEntry) => {
-  const { message, timestamp: _t, logger: _l, ...rest } = log as LogEntry['log'] & { logger?: string };
-  const name = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
-  process.stderr.write(`${JSON.stringify({ level: name, component: namespace ? `kafka.${namespace}` : 'kafka', msg: message, ...rest })}\n`);
-};
+/** kafkajs logs through the injected logger, as child `kafka.<namespace>`. */
+function pinoLog(logger: Logger): logCreator {
+  return () => ({ namespace, level, log }: LogEntry) => {
+    const { message, timestamp: _t, logger: _l, ...rest } = log as LogEntry['log'] & { logger?: string };
+    const fields = { component: namespace ? `kafka.${namespace}` : 'kafka', ...rest };
+    if (level === logLevel.ERROR) logger.error(fields, message);
+    else if (level === logLevel.WARN) logger.warn(fields, message);
+    else logger.info(fields, message);
+  };
+}
 
-export function createKafka(settings: KafkaSettings): Kafka {
+const LEVELS = { warn: logLevel.WARN, info: logLevel.INFO, none: logLevel.NOTHING } as const;
+
+export function createKafka(settings: KafkaSettings, logger: Logger = fallbackLogger()): Kafka {
   clampKafkaJsQueueTimeout();
-  const level = process.env.HERDWATCH_KAFKA_LOG === 'info' ? logLevel.INFO : process.env.HERDWATCH_KAFKA_LOG === 'none' ? logLevel.NOTHING : logLevel.WARN;
-  return new Kafka({ ...toKafkaJsConfig(settings), logLevel: level, logCreator: jsonLog });
+  return new Kafka({ ...toKafkaJsConfig(settings), logLevel: LEVELS[settings.logLevel ?? 'warn'], logCreator: pinoLog(logger) });
 }

@@ -24,7 +24,8 @@ describe('Kafka settings', () => {
 });
 
 describe('Kafka timeouts from the environment', () => {
-  it.each(['abc', '', '-5', '0', 'Infinity', '1e400', '10s'])('refuse %j with HW_ERR_CONFIG instead of a NaN or unbounded timeout', (bad) => {
+  // An empty variable counts as unset (as for every option), so it is not in this list.
+  it.each(['abc', '-5', '0', 'Infinity', '1e400', '10s', '2.5'])('refuse %j with HW_ERR_CONFIG instead of a NaN or unbounded timeout', (bad) => {
     for (const field of ['HERDWATCH_KAFKA_CONNECT_TIMEOUT_MS', 'HERDWATCH_KAFKA_REQUEST_TIMEOUT_MS']) {
       expect(() => kafkaSettings({ brokers: 'k:1' }, { [field]: bad })).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', field }));
     }
@@ -44,5 +45,12 @@ describe('topic layout', () => {
     expect(plain[0]!.numPartitions).toBe(6);
     expect(plain[2]!.configEntries).toContainEqual({ name: 'cleanup.policy', value: 'compact' });
     expect(topicConfigs(DEFAULT_TOPICS, { eventPartitions: 3, alertPartitions: 1, replicationFactor: 3, deadLetter: 'dlq' }).map((t) => t.topic)).toContain('dlq');
+  });
+});
+
+describe('Kafka TLS from the environment', () => {
+  it('read TLS as a boolean and reject a word that is not one', () => {
+    expect(kafkaSettings({ brokers: 'k:1' }, { HERDWATCH_KAFKA_SSL: 'yes' }).ssl).toBe(true);
+    expect(() => kafkaSettings({ brokers: 'k:1' }, { HERDWATCH_KAFKA_SSL: 'maybe' })).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', field: 'HERDWATCH_KAFKA_SSL' }));
   });
 });

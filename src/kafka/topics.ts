@@ -1,4 +1,4 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { HwError } from '../errors.js';
 import { retrying } from './retry.js';
 import type { Topics } from '../bus/types.js';
@@ -28,6 +28,17 @@ export function topicConfigs(topics: Topics, layout: TopicLayout = DEFAULT_LAYOU
   ];
   if (layout.deadLetter) list.push({ topic: layout.deadLetter, numPartitions: 1, replicationFactor: rf });
   return list;
+}
+
+/** `ensureTopics` through a short-lived admin client: what the api and detector commands do at start. */
+export async function createMissingTopics(kafka: Kafka, topics: Topics, layout: TopicLayout = DEFAULT_LAYOUT): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, topics, layout);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Creates the topics that are missing and returns once they are usable; existing topics are left as they are. */

@@ -8,6 +8,7 @@ import type { RenderOptions } from './options.js';
 import { WorkQueue } from './queue.js';
 import { Reconciler } from './reconcile.js';
 import type { EventRecorder } from './recorder.js';
+import { errFields, silentLogger, type Logger } from '../log/logger.js';
 
 export interface ControllerOptions {
   kube: KubeRequester;
@@ -21,7 +22,7 @@ export interface ControllerOptions {
   /** Every rule is reconciled again this often, to repair drift nobody told us about. */
   resyncMs?: number;
   clock?: Clock;
-  log?: (msg: string) => void;
+  logger?: Logger;
 }
 
 type RuleObject = HerdRule & KubeObject;
@@ -40,12 +41,16 @@ export class Controller {
   private workers: Promise<void>[] = [];
   private resyncTimer: unknown;
 
+  private readonly log: Logger;
+
   constructor(private readonly o: ControllerOptions) {
+    const logger = o.logger ?? silentLogger;
+    this.log = logger.child({ component: 'controller' });
     this.clock = o.clock ?? systemClock;
     this.queue = new WorkQueue({ clock: this.clock });
-    this.reconciler = new Reconciler({ kube: o.kube, render: o.render, recorder: o.recorder, now: () => this.clock.now(), ...(o.log ? { log: o.log } : {}) });
+    this.reconciler = new Reconciler({ kube: o.kube, render: o.render, recorder: o.recorder, now: () => this.clock.now(), logger: logger.child({ component: 'reconciler' }) });
     const scopes: (string | undefined)[] = o.namespaces?.length ? [...o.namespaces] : [undefined];
-    const common = { kube: o.kube, watch: o.watch, clock: this.clock, ...(o.log ? { log: o.log } : {}) };
+    const common = { kube: o.kube, watch: o.watch, clock: this.clock, logger: logger.child({ component: 'informer' }) };
     this.ruleInformers = scopes.map((namespace) => new Informer<RuleObject>({
       ...common,
       namespace,
@@ -91,7 +96,7 @@ export class Controller {
     for (const inf of this.informers) inf.start();
     while (!this.synced && !this.stopping.signal.aborted) await sleep(this.clock, 50, this.stopping.signal);
     if (this.stopping.signal.aborted) return;
-    this.o.log?.(`caches synced: ${this.ruleKeys.length} rules`);
+    this.log.info({ rules: this.ruleKeys.length }, `caches synced: ${this.ruleKeys.length} rules`);
     for (let i = 0; i < (this.o.workers ?? 2); i++) this.workers.push(this.work());
     this.scheduleResync();
   }
@@ -138,7 +143,7 @@ export class Controller {
         result = 'error';
         this.o.metrics.errors.inc();
         const delay = this.queue.addRateLimited(key);
-        this.o.log?.(`reconcile ${key} failed (retry in ${delay} ms): ${(err as Error).message}`);
+        this.log.warn({ rule: key, retryInMs: delay, ...errFields(err) }, `reconcile ${key} failed (retry in ${delay} ms)`);
       } finally {
         this.queue.done(key);
         this.o.metrics.operations.inc({ result });

@@ -1,6 +1,7 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { backoffDelay, sleep, systemClock, type Clock } from './clock.js';
 import { KubeError, collectionPath, type KubeRequester, type ResourceRef } from './kube.js';
+import { errFields, silentLogger, type Logger } from '../log/logger.js';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -43,7 +44,7 @@ export interface InformerOptions<T> {
   labelSelector?: string;
   handler: InformerHandler<T>;
   clock?: Clock;
-  log?: (msg: string) => void;
+  logger?: Logger;
   /** Server-side watch timeout; short enough that the library's 30 s idle timer never fires. */
   watchTimeoutSeconds?: number;
   /** First reconnect delay; doubles per consecutive failure up to 30 s. */
@@ -108,7 +109,7 @@ export class Informer<T extends KubeObject> {
         }
         failures++;
         const delay = backoffDelay(failures, this.o.backoffBaseMs ?? 500, 30_000);
-        this.o.log?.(`watch ${this.o.resource.plural}: ${(err as Error).message}; retrying in ${delay} ms`);
+        (this.o.logger ?? silentLogger).warn({ resource: this.o.resource.plural, retryInMs: delay, ...errFields(err) }, `watch ${this.o.resource.plural} failed; retrying in ${delay} ms`);
         await sleep(this.o.clock, delay, signal);
       }
     }
@@ -163,7 +164,7 @@ export class Informer<T extends KubeObject> {
         const obj = raw as T & { code?: number; message?: string };
         if (type === 'ERROR') {
           if (obj.code === 410) gone = true;
-          else this.o.log?.(`watch ${this.o.resource.plural}: ${obj.message ?? 'error event'}`);
+          else (this.o.logger ?? silentLogger).warn({ resource: this.o.resource.plural, status: obj.code }, `watch ${this.o.resource.plural}: ${obj.message ?? 'error event'}`);
           ac.abort();
           return;
         }

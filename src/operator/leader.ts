@@ -1,6 +1,7 @@
 import { HwError } from '../errors.js';
 import { sleep, systemClock, type Clock } from './clock.js';
 import type { KubeRequester, RequestOptions } from './kube.js';
+import { errFields, type Logger } from '../log/logger.js';
 
 /** What a coordination.k8s.io/v1 Lease holds, in the operator's terms. */
 export interface LeaseRecord {
@@ -37,7 +38,7 @@ export interface ElectorOptions {
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
   onNewLeader?: (identity: string) => void;
-  log?: (msg: string) => void;
+  logger?: Logger;
 }
 
 /** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
@@ -57,7 +58,7 @@ export function microTime(ms: number): string {
  * it notices), and `live()` fails while a leader is past it, so a stuck process is restarted.
  */
 export class LeaderElector {
-  private readonly o: Required<Omit<ElectorOptions, 'onNewLeader' | 'log'>> & Pick<ElectorOptions, 'onNewLeader' | 'log'>;
+  private readonly o: Required<Omit<ElectorOptions, 'onNewLeader' | 'logger'>> & Pick<ElectorOptions, 'onNewLeader' | 'logger'>;
   private observed: { key: string; at: number } | undefined;
   private lastRenew = 0;
   private leader = false;
@@ -97,7 +98,7 @@ export class LeaderElector {
     // A leader has what is left of its renew deadline; a candidate one renew deadline.
     const budget = this.leader ? this.lastRenew + this.o.renewDeadlineMs - now : this.o.renewDeadlineMs;
     if (budget <= 0) {
-      this.o.log?.('leader election: renew deadline passed; stepping down');
+      this.o.logger?.warn('leader election: renew deadline passed; stepping down');
       return this.lost();
     }
     const ac = new AbortController();
@@ -126,7 +127,7 @@ export class LeaderElector {
       await bounded(store.update(fresh(record), version, ac.signal));
       return this.won(now);
     } catch (err) {
-      this.o.log?.(`leader election: ${(err as Error).message}`);
+      this.o.logger?.warn(errFields(err), 'leader election: acquire or renew failed');
       // A leader keeps leading through brief API errors, until the renew deadline.
       if (this.leader && clock.now() - this.lastRenew < this.o.renewDeadlineMs && !(err instanceof ConflictError)) return true;
       return this.lost();
@@ -164,7 +165,7 @@ export class LeaderElector {
       const now = microTime(this.o.clock.now());
       await this.o.store.update({ ...current.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now }, current.version);
     } catch (err) {
-      this.o.log?.(`leader election: release failed: ${(err as Error).message}`);
+      this.o.logger?.warn(errFields(err), 'leader election: release failed');
     }
   }
 

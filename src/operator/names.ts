@@ -44,20 +44,4 @@ export function childName(rule: string, suffix: string): string {
 export const configMapName = (rule: string): string => childName(rule, 'rule');
 export const deploymentName = (rule: string): string => childName(rule, 'detector');
 
-/** JSON with object keys sorted at every level, so the same object renders the same bytes. */
-export function canonicalJson(value: unknown, indent?: number): string {
-  return JSON.stringify(sortKeys(value), null, indent);
-}
-
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
+export { canonicalJson, sortKeys } from '../canonical-json.js';

@@ -7,13 +7,14 @@ import type { RenderOptions } from './options.js';
 import type { EventRecorder } from './recorder.js';
 import { checkSpec } from './spec.js';
 import { CONDITION, REASON, computeStatus, statusChanged, transitions, type DeploymentView } from './status.js';
+import type { Logger } from '../log/logger.js';
 
 export interface ReconcilerDeps {
   kube: KubeRequester;
   render: RenderOptions;
   recorder: EventRecorder;
   now: () => number;
-  log?: (msg: string) => void;
+  logger?: Logger;
 }
 
 export type Outcome = 'applied' | 'invalid' | 'deleting';
@@ -71,7 +72,7 @@ export class Reconciler {
       const bad = c.type === CONDITION.degraded || c.reason === REASON.invalidSpec || c.reason === REASON.deploymentUnavailable;
       await this.d.recorder.record(rule, bad ? 'Warning' : 'Normal', c.reason, `${c.type}=${c.status}: ${c.message}`);
     }
-    this.d.log?.(`${ns}/${rule.metadata.name}: ${status.conditions?.map((c) => `${c.type}=${c.status} (${c.reason})`).join(', ')}`);
+    this.d.logger?.info({ rule: `${ns}/${rule.metadata.name}` }, `${ns}/${rule.metadata.name}: ${status.conditions?.map((c) => `${c.type}=${c.status} (${c.reason})`).join(', ')}`);
     return updated;
   }
 }

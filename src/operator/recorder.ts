@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { API_GROUP, API_VERSION, KIND, type HerdRule } from '../rules/schema.js';
 import { collectionPath, RESOURCES, type KubeRequester } from './kube.js';
+import { errFields, silentLogger, type Logger } from '../log/logger.js';
 
 export interface EventRecorder {
   record(rule: HerdRule, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
@@ -16,7 +17,7 @@ export class KubeEventRecorder implements EventRecorder {
     private readonly component: string,
     private readonly instance: string,
     private readonly now: () => number = Date.now,
-    private readonly log: (msg: string) => void = () => {},
+    private readonly log: Logger = silentLogger,
   ) {}
 
   async record(rule: HerdRule, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
@@ -40,7 +41,7 @@ export class KubeEventRecorder implements EventRecorder {
     try {
       await this.kube.request('POST', collectionPath(RESOURCES.events, ns), { body });
     } catch (err) {
-      this.log(`event ${reason} for ${ns}/${rule.metadata.name} not recorded: ${(err as Error).message}`);
+      this.log.warn({ rule: `${ns}/${rule.metadata.name}`, reason, ...errFields(err) }, `event ${reason} for ${ns}/${rule.metadata.name} not recorded`);
     }
   }
 }

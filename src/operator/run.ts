@@ -9,7 +9,8 @@ import { KubeLeaseStore } from './leasestore.js';
 import { OperatorMetrics } from './metrics.js';
 import type { RenderOptions } from './options.js';
 import { KubeEventRecorder } from './recorder.js';
-import { startHealthServer } from './server.js';
+import { startProbeServer } from '../health/server.js';
+import { fallbackLogger, type Logger } from '../log/logger.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -29,7 +30,8 @@ export interface OperatorOptions {
   workers?: number;
   metrics?: OperatorMetrics;
   clock?: Clock;
-  log?: (msg: string) => void;
+  /** The process logger; each part logs through a child (component operator, controller, leader, ...). */
+  logger?: Logger;
   /** Replaces the library's Watch (tests). */
   watch?: WatchFn;
   kube?: KubeRequester;
@@ -52,39 +54,40 @@ export interface RunningOperator {
  * exit code 1, so Kubernetes restarts a clean follower instead of a split-brain leader.
  */
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
-  const log = o.log ?? ((m: string) => console.log(`operator: ${m}`));
+  const logger = o.logger ?? fallbackLogger();
+  const log = logger.child({ component: 'operator' });
   const clock = o.clock ?? systemClock;
   const identity = o.identity ?? `${hostname()}_${process.pid}`;
   const kube = o.kube ?? new KubeClient(o.kubeConfig);
   const metrics = o.metrics ?? new OperatorMetrics(undefined, { defaultMetrics: true });
   const elector = o.leaderElection
     ? new LeaderElector({
-        identity, clock, store: new KubeLeaseStore(kube, o.leaseNamespace, o.leaseName), log,
+        identity, clock, store: new KubeLeaseStore(kube, o.leaseNamespace, o.leaseName), logger: logger.child({ component: 'leader' }),
         ...(o.leaseDurationMs ? { leaseDurationMs: o.leaseDurationMs } : {}),
         ...(o.renewDeadlineMs ? { renewDeadlineMs: o.renewDeadlineMs } : {}),
         ...(o.retryPeriodMs ? { retryPeriodMs: o.retryPeriodMs } : {}),
-        onNewLeader: (who) => log(`leader is ${who}${who === identity ? ' (this replica)' : ''}`),
+        onNewLeader: (who) => log.info({ leader: who }, `leader is ${who}${who === identity ? ' (this replica)' : ''}`),
       })
     : undefined;
   // Every write of the controller (and its Events) goes through the lease's deadline.
   const acting = elector ? leaderOnly(kube, elector) : kube;
   const controller = new Controller({
-    kube: acting, watch: o.watch ?? libraryWatch(o.kubeConfig), render: o.render, metrics, namespaces: o.namespaces, clock, log,
-    recorder: new KubeEventRecorder(acting, 'herdwatch-operator', identity, () => clock.now(), log),
+    kube: acting, watch: o.watch ?? libraryWatch(o.kubeConfig), render: o.render, metrics, namespaces: o.namespaces, clock, logger,
+    recorder: new KubeEventRecorder(acting, 'herdwatch-operator', identity, () => clock.now(), logger.child({ component: 'recorder' })),
     ...(o.workers ? { workers: o.workers } : {}),
   });
   let leading = false;
-  const server = await startHealthServer(o.port, o.host ?? '0.0.0.0', {
+  const server = await startProbeServer({
     // A leader stuck past its renew deadline is restarted rather than left half-leading.
     live: () => elector?.live() ?? true,
     // A follower is ready (it is healthy and waiting); a leader once its caches are synced.
-    ready: () => !leading || controller.synced,
-  }, metrics.registry);
+    ready: () => ({ ready: !leading || controller.synced, reason: 'caches not synced yet' }),
+  }, metrics.registry, { host: o.host ?? '0.0.0.0', port: o.port });
   const stopSignal = new AbortController();
   const startLeading = () => {
     leading = true;
     metrics.leader.set(1);
-    log(`${identity} started leading`);
+    log.info({ identity }, `${identity} started leading`);
     void controller.start();
   };
   const done = (async () => {
@@ -97,7 +100,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     await controller.stop();
     await elector?.release();
     await server.close();
-    if (!stoppedBySignal) log(`${identity} lost the leader lease; exiting`);
+    if (!stoppedBySignal) log.warn({ identity }, `${identity} lost the leader lease; exiting`);
     return stoppedBySignal ? 0 : 1;
   })();
   return {

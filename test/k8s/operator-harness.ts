@@ -10,6 +10,7 @@ import { renderOptions, type RenderOptions } from '../../src/operator/options.js
 import { startOperator, type RunningOperator } from '../../src/operator/run.js';
 import type { HerdRuleStatus } from '../../src/rules/schema.js';
 import { kubectl, kubectlOk, loadKubeConfig } from './cluster.js';
+import { createLogger } from '../../src/log/logger.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CRD_FILE = join(ROOT, 'charts', 'herdwatch', 'crds', 'herdrules.herdwatch.io.yaml');
@@ -158,9 +159,11 @@ export function startTestOperator(o: TestOperatorOptions): Promise<RunningOperat
     port: 0,
     host: '127.0.0.1',
     metrics: new OperatorMetrics(),
-    log: (m) => {
-      logs.push(m);
-      if (process.env.HW_TEST_VERBOSE) console.log(`[${o.identity}] ${m}`);
-    },
+    logger: createLogger({ level: 'info', format: 'json', base: { identity: o.identity } }, {
+      write: (line: string) => {
+        logs.push(line);
+        if (process.env.HW_TEST_VERBOSE) process.stdout.write(line);
+      },
+    }),
   });
 }

@@ -11,6 +11,7 @@ import { KafkaEventSink } from '../../src/kafka/event-sink.js';
 import { createRegistry, type Registry } from '../../src/metrics/registry.js';
 import { loadRuleFiles, type LoadedRule } from '../../src/rules/index.js';
 import { createTopics, partitionOfKey, readAll, testKafka, uniqueTopics, waitFor } from './helpers.js';
+import { silentLogger } from '../../src/log/logger.js';
 
 // The shared sample beside the clone; the copy kept with the event tests when it is absent.
 const SHARED_CSV = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'transactions.csv');
@@ -66,7 +67,7 @@ describe('replaying transactions.csv through Kafka', () => {
     for (const r of rules) {
       const registry = createRegistry();
       const detector = new KafkaDetector({
-        kafka, rule: r.compiled, topics, registry, startFrom: 'earliest', idleAdvanceMs: 0, tickMs: 200, deadLetterTopic: deadLetter, log: () => undefined,
+        kafka, rule: r.compiled, topics, registry, startFrom: 'earliest', idleAdvanceMs: 0, tickMs: 200, deadLetterTopic: deadLetter, logger: silentLogger,
       });
       await detector.start();
       detectors.push({ detector, registry });

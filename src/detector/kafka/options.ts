@@ -1,3 +1,4 @@
+import type { Logger } from '../../log/logger.js';
 import type { Kafka, Message } from 'kafkajs';
 import type { CompiledRule } from '../../engine/types.js';
 import type { Topics } from '../../bus/types.js';
@@ -31,7 +32,8 @@ export interface KafkaDetectorOptions {
   readonly registry: Registry;
   readonly metrics?: DetectorMetrics;
   readonly now?: () => number;
-  readonly log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** The process logger; the detector logs through a child with its rule. Default: JSON on stderr. */
+  readonly logger?: Logger;
 }
 
 export function detectorGroupId(rule: Pick<CompiledRule, 'namespace' | 'name'>): string {

@@ -5,6 +5,7 @@ import { createRegistry } from '../../metrics/registry.js';
 import { compileRule, validateRuleSpec } from '../../rules/index.js';
 import { FakeKafka, message } from './fake-kafka.js';
 import { KafkaDetector } from './runtime.js';
+import { silentLogger } from '../../log/logger.js';
 
 const rule = compileRule({ uid: 'u', namespace: 't', name: 'big' }, validateRuleSpec({
   source: { eventTypes: ['purchase'] }, key: 'userId', detector: { type: 'threshold', field: 'amount', above: 50, bucket: '1m' }, severity: 'warning',
@@ -32,7 +33,7 @@ async function until(what: string, cond: () => boolean, ms = 8000): Promise<void
 
 const running: KafkaDetector[] = [];
 async function detector(fk: FakeKafka, over: Partial<ConstructorParameters<typeof KafkaDetector>[0]> = {}): Promise<KafkaDetector> {
-  const d = new KafkaDetector({ kafka: fk.asKafka(), rule, topics, registry: createRegistry(), replayMs: 0, idleAdvanceMs: 0, tickMs: 3_600_000, log: () => undefined, ...over });
+  const d = new KafkaDetector({ kafka: fk.asKafka(), rule, topics, registry: createRegistry(), replayMs: 0, idleAdvanceMs: 0, tickMs: 3_600_000, logger: silentLogger, ...over });
   await d.start();
   running.push(d);
   fk.join([0], 't');

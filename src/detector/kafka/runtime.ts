@@ -12,6 +12,7 @@ import { heartbeating, REBALANCING } from './heartbeat.js';
 import { ReadinessTracker } from './readiness.js';
 import { PartitionTrack, type Job } from './track.js';
 import { WorkerEngineHost } from './worker-host.js';
+import { fallbackLogger, type Logger } from '../../log/logger.js';
 
 export { defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './options.js';
 
@@ -28,6 +29,7 @@ export class KafkaDetector {
   private readonly o: KafkaDetectorOptions;
   private readonly source: string;
   private readonly label: string;
+  private readonly logger: Logger;
   private readonly consumer: Consumer;
   private readonly admin: Admin;
   private readonly sink: KafkaAlertSink;
@@ -60,6 +62,7 @@ export class KafkaDetector {
     this.source = opts.sourceTopic ?? opts.topics.events;
     this.label = `${opts.rule.namespace}/${opts.rule.name}`;
     this.heartbeatMs = opts.heartbeatIntervalMs ?? 1000;
+    this.logger = (opts.logger ?? fallbackLogger()).child({ component: 'detector', rule: this.label });
     this.groupId = opts.groupId ?? detectorGroupId(opts.rule);
     this.consumer = opts.kafka.consumer({
       groupId: this.groupId,
@@ -93,8 +96,7 @@ export class KafkaDetector {
   }
 
   private log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
-    if (this.o.log) this.o.log(level, msg, fields);
-    else process.stderr.write(`${JSON.stringify({ level, component: 'detector', rule: this.label, msg, ...fields })}\n`);
+    this.logger[level](fields, msg);
   }
 
   /** Serialises batches and idle ticks: both touch the same partition engines. */
