@@ -1,7 +1,7 @@
 import { parseDuration } from '../../src/config/duration.js';
-import { startProbeServer } from '../../src/detector/kafka/server.js';
 import { createKafka } from '../../src/kafka/client.js';
-import { kafkaSettings } from '../../src/kafka/config.js';
+import { startProbeServer } from '../../src/health/server.js';
+import { kafkaSettingsFrom } from '../../src/kafka/config.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { KafkaIntake } from '../../src/notifier/kafka-intake.js';
 import { KafkaTransactionWriter } from '../../src/notifier/kafka-transactions.js';
@@ -26,7 +26,8 @@ export default defineCommand({
   options: OPTIONS,
   async run(o, _positionals, ctx) {
     checkNotifierValues(o);
-    const log: Log = (level, msg, fields) => ctx.err(JSON.stringify({ level, component: 'notifier', msg, ...fields }));
+    const logger = ctx.logger.child({ component: 'notifier' });
+    const log: Log = (level, msg, fields) => logger[level](fields ?? {}, msg);
     const retention = retentionFrom(o);
     const store = o.mongodb
       ? new MongoNotifierStore({ uri: o.mongodb, retention, ...(o['mongodb-db'] ? { db: o['mongodb-db'] } : {}) })
@@ -53,27 +54,27 @@ export default defineCommand({
     await notifier.start();
 
     const topics = { alerts: o['alerts-topic'], events: o['events-topic'], trends: 'herdwatch.trends' };
-    const kafka = createKafka(kafkaSettings({ ...(o['kafka-brokers'] ? { brokers: o['kafka-brokers'] } : {}), clientId: 'herdwatch-notifier', topics }, ctx.env));
+    const kafka = createKafka(kafkaSettingsFrom(o, ctx.env, { clientId: 'herdwatch-notifier', topics }), ctx.logger);
     const intake = new KafkaIntake({ kafka, topic: o['alerts-topic'], groupId: o.group, intake: notifier.intake, metrics: notifier.metrics, log });
     const writer = o.transactions ? new KafkaTransactionWriter({ kafka, topic: o['events-topic'], groupId: `${o.group}-transactions`, store, metrics: notifier.metrics, log }) : undefined;
     let consuming = false;
     const server = await startProbeServer({
-      healthy: () => true,
-      ready: () => consuming,
+      live: () => true,
+      ready: () => ({ ready: consuming, reason: 'joining the consumer group' }),
       status: () => ({ owner: notifier.dispatcher.owner, alertsTopic: o['alerts-topic'], group: o.group, store: o.mongodb ? 'mongodb' : 'memory', malformed: intake.malformedCount() }),
     }, registry, { host: o.host, port: o.port });
     await intake.start();
     await writer?.start();
     consuming = true;
-    const addr = server.address();
-    ctx.err(`herdwatch notifier: ${o['alerts-topic']} (group ${o.group}) → ${o.mongodb ? 'MongoDB' : 'memory'}; probes on port ${typeof addr === 'object' && addr ? addr.port : o.port}`);
+    logger.info({ topic: o['alerts-topic'], group: o.group, port: server.port },
+      `${o['alerts-topic']} (group ${o.group}) → ${o.mongodb ? 'MongoDB' : 'memory'}; probes on port ${server.port}`);
     await untilAborted(ctx.signal);
-    ctx.err('herdwatch notifier: stopping');
+    logger.info('stopping');
     await Promise.allSettled([intake.stop(), writer?.stop()]);
     await notifier.stop();
     if (routes instanceof KubeRuleDirectory) routes.stop();
     await store.close();
-    await new Promise((r) => server.close(r));
+    await server.close();
     return 0;
   },
 });

@@ -1,6 +1,7 @@
 import { parseDuration } from '../config/duration.js';
 import type { OptionSpecs, ResolvedOptions } from '../config/options.js';
 import { HwError } from '../errors.js';
+import { KAFKA_CONNECTION_OPTIONS, KAFKA_TOPIC_OPTIONS } from '../kafka/config.js';
 import { DEFAULT_RETENTION, type ChannelKind, type RetentionPolicy } from '../store/notify/types.js';
 import type { ChannelDefaults } from './channels/factory.js';
 import { AddressGuard } from './ssrf.js';
@@ -18,9 +19,9 @@ export const CHANNEL_OPTIONS = {
 export const NOTIFIER_OPTIONS = {
   ...CHANNEL_OPTIONS,
   'mongodb-db': { type: 'string', env: 'HERDWATCH_MONGODB_DB', description: 'Database name (default: the URI\'s, else herdwatch)' },
-  'kafka-brokers': { type: 'string', env: 'HERDWATCH_KAFKA_BROKERS', description: 'Kafka bootstrap servers host:port,... (TLS/SASL from HERDWATCH_KAFKA_* variables)' },
-  'alerts-topic': { type: 'string', env: 'HERDWATCH_ALERTS_TOPIC', default: 'herdwatch.alerts', description: 'Topic of alert transitions' },
-  'events-topic': { type: 'string', env: 'HERDWATCH_EVENTS_TOPIC', default: 'herdwatch.events', description: 'Events topic (transactions and KPIs)' },
+  ...KAFKA_CONNECTION_OPTIONS,
+  'alerts-topic': KAFKA_TOPIC_OPTIONS['alerts-topic'],
+  'events-topic': KAFKA_TOPIC_OPTIONS['events-topic'],
   group: { type: 'string', env: 'HERDWATCH_NOTIFIER_GROUP', default: 'herdwatch-notifier', description: 'Consumer group on the alerts topic (the KPI writer uses <group>-transactions)' },
   transactions: { type: 'boolean', env: 'HERDWATCH_TRANSACTIONS', default: true, description: 'Also store purchases/payments from the events topic and keep per-minute KPIs' },
   'rules-from': { type: 'string', env: 'HERDWATCH_RULES_FROM', default: 'files', description: 'Where rules (and their channels) come from: files (--rules) or kubernetes (HerdRule resources)' },

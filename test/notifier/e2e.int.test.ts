@@ -7,6 +7,7 @@ import { surgeRule, surgeTraffic } from '../kafka/traffic.js';
 import { alertmanagerReceiverPort, alertmanagerUrl, mailpitUrl } from './env.js';
 import { fourChannels, startNotifier, WEBHOOK_SECRET, type TestNotifier } from './pipeline.js';
 import { AlertmanagerWebhookSink, mailpitClear, mailpitMessages, SlackReceiver, WebhookReceiver } from './receivers.js';
+import { silentLogger } from '../../src/log/logger.js';
 
 // A surge goes through real Kafka and the real detector; the notifier (on FerretDB) tells
 // Slack (bot token: message, thread reply, edit), e-mail (Mailpit), Alertmanager (and its
@@ -26,7 +27,7 @@ describe('a surge reaches every channel, and so does its resolve', () => {
     await createTopics(kafka, topics);
     const { channels, env } = fourChannels({ slackSecret: 'xoxb-test-token', webhookUrl: hook.url });
     n = await startNotifier({ route: { rule: 'test/e2e-surge', ruleUid: rule.uid, namespace: 'test', channels }, env, slackApiUrl: `${slack.url}/api/`, kafka, topic: topics.alerts });
-    detector = new KafkaDetector({ kafka, rule, topics, registry: createRegistry(), startFrom: 'earliest', idleAdvanceMs: 5000, tickMs: 250, log: () => undefined });
+    detector = new KafkaDetector({ kafka, rule, topics, registry: createRegistry(), startFrom: 'earliest', idleAdvanceMs: 5000, tickMs: 250, logger: silentLogger });
     await detector.start();
   });
   afterAll(async () => {
