@@ -31,12 +31,14 @@ dev: build ## Run the one-command demo: simulator, engine, API on http://127.0.0
 
 ##@ Development
 .PHONY: build
-build: setup ## Compile TypeScript into dist/
+build: setup ## Compile TypeScript into dist/ and the web app into dist/web (type and lint errors fail)
 	tsc -p tsconfig.json
+	$(MAKE) --no-print-directory web-build
 
 .PHONY: typecheck
-typecheck: setup ## Type-check without emitting
+typecheck: setup ## Type-check without emitting (server and web app)
 	tsc -p tsconfig.json --noEmit
+	tsc -p web/tsconfig.json
 
 .PHONY: lint
 lint: setup ## Lint; any error or warning fails
@@ -56,8 +58,9 @@ test: lint typecheck check-generated test-unit $(INTEGRATION_TESTS) ## Everythin
 	@echo "make test: all checks passed"
 
 .PHONY: test-unit
-test-unit: setup ## Fast tests, no network
+test-unit: setup ## Fast tests, no network (and the web app's component tests in jsdom)
 	vitest run
+	vitest run --config web/vitest.config.ts
 
 ##@ Benchmarks
 .PHONY: bench

@@ -1,7 +1,8 @@
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -20,5 +21,11 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'Time is an argument to the engine.' },
         { object: 'Math', property: 'random', message: 'The engine is deterministic.' }],
     },
+  },
+  {
+    // The web app: the rules of hooks, and no stray console output in the browser.
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules, 'no-console': 'error' },
   },
 );

@@ -25,6 +25,8 @@ export const ERRORS = {
   HW_ERR_RATE_LIMITED: { status: 429, message: 'rate limit exceeded' },
   HW_ERR_BACKPRESSURE: { status: 503, message: 'event bus is unavailable or slow; retry later' },
   HW_ERR_NOT_FOUND: { status: 404, message: 'not found' },
+  HW_ERR_CONFLICT: { status: 409, message: 'the resource exists already or was changed meanwhile' },
+  HW_ERR_BACKTEST_LIMIT: { status: 429, message: 'too many backtests are running; try again shortly' },
   HW_ERR_KAFKA: { status: 503, message: 'Kafka operation failed' },
   HW_ERR_MESSAGE_MALFORMED: { status: 400, message: 'message on the topic is malformed' },
   HW_ERR_QUERY_INVALID: { status: 400, message: 'query parameter is invalid' },

@@ -22,6 +22,8 @@ const OPTIONS = {
   'surge-every': { type: 'number', default: 20, description: 'Minutes of event time between injected demo surges (first after 15)' },
   'day-curve': { type: 'boolean', default: false, description: 'Simulate the daily traffic curve (peaks at 20:00 UTC)' },
   json: { type: 'boolean', default: false, description: 'Print alerts as NDJSON instead of one line each' },
+  'save-rules': { type: 'boolean', env: 'HERDWATCH_SAVE_RULES', default: false, description: 'Write rules created or changed in the web app back to the --rules directory' },
+  history: { type: 'number', env: 'HERDWATCH_HISTORY', default: 300_000, description: 'Recent events kept in memory for the web app (drill-down, traffic, backtests)' },
   'status-every': { type: 'number', default: 30, description: 'Seconds between status lines on stderr (0: none)' },
 } as const satisfies OptionSpecs;
 
@@ -40,6 +42,8 @@ export default defineCommand({
       rules, registry, settings: apiSettingsFrom(o),
       alerts: printingSink(ctx.out, compiled, { json: o.json }),
       logger: ctx.logger,
+      historyCapacity: o.history,
+      ...(o['save-rules'] ? { saveRulesDir: resolveRulesPath(o.rules) } : {}),
     });
 
     let address: string;

@@ -12,6 +12,11 @@ import { eventsRoute } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { queryRoutes } from './routes/query.js';
 import { streamRoute } from './routes/stream.js';
+import { backtestRoutes } from './routes/backtest.js';
+import { liveDataRoutes } from './routes/live-data.js';
+import { meRoute } from './routes/me.js';
+import { rulesRoutes } from './routes/rules.js';
+import { defaultWebRoot, webAppRoutes } from './static.js';
 import type { ApiDeps } from './types.js';
 
 /**
@@ -43,7 +48,18 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const openapi = collectRoutes(app);
   const sink = new GuardedSink(deps.sink, { timeoutMs: settings.sendTimeoutMs, maxInFlight: settings.maxInFlight, retryAfterSec: settings.retryAfterSec }, metrics);
   await app.register(async (scope) => eventsRoute(scope, { sink, metrics, clock, ...(deps.tiers ? { tiers: deps.tiers } : {}) }));
-  await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []) }));
+  const repo = deps.rulesRepo;
+  await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []), listRules: !repo }));
+  if (repo) await app.register(async (scope) => rulesRoutes(scope, { repo }));
+  await app.register(async (scope) => meRoute(scope, { tokensRequired: settings.tokens.byHash.size > 0, rulesBackend: repo?.backend ?? 'files', defaultNamespace: repo?.defaultNamespace ?? 'default' }));
+  const live = deps.liveData;
+  if (live) await app.register(async (scope) => liveDataRoutes(scope, live));
+  const bt = deps.backtest;
+  if (bt) await app.register(async (scope) => backtestRoutes(scope, { source: bt.source, ...(repo ? { repo } : {}), ...(bt.settings ? { settings: bt.settings } : {}) }));
+  if (deps.webRoot !== null) {
+    const root = deps.webRoot ?? defaultWebRoot();
+    await app.register(async (scope) => webAppRoutes(scope, root));
+  }
   await app.register(async (scope) => streamRoute(scope, { store: deps.store, metrics, heartbeatSec: settings.heartbeatSec }));
   await app.register(async (scope) => healthRoutes(scope, { registry, ready: deps.ready ?? (() => ({ ready: true })) }));
   app.get('/api/v1/openapi.json', {

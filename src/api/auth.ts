@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HwError } from '../errors.js';
-import { hasRole, rolesOf, sha256Hex, type TokenTable } from '../config/tokens.js';
+import { hasRole, rolesOf, sha256Hex, userOf, type Role, type TokenTable } from '../config/tokens.js';
 import { retryable } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import './types.js';
@@ -19,6 +19,7 @@ function bearer(request: FastifyRequest): string | undefined {
  */
 export function installAuth(app: FastifyInstance, tokens: TokenTable, limiter: RateLimiter, openReads: boolean): void {
   const enforce = tokens.byHash.size > 0;
+  app.decorateRequest('caller', null as unknown as FastifyRequest['caller']);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     const role = config.role;
@@ -28,8 +29,13 @@ export function installAuth(app: FastifyInstance, tokens: TokenTable, limiter: R
       const d = limiter.take(client);
       if (!d.allowed) throw retryable('HW_ERR_RATE_LIMITED', d.retryAfterSec, { expected: 'fewer requests per second', message: 'rate limit exceeded for this client' });
     };
+    const known = enforce && token !== undefined ? rolesOf(tokens, token) : undefined;
+    request.caller = known && token !== undefined
+      ? { user: userOf(tokens, token), groups: [], roles: known }
+      // No tokens configured (dev): everyone may do everything, as "anonymous".
+      : { user: 'anonymous', groups: [], roles: enforce ? new Set<Role>() : new Set<Role>(['admin']) };
     if (enforce && role && !(role === 'read' && openReads)) {
-      const roles = token === undefined ? undefined : rolesOf(tokens, token);
+      const roles = known;
       if (!roles) {
         // Failed attempts count against the address, so guessing tokens is rate limited too.
         limit(`ip:${request.ip}`);

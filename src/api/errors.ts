@@ -71,9 +71,12 @@ export function toHwError(err: unknown, bodyLimit: number): HwError {
 export function sendError(reply: FastifyReply, err: HwError): FastifyReply {
   const retry = (err as HwError & { retryAfterSec?: number }).retryAfterSec;
   if (retry !== undefined) reply.header('retry-after', String(retry));
-  const body: Record<string, string> = { code: err.code, message: err.message };
+  const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.field !== undefined) body.field = err.field;
   if (err.expected !== undefined) body.expected = err.expected;
+  // Every problem of an invalid rule, so the web form can show each beside its field.
+  const issues = (err as { issues?: readonly { field: string; message: string }[] }).issues;
+  if (Array.isArray(issues)) body.issues = issues.map((i) => ({ field: i.field, message: i.message }));
   return reply.code(err.status).type('application/json; charset=utf-8').send(body);
 }
 

@@ -74,7 +74,7 @@ export function collectRoutes(app: FastifyInstance): () => Record<string, unknow
       },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'Tokens configured by SHA-256 hash with roles (ingest, read, admin); open when none are configured' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'Tokens configured by SHA-256 hash with roles (ingest, read, edit, admin); open when none are configured' },
         },
       },
       paths,

@@ -6,6 +6,9 @@ import type { RouteDoc } from './schemas.js';
 import type { QueryStore } from '../store/types.js';
 import type { ValueTierBounds } from '../events/enrich.js';
 import type { EventSink } from '../bus/types.js';
+import type { BacktestSettings, BacktestSource } from './routes/backtest.js';
+import type { LiveDataDeps } from './routes/live-data.js';
+import type { RuleRepository } from './rules/types.js';
 
 /** A loaded rule as the API shows it. */
 export interface RuleSummary {
@@ -40,9 +43,21 @@ export interface ApiDeps {
   readonly tiers?: ValueTierBounds;
   /** The process logger; the API logs requests through `logger.child({ component: 'api' })`. None: no logging. */
   readonly logger?: Logger;
+  /** Rules CRUD (/api/v1/rules/...); without it GET /api/v1/rules lists `rules()` read-only. */
+  readonly rulesRepo?: RuleRepository;
+  /** Recent-event history for the drill-down series and site traffic (dev, --bus memory). */
+  readonly liveData?: LiveDataDeps;
+  /** Where backtest previews read events from. */
+  readonly backtest?: { readonly source: BacktestSource; readonly settings?: Partial<BacktestSettings> };
+  /** The built web app (dist/web); found next to the code when absent; null: do not serve it. */
+  readonly webRoot?: string | null;
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is asking, set by the auth hook before any handler runs. */
+    caller: { readonly user: string; readonly groups: readonly string[]; readonly roles: ReadonlySet<Role> };
+  }
   interface FastifyContextConfig {
     /** Role a route needs when tokens are configured; routes without one are open (health, metrics, docs). */
     role?: Role;

@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ApiSettings } from '../config/api.js';
-import { fanOut, createDetectorRunner, type DetectorRunner } from '../detector/runner.js';
+import { fanOut, type DetectorRunner } from '../detector/runner.js';
 import { errFields, fallbackLogger, type Logger } from '../log/logger.js';
+import { createRuleSetRunner } from '../detector/rule-set.js';
+import { EventHistory } from '../store/history.js';
+import { TrendSamples } from '../store/trend-samples.js';
+import { MemoryRuleRepository } from '../api/rules/memory.js';
+import { historySource } from '../api/routes/backtest.js';
 import { MemoryQueryStore } from '../store/memory.js';
 import type { HerdEvent } from '../events/schema.js';
 import { MemoryBus } from '../bus/memory.js';
@@ -32,6 +37,12 @@ export interface InProcessOptions {
   readonly eventClock?: () => number;
   readonly tickMs?: number;
   readonly logger?: Logger;
+  /** Recent events kept for the web app's drill-down, traffic and backtests (default 300,000). */
+  readonly historyCapacity?: number;
+  /** Rules changed through the API are also written here (a rules directory). */
+  readonly saveRulesDir?: string;
+  /** The built web app; see ApiDeps.webRoot. */
+  readonly webRoot?: string | null;
 }
 
 export interface InProcessStack {
@@ -39,6 +50,8 @@ export interface InProcessStack {
   readonly bus: MemoryBus;
   readonly store: MemoryQueryStore;
   readonly runner: DetectorRunner;
+  readonly history: EventHistory;
+  readonly rulesRepo: MemoryRuleRepository;
   close(): Promise<void>;
 }
 
@@ -48,15 +61,28 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
   // Nothing re-reads old events in one process; a short retention keeps a long demo's memory flat.
   const bus = new MemoryBus({ partitions: o.partitions ?? 3, retention: 10_000, ...(o.clock ? { now: o.clock } : {}) });
   const store = new MemoryQueryStore();
-  const runner = createDetectorRunner({
+  const runner = createRuleSetRunner({
     rules: active.map((l) => l.compiled),
     sink: fanOut(store, bus.alertSink(), ...(o.alerts ? [o.alerts] : [])),
     metrics: createDetectorMetrics(o.registry),
     minTrendIntervalMs: 1_000,
     onError: (err) => log.error(errFields(err), 'alert sink failed'),
   });
+  const history = new EventHistory(o.historyCapacity);
   const unsubscribe = bus.subscribe<HerdEvent>(bus.topics.events, (records) => {
-    runner.ingest(records.map((r) => r.value));
+    const events = records.map((r) => r.value);
+    history.add(events);
+    runner.ingest(events);
+  });
+  const samples = new TrendSamples();
+  const unsubscribeSamples = store.subscribe((ev) => {
+    if (ev.kind === 'trending') samples.record(ev.snapshot);
+  });
+  const rulesRepo = new MemoryRuleRepository({
+    rules: o.rules,
+    ...(o.saveRulesDir ? { saveDir: o.saveRulesDir } : {}),
+    // Edited rules take effect at once; new engines learn their baseline from the history.
+    onChange: (rules) => runner.setRules(rules.filter((l) => !l.rule.spec.paused).map((l) => l.compiled), () => history.events()),
   });
   let ticking: Promise<void> = Promise.resolve();
   const ticker = o.eventClock === undefined ? undefined : setInterval(() => {
@@ -71,17 +97,22 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     store,
     registry: o.registry,
     rules: () => summaries,
+    rulesRepo,
+    liveData: { history, samples, store, rules: () => rulesRepo.loaded().map((l) => l.compiled) },
+    backtest: { source: historySource(history) },
+    ...(o.webRoot !== undefined ? { webRoot: o.webRoot } : {}),
     ...(o.settings ? { settings: o.settings } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
   });
   return {
-    app, bus, store, runner,
+    app, bus, store, runner, history, rulesRepo,
     async close() {
       clearInterval(ticker);
       await app.close();
       await ticking;
       unsubscribe();
+      unsubscribeSamples();
       await bus.drain();
       await runner.settled();
     },

@@ -12,7 +12,7 @@ const READ_ERRORS = {
 } as const;
 
 /** Read side: what is trending, recent alert transitions, loaded rules. */
-export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStore; rules: () => readonly RuleSummary[] }): Promise<void> {
+export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStore; rules: () => readonly RuleSummary[]; listRules?: boolean }): Promise<void> {
   app.get<{ Querystring: Static<typeof TrendingQuery> }>('/api/v1/trending', {
     schema: { querystring: TrendingQuery },
     config: {
@@ -45,6 +45,8 @@ export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStor
     return { alerts: deps.store.alerts({ limit, ...(rule ? { rule } : {}), ...(state ? { state } : {}) }) };
   });
 
+  // With a rules repository, /api/v1/rules is served by the rules routes instead.
+  if (deps.listRules === false) return;
   app.get('/api/v1/rules', {
     config: {
       role: 'read', rateLimited: true,

@@ -1,0 +1,26 @@
+# The web app (web/): Vite + React, built into dist/web and served by `herdwatch api`/`dev` at /.
+# Component tests (vitest + jsdom) run with test-unit; browser tests drive Debian's Chromium
+# through playwright-core against a real `herdwatch dev` (and the real control plane for rules).
+INTEGRATION_TESTS += test-web
+
+##@ Web app
+.PHONY: web-build web-dev test-web-unit test-web chromium
+
+web-build: setup ## Type-check, lint and build the web app into dist/web (any error fails)
+	tsc -p web/tsconfig.json
+	eslint --max-warnings 0 web
+	vite build --config web/vite.config.ts --logLevel warn
+
+web-dev: setup ## Vite dev server for the app on :5173, proxying /api to `make dev` on :8080
+	vite --config web/vite.config.ts
+
+test-web-unit: setup ## Component tests (vitest + Testing Library, jsdom)
+	vitest run --config web/vitest.config.ts
+
+chromium: ## Print the Chromium the browser tests use, installing Debian's package if missing (HW_CHROMIUM overrides)
+	@scripts/web/chromium.sh
+
+test-web: setup ## Browser tests: Playwright + Chromium against `herdwatch dev`; saves screenshots in .tmp/web-shots
+	tsc -p tsconfig.json
+	$(MAKE) --no-print-directory web-build
+	HW_CHROMIUM="$$(scripts/web/chromium.sh)" vitest run --config vitest.int.config.ts test/web

@@ -1,0 +1,116 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, qs } from './client';
+import { keys } from './keys';
+import type { AuditEntry, BacktestJob, Kpis, RuleDoc, Series, TrafficMinute, Transition, TrendingSnapshot } from './types';
+
+/** One hook per API resource. Live resources are also fed by useLiveStream. */
+
+export interface Me {
+  authenticated: boolean;
+  tokensRequired: boolean;
+  roles: string[];
+  user?: string;
+  rulesBackend: 'memory' | 'kubernetes' | 'files';
+  defaultNamespace?: string;
+}
+
+export function useMe() {
+  return useQuery({ queryKey: keys.me, queryFn: () => api<Me>('/api/v1/me'), staleTime: 60_000 });
+}
+
+export function useTrending() {
+  return useQuery({ queryKey: keys.trending, queryFn: () => api<{ rules: TrendingSnapshot[] }>('/api/v1/trending?limit=20'), staleTime: Infinity });
+}
+
+export function useAlerts() {
+  return useQuery({ queryKey: keys.alerts, queryFn: () => api<{ alerts: Transition[] }>('/api/v1/alerts?limit=200'), staleTime: Infinity });
+}
+
+export function useSeries(alertId: string, hours: number) {
+  return useQuery({
+    queryKey: keys.series('alert', alertId, hours),
+    queryFn: () => api<Series>(`/api/v1/series${qs({ alert: alertId, hours })}`),
+    refetchInterval: 5_000,
+  });
+}
+
+export function useTraffic() {
+  return useQuery({
+    queryKey: keys.traffic,
+    queryFn: () => api<{ minutes: TrafficMinute[] }>('/api/v1/traffic?minutes=60'),
+    refetchInterval: 2_000,
+  });
+}
+
+export function useKpis(from?: number, to?: number) {
+  return useQuery({ queryKey: keys.kpis(from, to), queryFn: () => api<Kpis>(`/api/v1/kpis${qs({ from, to })}`), refetchInterval: 5_000 });
+}
+
+export function useRules() {
+  return useQuery({ queryKey: keys.rules, queryFn: () => api<{ rules: RuleDoc[] }>('/api/v1/rules?full=true'), refetchInterval: 10_000 });
+}
+
+export function useAudit() {
+  return useQuery({ queryKey: keys.audit, queryFn: () => api<{ entries: AuditEntry[] }>('/api/v1/rules/audit') });
+}
+
+function rulePath(namespace: string, name: string): string {
+  return `/api/v1/rules/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}
+
+export interface SaveRuleInput {
+  namespace: string;
+  name: string;
+  spec: Record<string, unknown>;
+  create: boolean;
+  dryRun?: boolean;
+  resourceVersion?: string;
+}
+
+export function useSaveRule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (r: SaveRuleInput) => {
+      const body = { metadata: { name: r.name, namespace: r.namespace, ...(r.resourceVersion ? { resourceVersion: r.resourceVersion } : {}) }, spec: r.spec };
+      const dry = r.dryRun ? '?dryRun=true' : '';
+      return r.create
+        ? api<RuleDoc>(`/api/v1/rules${dry}`, { method: 'POST', body })
+        : api<RuleDoc>(`${rulePath(r.namespace, r.name)}${dry}`, { method: 'PUT', body });
+    },
+    onSuccess: (_doc, r) => {
+      if (r.dryRun) return;
+      void client.invalidateQueries({ queryKey: keys.rules });
+      void client.invalidateQueries({ queryKey: keys.audit });
+    },
+  });
+}
+
+export function useDeleteRule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (r: { namespace: string; name: string }) => api<unknown>(rulePath(r.namespace, r.name), { method: 'DELETE' }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.rules });
+      void client.invalidateQueries({ queryKey: keys.audit });
+    },
+  });
+}
+
+export interface BacktestInput {
+  spec: Record<string, unknown>;
+  hours: number;
+  compareTo?: { namespace: string; name: string };
+}
+
+export function useStartBacktest() {
+  return useMutation({ mutationFn: (b: BacktestInput) => api<BacktestJob>('/api/v1/backtests', { method: 'POST', body: b }) });
+}
+
+export function useBacktest(id: string | undefined) {
+  return useQuery({
+    queryKey: keys.backtest(id ?? ''),
+    queryFn: () => api<BacktestJob>(`/api/v1/backtests/${encodeURIComponent(id ?? '')}`),
+    enabled: id !== undefined,
+    refetchInterval: (q) => (q.state.data?.state === 'running' ? 250 : false),
+  });
+}

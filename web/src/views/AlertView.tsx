@@ -1,0 +1,143 @@
+import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { useSeries } from '../api/hooks';
+import type { Series, Transition } from '../api/types';
+import { Chart } from '../components/Chart';
+import { formatCount, formatDateTime, formatDuration, formatLift, formatNumber, formatSince } from '../format';
+import { Link } from '../router';
+import { useNow } from './LiveView';
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+/** Expected level carried forward onto every point (snapshots are sparser than buckets). */
+function alignExpected(s: Series): (number | null)[] {
+  let j = -1;
+  return s.points.map((p) => {
+    while (j + 1 < s.expected.length && s.expected[j + 1]!.t <= p.t) j++;
+    return j >= 0 ? s.expected[j]!.baseline : null;
+  });
+}
+
+function thresholdLine(s: Series, expected: (number | null)[]): (number | null)[] {
+  const th = s.threshold;
+  if (th.above !== undefined) return s.points.map(() => th.above!);
+  if (th.maxEvents !== undefined) return s.points.map(() => th.maxEvents!);
+  if (th.minLift !== undefined) return expected.map((e) => (e === null ? null : Math.max(th.minEvents ?? 0, e * th.minLift!)));
+  return s.points.map(() => null);
+}
+
+function Breakdown({ title, counts }: { title: string; counts: Record<string, number> }) {
+  const rows = Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 8);
+  const total = rows.reduce((n, [, v]) => n + v, 0) || 1;
+  return (
+    <section className="card">
+      <h3>{title}</h3>
+      {rows.length === 0 ? <p className="muted">No events.</p> : (
+        <table className="data">
+          <tbody>
+            {rows.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                <td className="num">{formatCount(v)}</td>
+                <td className="bar-cell"><span className="bar" style={{ width: `${(100 * v) / total}%` }} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Decision({ t }: { t: Transition }) {
+  return (
+    <dl className="facts">
+      <div><dt>State</dt><dd><span className={`badge state-${t.state}`}>{t.state}</span></dd></div>
+      <div><dt>Value in window</dt><dd>{formatNumber(t.value)}</dd></div>
+      <div><dt>Expected</dt><dd>{formatNumber(t.baseline)}</dd></div>
+      <div><dt>×usual</dt><dd>{formatLift(t.lift)}</dd></div>
+      <div><dt>Significance</dt><dd>{formatNumber(t.score)}</dd></div>
+      {t.actors !== undefined && <div><dt>Distinct people</dt><dd>{formatCount(t.actors)}</dd></div>}
+      <div><dt>Began</dt><dd>{formatDateTime(t.onset)}</dd></div>
+      <div className="wide"><dt>Why</dt><dd>{t.reason}</dd></div>
+    </dl>
+  );
+}
+
+function Actions({ id }: { id: string }) {
+  const act = useMutation({
+    mutationFn: (action: 'ack' | 'silence') => action === 'ack'
+      ? api<unknown>(`/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', body: { for: '4h' } })
+      : api<unknown>('/api/v1/silences', { method: 'POST', body: { alertId: id, for: '1h', kind: 'silence' } }),
+  });
+  return (
+    <div className="actions">
+      <button type="button" onClick={() => act.mutate('ack')} disabled={act.isPending}>Acknowledge for 4 h</button>
+      <button type="button" onClick={() => act.mutate('silence')} disabled={act.isPending}>Silence 1 h</button>
+      {act.isSuccess && <span role="status">Done.</span>}
+      {act.isError && <span role="alert" className="error">{act.error.message}</span>}
+    </div>
+  );
+}
+
+/** Drill-down of one alert: the key's counts with expected level and threshold, transitions marked. */
+export function AlertView({ id }: { id: string }) {
+  const [hours, setHours] = useState(3);
+  const series = useSeries(id, hours);
+  const now = useNow();
+  if (series.isError) return <p role="alert" className="error">{series.error.message}</p>;
+  if (!series.data) return <p className="muted">Loading…</p>;
+  const s = series.data;
+  const expected = alignExpected(s);
+  const latest = s.transitions.find((t) => t.id === id) ?? s.transitions[0];
+  const product = [s.product?.name, s.product?.category].filter(Boolean).join(' · ');
+  return (
+    <div className="drill">
+      <p><Link to="/">← Live</Link></p>
+      <h1>{s.key}{product && <span className="muted"> {product}</span>}</h1>
+      <p className="muted">Rule {s.rule} · {s.detector} · bucket {formatDuration(s.bucketMs)}, window {formatDuration(s.windowMs)}
+        {latest && <> · since {formatSince(latest.onset, now)}</>}</p>
+      <label className="inline">Show the last{' '}
+        <select value={hours} onChange={(e) => setHours(Number(e.target.value))}>
+          {[1, 3, 6, 12, 24].map((h) => <option key={h} value={h}>{h} h</option>)}
+        </select>
+      </label>
+      <section className="card">
+        <Chart
+          title={`Weighted count per ${formatDuration(s.windowMs)} window`}
+          testId="drill-chart"
+          height={280}
+          times={s.points.map((p) => p.t)}
+          series={[
+            { label: 'count in window', values: s.points.map((p) => p.window), color: cssVar('--c1') },
+            { label: 'expected', values: expected, color: cssVar('--c3'), dash: [4, 4] },
+            { label: 'firing threshold', values: thresholdLine(s, expected), color: cssVar('--danger'), dash: [2, 4], width: 1 },
+          ]}
+          marks={s.transitions.map((t) => ({ at: t.state === 'firing' ? t.onset : t.at, label: t.state, color: t.state === 'resolved' ? cssVar('--ok') : cssVar('--danger') }))}
+        />
+      </section>
+      <div className="grid-2">
+        <section className="card">
+          <h2>The numbers behind the decision</h2>
+          {latest ? <Decision t={latest} /> : <p className="muted">This alert is no longer in the recent history.</p>}
+          <Actions id={id} />
+        </section>
+        <div>
+          <Breakdown title="By event type" counts={s.byType} />
+          <Breakdown title="By region" counts={s.byRegion} />
+        </div>
+      </div>
+      <section className="card">
+        <h2>Transitions</h2>
+        <ol className="feed">
+          {s.transitions.map((t) => (
+            <li key={`${t.id}|${t.state}`} className="feed-item"><span className={`badge state-${t.state}`}>{t.state}</span> {formatDateTime(t.at)} <span className="feed-reason">{t.reason}</span></li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
