@@ -119,7 +119,7 @@ describe('other routes', () => {
     const doc = (await t.app.inject('/api/v1/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/v1/alerts', '/api/v1/events', '/api/v1/openapi.json', '/api/v1/rules', '/api/v1/stream', '/api/v1/trending', '/healthz', '/metrics', '/readyz',
+      '/api/v1/alerts', '/api/v1/events', '/api/v1/me', '/api/v1/openapi.json', '/api/v1/rules', '/api/v1/stream', '/api/v1/trending', '/healthz', '/metrics', '/readyz',
     ]);
     const limit = doc.paths['/api/v1/trending'].get.parameters.find((p: { name: string }) => p.name === 'limit');
     expect(limit.schema).toMatchObject({ minimum: 1, maximum: 100 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { API_OPTIONS, apiSettingsFrom } from './api.js';
 import { formatHelp, parseCommand } from './options.js';
-import { hasRole, parseTokens, rolesOf, sha256Hex } from './tokens.js';
+import { hasRole, parseTokens, rolesOf, sha256Hex, userOf } from './tokens.js';
 
 describe('tokens', () => {
   it('parses hashed tokens with roles and recognises the plain token', () => {
@@ -13,7 +13,15 @@ describe('tokens', () => {
     expect(parseTokens('').byHash.size).toBe(0);
   });
 
-  it.each(['nothex:ingest', `${sha256Hex('a')}`, `${sha256Hex('a')}:root`, `${sha256Hex('a')}:ingest:extra`])('rejects %s with HW_ERR_CONFIG', (entry) => {
+  it('names the holder of a token for the audit trail, and lets edit read', () => {
+    const table = parseTokens(`${sha256Hex('e')}:edit:alice@shop.example,${sha256Hex('f')}:read`);
+    expect(userOf(table, 'e')).toBe('alice@shop.example');
+    expect(userOf(table, 'f')).toMatch(/^token-[0-9a-f]{12}$/);
+    expect(hasRole(rolesOf(table, 'e')!, 'read')).toBe(true);
+    expect(hasRole(rolesOf(table, 'f')!, 'edit')).toBe(false);
+  });
+
+  it.each(['nothex:ingest', `${sha256Hex('a')}`, `${sha256Hex('a')}:root`, `${sha256Hex('a')}:ingest:alice:extra`, `${sha256Hex('a')}:ingest:not a name`])('rejects %s with HW_ERR_CONFIG', (entry) => {
     expect(() => parseTokens(entry)).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', field: 'HERDWATCH_TOKENS' }));
   });
 });

@@ -58,7 +58,10 @@ export function keySeries(events: Iterable<HerdEvent>, rule: CompiledRule, key: 
   const lastBucket = Math.floor(end / bucketMs) * bucketMs;
   // At most a few thousand points: coarser buckets than the rule's would hide the onset,
   // so the range is cut instead (the caller bounds `hours`).
-  const start = Math.max(firstBucket, lastBucket - 4_000 * bucketMs);
+  // Nor does it start long before the key's first event held (a fresh `dev` has no older history).
+  const oldest = mine.reduce((m, e) => (e.ts >= from && e.ts < m ? e.ts : m), Number.POSITIVE_INFINITY);
+  const firstHeld = Math.floor(oldest / bucketMs) * bucketMs - windowBuckets * bucketMs;
+  const start = Math.max(firstBucket, firstHeld, lastBucket - 4_000 * bucketMs);
   const recent: number[] = [];
   let sum = 0;
   for (let b = start - (windowBuckets - 1) * bucketMs; b <= lastBucket; b += bucketMs) {

@@ -38,7 +38,7 @@ export function useTraffic() {
   return useQuery({
     queryKey: keys.traffic,
     queryFn: () => api<{ minutes: TrafficMinute[] }>('/api/v1/traffic?minutes=60'),
-    refetchInterval: 2_000,
+    refetchInterval: 1_000,
   });
 }
 

@@ -92,6 +92,8 @@ export function AlertView({ id }: { id: string }) {
   if (!series.data) return <p className="muted">Loading…</p>;
   const s = series.data;
   const expected = alignExpected(s);
+  // Event time, which runs ahead of the wall clock in the accelerated demo and behind it in a replay.
+  const eventNow = Math.max(now, s.points[s.points.length - 1]?.t ?? 0);
   const latest = s.transitions.find((t) => t.id === id) ?? s.transitions[0];
   const product = [s.product?.name, s.product?.category].filter(Boolean).join(' · ');
   return (
@@ -99,7 +101,7 @@ export function AlertView({ id }: { id: string }) {
       <p><Link to="/">← Live</Link></p>
       <h1>{s.key}{product && <span className="muted"> {product}</span>}</h1>
       <p className="muted">Rule {s.rule} · {s.detector} · bucket {formatDuration(s.bucketMs)}, window {formatDuration(s.windowMs)}
-        {latest && <> · since {formatSince(latest.onset, now)}</>}</p>
+        {latest && <> · since {formatSince(latest.onset, eventNow)}</>}</p>
       <label className="inline">Show the last{' '}
         <select value={hours} onChange={(e) => setHours(Number(e.target.value))}>
           {[1, 3, 6, 12, 24].map((h) => <option key={h} value={h}>{h} h</option>)}

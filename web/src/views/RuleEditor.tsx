@@ -94,7 +94,8 @@ function Editor({ creating, initialNs, initialName, saved, resourceVersion }: {
       <div className="editor-body">
         <div id="panel-form" role="tabpanel" aria-labelledby="tab-form" hidden={tab !== 'form'} className="rule-form">
           <Form schema={ruleSchema} uiSchema={uiSchema} formData={spec} validator={validator} onChange={onChange}
-            liveValidate="onChange" showErrorList={false} noHtml5Validate extraErrors={extraErrors} onSubmit={() => void submit()} />
+            liveValidate="onChange" showErrorList={false} noHtml5Validate extraErrors={extraErrors}
+            experimental_defaultFormStateBehavior={{ emptyObjectFields: 'skipEmptyDefaults' }} onSubmit={() => void submit()} />
         </div>
         <pre id="panel-yaml" role="tabpanel" aria-labelledby="tab-yaml" hidden={tab !== 'yaml'} className="yaml" tabIndex={0}>{yaml}</pre>
         <div id="panel-diff" role="tabpanel" aria-labelledby="tab-diff" hidden={tab !== 'diff'}>

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { herdwatch, launchBrowser, newPage, ROOT, shot, startDev, type DevServer } from './harness.js';
+
+// The repository's copy of the sample export (../shared/data/transactions.csv).
+const CSV = join(ROOT, 'src', 'events', 'testdata', 'transactions.csv');
+
+let dev: DevServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  // 120× event time: the first demo surge (15 min of event time) fires within seconds.
+  dev = await startDev(['--speed', '120', '--surge-every', '10']);
+  browser = await launchBrowser();
+  page = await newPage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dev?.stop();
+});
+
+describe('the web app against herdwatch dev', () => {
+  it('shows a demo surge in the live feed, and its drill-down chart has data with the firing marked', async () => {
+    await page.goto(dev.url);
+    await page.getByRole('heading', { name: 'Trending now' }).waitFor();
+    const firing = page.locator('.feed-item[data-state="firing"][data-rule="default/any-product-surge"]').first();
+    await firing.waitFor({ timeout: 90_000 });
+    const key = await firing.getAttribute('data-key');
+    expect(key).toMatch(/^sku-/);
+    // The live view updates from the stream without a reload: the stream status says so.
+    expect(await page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
+    await page.waitForTimeout(1_500);
+    await shot(page, 'live');
+
+    // The feed keeps moving as alerts arrive, so follow the link's address rather than chase the element.
+    const href = await page.locator(`.feed-item[data-state="firing"][data-key="${key}"] a.feed-key`).first().getAttribute('href');
+    expect(href).toMatch(/^\/alerts\//);
+    await page.goto(`${dev.url}${href}`);
+    const table = page.locator('[data-testid="drill-chart"] table[data-points]');
+
+    await expect.poll(async () => Number(await table.getAttribute('data-points', { timeout: 1_000 }).catch(() => 0)), { timeout: 30_000 }).toBeGreaterThan(0);
+    const points = Number(await table.getAttribute('data-points'));
+    expect(points).toBeGreaterThan(10);
+    // The firing is marked on the chart (the marks are listed in the table behind the canvas).
+    expect(await table.locator('tfoot tr[data-mark="firing"]').count()).toBeGreaterThanOrEqual(1);
+    // Counts in the window are not all zero: the surge is in the data.
+    const counts = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(counts.map(Number).some((c) => c > 0)).toBe(true);
+    await page.getByRole('heading', { name: 'The numbers behind the decision' }).waitFor();
+    await page.getByText('Why').waitFor();
+    await shot(page, 'drill-down', true);
+  });
+
+  it('a backtest preview lists the alerts that herdwatch replay gives for the same data', async () => {
+    await herdwatch(['replay', CSV, '--to', dev.url]);
+    const replayed = (await herdwatch(['replay', CSV, '--rules', 'k8s/examples', '--json'])).trim().split('\n')
+      .map((l) => JSON.parse(l) as { state: string; rule: string; key: string; onset: number; id: string })
+      .filter((t) => t.state === 'firing' && t.rule === 'default/high-amount');
+    expect(replayed.length).toBeGreaterThan(0);
+    const csvEnd = Math.max(...replayed.map((t) => t.onset)) + 3_600_000;
+
+    await page.goto(`${dev.url}/rules/default/high-amount`);
+    await page.getByRole('heading', { name: 'Backtest preview' }).waitFor();
+    await page.getByLabel('Over the last').selectOption({ label: 'all history' });
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await page.getByTestId('backtest-summary').waitFor({ timeout: 60_000 });
+    const items = page.getByRole('list', { name: 'Backtest alerts' }).getByRole('listitem');
+    const ids = await Promise.all((await items.all()).map(async (li) => (await li.getAttribute('data-alert-id')) ?? ''));
+    // The simulator's traffic is in the history too; within the sample's time the two agree exactly.
+    const inSample = ids.filter((id) => Number(id.slice(id.lastIndexOf(':') + 1)) <= csvEnd).sort();
+    expect(inSample).toEqual(replayed.map((t) => t.id).sort());
+    await page.getByRole('heading', { name: 'Backtest preview' }).scrollIntoViewIfNeeded();
+    await shot(page, 'backtest');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await shot(page, 'rule-editor');
+  });
+
+  it('creates a rule through the generated form; the list shows it and the audit trail says who', async () => {
+    await page.goto(`${dev.url}/rules/new`);
+    await page.getByLabel('Name', { exact: true }).fill('web-made-surge');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await page.waitForURL(/\/rules\/default\/web-made-surge$/);
+    await page.goto(`${dev.url}/rules`);
+    await page.getByRole('link', { name: 'default/web-made-surge' }).waitFor();
+    await page.getByText('anonymous create default/web-made-surge').waitFor();
+    await shot(page, 'rules', true);
+  });
+
+  it('shows transactions, at phone width and in the dark theme too', async () => {
+    await page.goto(`${dev.url}/transactions`);
+    await page.getByRole('heading', { name: 'Transactions', exact: true }).waitFor();
+    await page.waitForTimeout(1_000);
+    await shot(page, 'transactions', true);
+    const phone = await newPage(browser, { width: 390, height: 844, dark: true });
+    await phone.goto(dev.url);
+    await phone.getByRole('heading', { name: 'Trending now' }).waitFor();
+    await phone.waitForTimeout(1_500);
+    await shot(phone, 'live-phone-dark');
+    // Nothing is wider than the phone: no sideways scrolling of the page.
+    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
