@@ -12,6 +12,7 @@ root="$(cd "$here/../.." && pwd)"
 export PATH="$K8S_BIN:$PATH" HW_CACHE
 
 if [ -n "${KUBECONFIG:-}" ]; then
+  KUBECONFIG_FROM_USER=1
   echo "test-k8s: using the cluster in KUBECONFIG=$KUBECONFIG" >&2
 elif [ -s "$K8S_STATE/run/kube-apiserver.pid" ] && kill -0 "$(cat "$K8S_STATE/run/kube-apiserver.pid")" 2>/dev/null; then
   echo "test-k8s: reusing the running control plane (make k8s-down stops it)" >&2
@@ -31,6 +32,8 @@ else
   eval "$("$here/up.sh")"
 fi
 export KUBECONFIG
+# The API server's audit log (up.sh writes it), for tests that check who wrote when.
+[ -n "${KUBECONFIG_FROM_USER:-}" ] || export HW_K8S_AUDIT_LOG="${HW_K8S_AUDIT_LOG:-${HW_K8S_STATE:-$K8S_STATE}/logs/audit.log}"
 
 cd "$root"
 vitest run --config vitest.int.config.ts "${@:-test/k8s}"

@@ -92,6 +92,17 @@ start etcd --name=herdwatch-test --data-dir="$K8S_STATE/etcd" \
   --unsafe-no-fsync --quota-backend-bytes=2147483648
 wait_for etcd 30 curl -sf "http://127.0.0.1:$ETCD_PORT/health"
 
+# Audit log of every write (metadata only): tests read who wrote what, and when, from the API
+# server's own records (e.g. that two operator replicas never write at the same time).
+cat >"$run/audit-policy.yaml" <<'POLICY'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+POLICY
 log "starting kube-apiserver on https://127.0.0.1:$API_PORT"
 start kube-apiserver --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
   --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
@@ -101,7 +112,9 @@ start kube-apiserver --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
   --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
   --service-cluster-ip-range="$SERVICE_CIDR" \
   --authorization-mode=Node,RBAC --allow-privileged=true \
-  --cert-dir="$K8S_STATE/apiserver-certs"
+  --cert-dir="$K8S_STATE/apiserver-certs" \
+  --audit-policy-file="$run/audit-policy.yaml" --audit-log-path="$logs/audit.log" \
+  --audit-log-maxsize=200 --audit-log-maxbackup=1
 api_ready() {
   curl -sf --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
     "https://127.0.0.1:$API_PORT/readyz"

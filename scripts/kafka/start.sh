@@ -31,7 +31,11 @@ fi
 
 dist="$("$here/fetch.sh")"
 cp_libs="$dist/libs/*"
-rm -rf "$home/data" && mkdir -p "$home/data" "$home/logs"
+# HW_KAFKA_KEEP_DATA=1 restarts on the data of a broker stopped with the same setting (restart.sh).
+keep=0
+if [ "${HW_KAFKA_KEEP_DATA:-}" = 1 ] && [ -f "$home/data/meta.properties" ]; then keep=1; fi
+[ "$keep" = 1 ] || rm -rf "$home/data"
+mkdir -p "$home/data" "$home/logs"
 
 cat >"$home/server.properties" <<PROPS
 process.roles=broker,controller
@@ -84,9 +88,11 @@ jvm=(java -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.head
 
 # The static quorum (controller.quorum.voters) formats the same way on 3.9 and 4.x; 4.x's dynamic quorum
 # (controller.quorum.bootstrap.servers, format --standalone) is not needed for one node.
-cluster_id="$("${jvm[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
-"${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$home/server.properties" >"$home/logs/format.log" 2>&1 \
-  || { cat "$home/logs/format.log" >&2; exit 1; }
+if [ "$keep" = 0 ]; then
+  cluster_id="$("${jvm[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+  "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$home/server.properties" >"$home/logs/format.log" 2>&1 \
+    || { cat "$home/logs/format.log" >&2; exit 1; }
+fi
 
 # setsid: the broker must outlive this script and the make recipe that ran it.
 setsid "${jvm[@]}" kafka.Kafka "$home/server.properties" >"$home/logs/stdout.log" 2>&1 </dev/null &

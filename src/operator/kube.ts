@@ -33,7 +33,8 @@ export class KubeClient implements KubeRequester {
   // The library builds a new TLS agent per request; reusing the first keeps connections alive.
   private dispatcher: unknown;
 
-  constructor(readonly kc: KubeConfig) {}
+  /** `userAgent` names the caller in the API server's audit log (the operator puts its replica identity there). */
+  constructor(readonly kc: KubeConfig, private readonly opts: { userAgent?: string } = {}) {}
 
   static fromDefault(): KubeClient {
     const kc = new KubeConfig();
@@ -48,7 +49,7 @@ export class KubeClient implements KubeRequester {
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), method as HttpMethod);
     await this.kc.applySecurityAuthentication(ctx);
-    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
+    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json', ...(this.opts.userAgent ? { 'user-agent': this.opts.userAgent } : {}) };
     if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
     const res = await fetch(url, {
       method,

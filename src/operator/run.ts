@@ -58,7 +58,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const log = logger.child({ component: 'operator' });
   const clock = o.clock ?? systemClock;
   const identity = o.identity ?? `${hostname()}_${process.pid}`;
-  const kube = o.kube ?? new KubeClient(o.kubeConfig);
+  const kube = o.kube ?? new KubeClient(o.kubeConfig, { userAgent: `herdwatch-operator/${identity}` });
   const metrics = o.metrics ?? new OperatorMetrics(undefined, { defaultMetrics: true });
   const elector = o.leaderElection
     ? new LeaderElector({
