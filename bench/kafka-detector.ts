@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { KafkaDetector } from '../src/detector/kafka/runtime.js';
 import type { CompiledRule } from '../src/engine/types.js';
-import { KafkaEventSink } from '../src/kafka/event-sink.js';
 import type { Topics } from '../src/bus/types.js';
 import { createRegistry } from '../src/metrics/registry.js';
 import { compileRule, validateRuleSpec } from '../src/rules/index.js';
+import type { HerdEvent } from '../src/events/schema.js';
+import { decodeEvents, eventCount } from '../src/kafka/codec.js';
 import { fmt, freshTopics, shopEvents } from './kafka/common.js';
+import { produce, recordsOf, type ValueFormat } from './kafka/formats.js';
 import { loadAvg } from './kafka/machine.js';
 import { createLogger } from '../src/log/logger.js';
 
@@ -29,8 +31,11 @@ function benchRule(): CompiledRule {
   return compileRule({ uid: 'bench-surge', namespace: 'bench', name: 'surge' }, spec);
 }
 
-/** A plain kafkajs consumer that only counts messages (or also parses them): the ceiling for any consumer. */
-async function rawConsume(kafka: Kafka, topic: string, total: number, parse = false): Promise<number> {
+/**
+ * A plain kafkajs consumer that only counts (events per record from the HWB1 header, without
+ * decoding), or also decodes every value: the ceiling for any consumer of the same records.
+ */
+async function rawConsume(kafka: Kafka, topic: string, records: number, decode = false): Promise<number> {
   const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}`, ...FETCH });
   let joinedAt = 0;
   consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -39,16 +44,24 @@ async function rawConsume(kafka: Kafka, topic: string, total: number, parse = fa
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let seen = 0;
+  let events = 0;
   let doneAt = 0;
+  const scratch: HerdEvent[] = [];
   await new Promise<void>((resolve, reject) => {
     consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, resolveOffset }) => {
         seen += batch.messages.length;
-        if (parse) for (const m of batch.messages) JSON.parse(m.value!.toString('utf8'));
+        for (const m of batch.messages) {
+          if (decode) {
+            decodeEvents(m.value, scratch);
+            events += scratch.length;
+            scratch.length = 0;
+          } else events += eventCount(m.value);
+        }
         const last = batch.messages[batch.messages.length - 1];
         if (last) resolveOffset(last.offset);
-        if (seen >= total && !doneAt) {
+        if (seen >= records && !doneAt) {
           doneAt = performance.now();
           resolve();
         }
@@ -56,12 +69,12 @@ async function rawConsume(kafka: Kafka, topic: string, total: number, parse = fa
     }).catch(reject);
   });
   await consumer.disconnect();
-  return total / ((doneAt - joinedAt) / 1000);
+  return events / ((doneAt - joinedAt) / 1000);
 }
 
 type Run = { perSecond: number; profile: ReturnType<KafkaDetector['profile']> };
 
-async function detectorConsume(kafka: Kafka, topics: Topics, rule: CompiledRule, total: number, engineThreads: number): Promise<Run> {
+async function detectorConsume(kafka: Kafka, topics: Topics, rule: CompiledRule, records: number, events: number, engineThreads: number): Promise<Run> {
   let joinedAt = 0;
   const detector = new KafkaDetector({
     kafka, rule, topics, registry: createRegistry(), groupId: `bench-detector-${randomUUID()}`, startFrom: 'earliest', replayMs: 0, idleAdvanceMs: 0, engineThreads,
@@ -73,66 +86,93 @@ async function detectorConsume(kafka: Kafka, topics: Topics, rule: CompiledRule,
     }),
   });
   await detector.start();
-  while (detector.processedOffsets() < total) await new Promise((r) => setTimeout(r, 2));
+  while (detector.processedOffsets() < records) await new Promise((r) => setTimeout(r, 2));
   const doneAt = performance.now();
   const profile = detector.profile();
   await detector.stop();
-  return { perSecond: total / ((doneAt - joinedAt) / 1000), profile };
+  return { perSecond: events / ((doneAt - joinedAt) / 1000), profile };
+}
+
+interface FormatFigures {
+  readonly format: ValueFormat;
+  readonly records: number;
+  readonly raw: number[];
+  readonly decoded: number[];
+  readonly det: Run[];
+  readonly threaded: Run[];
+}
+
+const LABEL: Record<ValueFormat, string> = {
+  json: 'JSON, one event per record (foreign topics, older records)',
+  hwb1: 'HWB1, one event per record (the same records, binary values)',
+  'hwb1-packed': 'HWB1 packed as the API writes it (a 100-event request\'s events per partition in one record)',
+};
+
+async function measure(format: ValueFormat, events: readonly HerdEvent[], rule: CompiledRule): Promise<FormatFigures> {
+  const { kafka, topics } = await freshTopics(`bench-detector-${format}`);
+  const records = recordsOf(events, format, 6);
+  await produce(kafka, topics.events, records);
+  const f: FormatFigures = { format, records: records.length, raw: [], decoded: [], det: [], threaded: [] };
+  for (let round = 0; round < 2; round++) {
+    f.raw.push(await rawConsume(kafka, topics.events, records.length));
+    f.det.push(await detectorConsume(kafka, topics, rule, records.length, events.length, 0));
+    f.decoded.push(await rawConsume(kafka, topics.events, records.length, true));
+    f.threaded.push(await detectorConsume(kafka, topics, rule, records.length, events.length, 1));
+  }
+  return f;
 }
 
 /**
  * Detector throughput: events consumed from Kafka, decoded, run through the engine (one per
  * partition), transitions and trends published and offsets committed — against a raw
- * kafkajs consume-only loop over the same topic, in the same run, alternating twice.
+ * kafkajs consume-only loop over the same records, in the same run, alternating twice, for
+ * each value format.
  */
-export async function benchDetector(opts: { events?: number } = {}): Promise<DetectorFigures> {
+export async function benchDetector(opts: { events?: number; formats?: ValueFormat[] } = {}): Promise<DetectorFigures> {
   const total = opts.events ?? 300_000;
-  const { kafka, topics } = await freshTopics('bench-detector');
-  const sink = new KafkaEventSink(kafka, { topic: topics.events, sendTimeoutMs: 60_000, maxPendingEvents: 1_000_000 });
   const events = shopEvents(total, { products: 5000, start: Date.now() - 3 * 3600_000, spanMs: 3 * 3600_000 });
-  const sends: Promise<void>[] = [];
-  for (let i = 0; i < total; i += 5000) sends.push(sink.send(events.slice(i, i + 5000)));
-  await Promise.all(sends);
-  await sink.close();
   const rule = benchRule();
-  const raw: number[] = [];
-  const parsed: number[] = [];
-  const det: Run[] = [];
-  const threaded: Run[] = [];
-  for (let round = 0; round < 2; round++) {
-    raw.push(await rawConsume(kafka, topics.events, total));
-    det.push(await detectorConsume(kafka, topics, rule, total, 0));
-    parsed.push(await rawConsume(kafka, topics.events, total, true));
-    threaded.push(await detectorConsume(kafka, topics, rule, total, 1));
+  const figures: FormatFigures[] = [];
+  for (const format of opts.formats ?? (['json', 'hwb1', 'hwb1-packed'] as const)) {
+    figures.push(await measure(format, events, rule));
+    console.error(`detector bench: ${format} done`);
   }
-  const rawBest = Math.max(...raw);
-  const bestOf = (runs: Run[]) => runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-  const best = bestOf(det);
-  const bestThreaded = bestOf(threaded);
-  const ratio = Math.max(best.perSecond, bestThreaded.perSecond) / rawBest;
-  const p = best.profile;
-  // Commits run beside the evaluation (coalesced, off its path): shares are of the on-path steps.
-  const onPath = p.decode + p.engine + p.publish;
-  const share = (x: number) => `${((x / onPath) * 100).toFixed(0)}%`;
-  const perEvent = (x: number) => `${((x * 1000) / total).toFixed(1)} µs`;
+  const best = (runs: Run[]) => runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  const rows: string[] = [];
+  const ratios: string[] = [];
+  for (const f of figures) {
+    const raw = Math.max(...f.raw);
+    const one = best(f.det);
+    const two = best(f.threaded);
+    const list = (xs: number[]) => xs.map((x) => fmt(x)).join(', ');
+    rows.push(
+      `| ${LABEL[f.format]} | ${fmt(f.records)} | raw consume-only loop (counts) | ${fmt(raw)} | ${list(f.raw)} |`,
+      `| | | raw loop + decodeEvents of every value | ${fmt(Math.max(...f.decoded))} | ${list(f.decoded)} |`,
+      `| | | **detector**, engines in the consumer's thread (default) | ${fmt(one.perSecond)} | ${list(f.det.map((r) => r.perSecond))} |`,
+      `| | | detector, engines in a worker thread (\`--engine-threads 1\`) | ${fmt(two.perSecond)} | ${list(f.threaded.map((r) => r.perSecond))} |`,
+    );
+    const p = one.profile;
+    const perEvent = (x: number) => `${((x * 1000) / total).toFixed(2)} µs`;
+    ratios.push(`- ${f.format}: **${(one.perSecond / raw).toFixed(2)}x** of the raw loop in one thread, ${(two.perSecond / raw).toFixed(2)}x with the worker thread;`
+      + ` per event: decoding ${perEvent(p.decode)}, engine ${perEvent(p.engine)}, publishing ${perEvent(p.publish)}; the raw loop ${perEvent((total / raw) * 1000)}.`);
+  }
+  const byFormat = new Map(figures.map((f) => [f.format, f]));
+  const packed = byFormat.get('hwb1-packed');
+  const json = byFormat.get('json');
   const markdown = [
     `Detector (\`bench/kafka-detector.ts\`): ${fmt(total)} events on 6 partitions (5,000 products, 3 h of event time), one member, surge rule`,
-    '(5m window, 10s buckets). Timed from the group join to the last offset; best of two interleaved rounds per side.',
+    '(5m window, 10s buckets). Timed from the group join to the last offset; best of two interleaved rounds per side. Events/s count events, not records.',
     '',
-    '| consumer | events/s | rounds |',
-    '|---|---:|---|',
-    `| raw kafkajs consume-only loop (counts messages) | ${fmt(rawBest)} | ${raw.map((x) => fmt(x)).join(', ')} |`,
-    `| raw loop + JSON.parse of each value (for reference: the decoding floor) | ${fmt(Math.max(...parsed))} | ${parsed.map((x) => fmt(x)).join(', ')} |`,
-    `| herdwatch detector, engines in the consumer's thread (default) | ${fmt(best.perSecond)} | ${det.map((x) => fmt(x.perSecond)).join(', ')} |`,
-    `| herdwatch detector, engines in a worker thread (\`--engine-threads 1\`) | ${fmt(bestThreaded.perSecond)} | ${threaded.map((x) => fmt(x.perSecond)).join(', ')} |`,
+    '| value format | records | consumer | events/s | rounds |',
+    '|---|---:|---|---:|---|',
+    ...rows,
     '',
-    `**Detector / raw: ${(best.perSecond / rawBest).toFixed(2)}x in one thread, ${(bestThreaded.perSecond / rawBest).toFixed(2)}x with the worker thread** (target ≥ 0.8x).`
-      + ` Where the one-thread detector's time goes per event: JSON decoding and checks ${perEvent(p.decode)} (${share(p.decode)}),`
-      + ` the engine ${perEvent(p.engine)} (${share(p.engine)}), publishing alerts and trends (acks=all) ${perEvent(p.publish)} (${share(p.publish)});`
-      + ` offsets are committed beside that, coalesced (${fmt(p.commit)} ms of requests in the run). The raw loop spends ${perEvent(1e6 / rawBest * total / 1000)}`
-      + ` per event in kafkajs fetching and decoding record batches, on the same thread: in one thread the detector pays both in sequence,`
-      + ` so JSON decoding alone (the JSON.parse row) already costs a third of the raw rate. The worker thread overlaps the two only when a second core is free.`
-      + ` Load average at the end: ${loadAvg()}.`,
+    ...ratios,
+    ...(packed && json ? [`- The detector on packed HWB1 against the raw loop on one-JSON-per-record (what it read before): **${(best(packed.det).perSecond / Math.max(...json.raw)).toFixed(2)}x**.`] : []),
+    '',
+    `Load average at the end: ${loadAvg()}.`,
   ].join('\n');
-  return { events: total, rawPerSecond: rawBest, detectorPerSecond: Math.max(best.perSecond, bestThreaded.perSecond), ratio, markdown };
+  const top = figures.map((f) => Math.max(best(f.det).perSecond, best(f.threaded).perSecond));
+  const first = figures[0]!;
+  return { events: total, rawPerSecond: Math.max(...first.raw), detectorPerSecond: Math.max(...top), ratio: Math.max(best(first.det).perSecond, best(first.threaded).perSecond) / Math.max(...first.raw), markdown };
 }

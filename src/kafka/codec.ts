@@ -4,7 +4,7 @@ import { EVENT_TYPES } from '../events/schema.js';
 import type { Transition, TrendingSnapshot } from '../engine/types.js';
 import { BATCH_MAGIC, decodeEventBatch, encodeEventBatch, validCount } from './event-batch.js';
 
-export { encodeEventBatch, ENCODED_FIELDS } from './event-batch.js';
+export { encodeEventBatch, ENCODED_FIELDS, eventCount } from './event-batch.js';
 
 /**
  * The wire format of the three topics. Events are HWB1 binary batches (event-batch.ts,

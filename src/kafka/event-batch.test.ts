@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventSchema, type HerdEvent } from '../events/schema.js';
-import { decodeEvents, encodeEvent, encodeEventBatch, encodeEventsRecord, ENCODED_FIELDS } from './codec.js';
+import { decodeEvents, encodeEvent, encodeEventBatch, encodeEventsRecord, ENCODED_FIELDS, eventCount } from './codec.js';
 
 const T = 1_770_000_000_000;
 const full: HerdEvent = {
@@ -49,6 +49,12 @@ describe('HWB1 binary event batches', () => {
     const events = Array.from({ length: 100 }, (_, i): HerdEvent => ({ id: `evt-${i}`, type: 'view', ts: T + i * 7, productId: `P${i % 9}`, category: 'sneakers', region: 'EU', receivedAt: T + i * 7 + 3 }));
     const json = events.reduce((n, e) => n + (encodeEvent(e).value as Buffer).length, 0);
     expect(encodeEventBatch(events).length).toBeLessThan(json / 3);
+  });
+
+  it('tell how many events they hold without decoding', () => {
+    const many = Array.from({ length: 300 }, (_, i): HerdEvent => ({ id: `e${i}`, type: 'view', ts: T }));
+    expect(eventCount(encodeEventBatch(many))).toBe(300);
+    expect(eventCount(Buffer.from('{"id":"a"}'))).toBe(1);
   });
 
   it('are keyed by the first event, so the record lands on its partition', () => {

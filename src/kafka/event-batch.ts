@@ -154,6 +154,20 @@ export function encodeEventBatch(events: readonly HerdEvent[]): Buffer {
   return head.buf.subarray(0, head.at + rows.at);
 }
 
+/** Events in a value without decoding it: n of an HWB1 batch, else 1 (a JSON event). For counting loops. */
+export function eventCount(value: Buffer | null): number {
+  if (!value || value.length < 4 || value[0] !== BATCH_MAGIC) return 1;
+  let n = 0;
+  let mul = 1;
+  for (let at = 3; at < value.length && at < 11; at++) {
+    const b = value[at]!;
+    n += (b & 0x7f) * mul;
+    if (b < 0x80) return n;
+    mul *= 0x80;
+  }
+  return 1;
+}
+
 /** Thrown inside the decoder only; decodeEventBatch turns it into a result. */
 class Truncated extends Error {}
 
