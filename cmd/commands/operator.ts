@@ -4,6 +4,10 @@ import type { OptionSpecs } from '../../src/config/options.js';
 import { HwError } from '../../src/errors.js';
 import { parseOperatorConfig, renderOptionsFrom } from '../../src/operator/config.js';
 import { startOperator } from '../../src/operator/run.js';
+import type { RetiringRule } from '../../src/operator/finalizer.js';
+import { createKafka } from '../../src/kafka/client.js';
+import { kafkaSettings } from '../../src/kafka/config.js';
+import { retireTrends } from '../../src/kafka/trends-retire.js';
 import { defineCommand } from './command.js';
 
 const OPTIONS = {
@@ -19,6 +23,8 @@ const OPTIONS = {
   port: { type: 'number', env: 'HERDWATCH_OPERATOR_PORT', default: 8081, description: 'Port for /healthz, /readyz and /metrics' },
   host: { type: 'string', env: 'HERDWATCH_OPERATOR_HOST', default: '0.0.0.0', description: 'Address the health and metrics server binds to' },
   workers: { type: 'number', env: 'HERDWATCH_OPERATOR_WORKERS', default: 2, description: 'Rules reconciled in parallel' },
+  'kafka-brokers': { type: 'string', env: 'HERDWATCH_KAFKA_BROKERS', description: 'Kafka, to retire a deleted rule\'s trending snapshots (tombstones); without it deleted rules stay on the trends topic' },
+  'trends-topic': { type: 'string', env: 'HERDWATCH_TRENDS_TOPIC', default: 'herdwatch.trends', description: 'Compacted topic of trending snapshots' },
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
@@ -39,7 +45,9 @@ export default defineCommand({
     });
     const kc = new KubeConfig();
     kc.loadFromDefault();
+    const kafka = o['kafka-brokers'] ? createKafka(kafkaSettings({ brokers: o['kafka-brokers'], clientId: 'herdwatch-operator' }, ctx.env)) : undefined;
     const op = await startOperator({
+      ...(kafka ? { retireTrends: ({ rule, partitions }: RetiringRule) => retireTrends(kafka, o['trends-topic'], rule, partitions) } : {}),
       kubeConfig: kc,
       render,
       namespaces: o.namespace.split(',').map((n) => n.trim()).filter(Boolean),

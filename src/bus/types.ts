@@ -14,6 +14,8 @@ export interface EventSink {
 export interface AlertSink {
   sendAlerts(transitions: readonly Transition[]): Promise<void>;
   sendTrends(snapshot: TrendingSnapshot): Promise<void>;
+  /** The rule was deleted: its trending snapshot goes (readers that keep one implement this). */
+  retireTrends?(rule: string): Promise<void>;
 }
 
 export interface Topics {

@@ -56,7 +56,8 @@ export function decodeEvent(value: Buffer | null): Decoded<HerdEvent> {
   return { ok: true, value: raw as HerdEvent };
 }
 
-export type DecodedEvents = { ok: true; count: number } | { ok: false; reason: MalformedReason; message: string };
+export type DecodedEvents = { ok: true } | { ok: false; reason: MalformedReason; message: string };
+const DECODED: DecodedEvents = Object.freeze({ ok: true });
 
 /**
  * Decodes one message of an events topic, binary batch or JSON event, appending to `out`
@@ -65,12 +66,12 @@ export type DecodedEvents = { ok: true; count: number } | { ok: false; reason: M
 export function decodeEvents(value: Buffer | null, out: HerdEvent[]): DecodedEvents {
   if (value && value.length > 0 && value[0] === BATCH_MAGIC) {
     const r = decodeEventBatch(value, out);
-    return r.ok ? r : { ok: false, reason: 'binary', message: r.message };
+    return r.ok ? DECODED : { ok: false, reason: 'binary', message: r.message };
   }
   const d = decodeEvent(value);
   if (!d.ok) return d;
   out.push(d.value);
-  return { ok: true, count: 1 };
+  return DECODED;
 }
 
 export function encodeTransition(t: Transition, trace?: IHeaders): Message {

@@ -12,7 +12,8 @@ const full: HerdEvent = {
 function roundTrip(events: HerdEvent[]): HerdEvent[] {
   const out: HerdEvent[] = [];
   const d = decodeEvents(encodeEventBatch(events), out);
-  expect(d).toEqual({ ok: true, count: events.length });
+  expect(d).toEqual({ ok: true });
+  expect(out).toHaveLength(events.length);
   return out;
 }
 
@@ -64,7 +65,7 @@ describe('HWB1 binary event batches', () => {
 
   it('read old JSON values too (mixed topics during an upgrade, foreign producers)', () => {
     const out: HerdEvent[] = [];
-    expect(decodeEvents(Buffer.from(JSON.stringify({ id: 'j', type: 'view', ts: T })), out)).toEqual({ ok: true, count: 1 });
+    expect(decodeEvents(Buffer.from(JSON.stringify({ id: 'j', type: 'view', ts: T })), out)).toEqual({ ok: true });
     expect(out).toEqual([{ id: 'j', type: 'view', ts: T }]);
   });
 

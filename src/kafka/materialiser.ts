@@ -4,6 +4,7 @@ import type { Transition, TrendingEntry, TrendingSnapshot } from '../engine/type
 import type { AlertSink, Topics } from '../bus/types.js';
 import { decodeTransition, decodeTrends, type PartitionTrends } from './codec.js';
 import { retrying } from './retry.js';
+import { parseTrendKey } from './trends-retire.js';
 
 export interface MaterialiserOptions {
   readonly kafka: Kafka;
@@ -31,6 +32,25 @@ export class TrendMerger {
     const prev = byPart.get(s.partition);
     if (prev && prev.at > s.at) return undefined;
     byPart.set(s.partition, s);
+    return this.merged(byPart, s);
+  }
+
+  /**
+   * A tombstone for one (rule, partition): its snapshot goes. Returns the merged rest, or
+   * 'gone' when the rule has no snapshot left (a deleted rule), or undefined when unknown.
+   */
+  remove(rule: string, partition: number): TrendingSnapshot | 'gone' | undefined {
+    const byPart = this.parts.get(rule);
+    if (!byPart?.delete(partition)) return undefined;
+    const any = byPart.values().next().value;
+    if (any === undefined) {
+      this.parts.delete(rule);
+      return 'gone';
+    }
+    return this.merged(byPart, any);
+  }
+
+  private merged(byPart: Map<number, PartitionTrends>, s: PartitionTrends): TrendingSnapshot {
     const entries: TrendingEntry[] = [...byPart.values()].flatMap((x) => x.entries);
     entries.sort((a, b) => Number(b.firing) - Number(a.firing) || b.score - a.score || b.lift - a.lift || a.key.localeCompare(b.key));
     const at = Math.max(...[...byPart.values()].map((x) => x.at));
@@ -87,6 +107,14 @@ export class KafkaMaterialiser {
       if (ts.length > 0) await this.o.store.sendAlerts(ts);
     } else {
       for (const m of batch.messages) {
+        if (m.value === null) {
+          // A tombstone: the rule was deleted (or that partition's snapshot retired).
+          const k = parseTrendKey(m.key);
+          const left = k ? this.merger.remove(k.rule, k.partition) : undefined;
+          if (left === 'gone') await this.o.store.retireTrends?.(k!.rule);
+          else if (left) await this.o.store.sendTrends(left);
+          continue;
+        }
         const s = decodeTrends(m.value);
         const merged = s ? this.merger.add(s) : undefined;
         if (merged) await this.o.store.sendTrends(merged);

@@ -8,6 +8,7 @@ import type { RenderOptions } from './options.js';
 import { WorkQueue } from './queue.js';
 import { Reconciler } from './reconcile.js';
 import type { EventRecorder } from './recorder.js';
+import type { RetireTrends } from './finalizer.js';
 import { errFields, silentLogger, type Logger } from '../log/logger.js';
 
 export interface ControllerOptions {
@@ -23,6 +24,8 @@ export interface ControllerOptions {
   resyncMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Retires a deleted rule's trending snapshots (see finalizer.ts). */
+  retireTrends?: RetireTrends;
 }
 
 type RuleObject = HerdRule & KubeObject;
@@ -48,7 +51,8 @@ export class Controller {
     this.log = logger.child({ component: 'controller' });
     this.clock = o.clock ?? systemClock;
     this.queue = new WorkQueue({ clock: this.clock });
-    this.reconciler = new Reconciler({ kube: o.kube, render: o.render, recorder: o.recorder, now: () => this.clock.now(), logger: logger.child({ component: 'reconciler' }) });
+    this.reconciler = new Reconciler({ kube: o.kube, render: o.render, recorder: o.recorder, now: () => this.clock.now(), logger: logger.child({ component: 'reconciler' }),
+      ...(o.retireTrends ? { retireTrends: o.retireTrends } : {}) });
     const scopes: (string | undefined)[] = o.namespaces?.length ? [...o.namespaces] : [undefined];
     const common = { kube: o.kube, watch: o.watch, clock: this.clock, logger: logger.child({ component: 'informer' }) };
     this.ruleInformers = scopes.map((namespace) => new Informer<RuleObject>({

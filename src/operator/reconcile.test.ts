@@ -88,4 +88,47 @@ describe('Reconciler', () => {
     expect((await new Reconciler({ kube, render: renderOptions(), recorder: recorder(), now }).reconcile(rule)).outcome).toBe('deleting');
     expect(kube.calls).toEqual([]);
   });
+
+  it('with Kafka configured, guards a rule with a finalizer and, when it is deleted, retires its snapshots before letting it go', async () => {
+    const kube = fakeKube();
+    const retired: { rule: string; partitions: number }[] = [];
+    const r = new Reconciler({ kube, render: renderOptions({ partitions: 6 }), recorder: recorder(), now, retireTrends: async (x) => void retired.push(x) });
+    await r.reconcile(sampleRule());
+    const add = kube.calls[0]!;
+    expect(`${add.method} ${add.path}`).toBe('PATCH /apis/herdwatch.io/v1alpha1/namespaces/shop/herdrules/sneaker-surge');
+    expect(add.opts?.body).toEqual({ metadata: { finalizers: ['herdwatch.io/trends'], resourceVersion: '4711' } });
+
+    kube.calls.length = 0;
+    const base = sampleRule();
+    const deleting = { ...base, metadata: { ...base.metadata, deletionTimestamp: '2026-11-21T12:00:00Z', finalizers: ['other.io/x', 'herdwatch.io/trends'] } };
+    expect((await r.reconcile(deleting)).outcome).toBe('deleting');
+    expect(retired).toEqual([{ rule: 'shop/sneaker-surge', partitions: 6 }]);
+    expect(kube.calls.map((c) => c.opts?.body)).toEqual([{ metadata: { finalizers: ['other.io/x'], resourceVersion: '4711' } }]);
+  });
+
+  it('keeps the finalizer (and retries) while the snapshots cannot be retired, for two minutes at most', async () => {
+    const kube = fakeKube();
+    const rec = recorder();
+    let t = now();
+    const r = new Reconciler({ kube, render: renderOptions(), recorder: rec, now: () => t, retireTrends: async () => {
+      throw new Error('Kafka is away');
+    } });
+    const base = sampleRule();
+    const deleting = { ...base, metadata: { ...base.metadata, deletionTimestamp: new Date(now()).toISOString(), finalizers: ['herdwatch.io/trends'] } };
+    await expect(r.reconcile(deleting)).rejects.toThrow(/Kafka is away/);
+    expect(kube.calls).toEqual([]);
+    // A Kafka that never comes back must not keep the rule forever.
+    t += 121_000;
+    expect((await r.reconcile(deleting)).outcome).toBe('deleting');
+    expect(kube.calls.map((c) => c.opts?.body)).toEqual([{ metadata: { finalizers: [], resourceVersion: '4711' } }]);
+    expect(rec.events).toEqual(['Warning TrendsNotRetired']);
+  });
+
+  it('lets a rule that still carries the finalizer go when Kafka is no longer configured', async () => {
+    const kube = fakeKube();
+    const base = sampleRule();
+    const deleting = { ...base, metadata: { ...base.metadata, deletionTimestamp: '2026-11-21T12:00:00Z', finalizers: ['herdwatch.io/trends'] } };
+    await new Reconciler({ kube, render: renderOptions(), recorder: recorder(), now }).reconcile(deleting);
+    expect(kube.calls.map((c) => c.opts?.body)).toEqual([{ metadata: { finalizers: [], resourceVersion: '4711' } }]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { HerdRule, HerdRuleStatus } from '../rules/schema.js';
 import { configMapForRule } from './configmap.js';
-import { deploymentForRule } from './deployment.js';
+import { deploymentForRule, partitionsOf } from './deployment.js';
+import { hasFinalizer, setFinalizer, type RetireTrends } from './finalizer.js';
 import { isStatus, objectPath, RESOURCES, serverSideApply, type KubeRequester } from './kube.js';
 import { FIELD_MANAGER } from './names.js';
 import type { RenderOptions } from './options.js';
@@ -15,9 +16,14 @@ export interface ReconcilerDeps {
   recorder: EventRecorder;
   now: () => number;
   logger?: Logger;
+  /** Retires a deleted rule's trending snapshots; without it, rules get no finalizer (no Kafka configured). */
+  retireTrends?: RetireTrends;
 }
 
 export type Outcome = 'applied' | 'invalid' | 'deleting';
+
+/** How long a deletion may wait for Kafka to take the rule's tombstones before the rule goes anyway. */
+export const RETIRE_GRACE_MS = 120_000;
 
 /**
  * Brings one rule's children to what its spec says and writes what it observed to status.
@@ -29,7 +35,12 @@ export class Reconciler {
 
   async reconcile(rule: HerdRule & { metadata: { deletionTimestamp?: string } }): Promise<{ outcome: Outcome; status?: HerdRuleStatus; updated?: HerdRule }> {
     // Children carry owner references; the garbage collector removes them after the rule.
-    if (rule.metadata.deletionTimestamp) return { outcome: 'deleting' };
+    // Its trending snapshots are the operator's to retire, before the finalizer lets it go.
+    if (rule.metadata.deletionTimestamp) {
+      if (hasFinalizer(rule)) await this.retire(rule, rule.metadata.deletionTimestamp);
+      return { outcome: 'deleting' };
+    }
+    if (this.d.retireTrends && !hasFinalizer(rule)) await setFinalizer(this.d.kube, rule, true);
     const checked = checkSpec(rule.spec);
     if ('invalid' in checked) {
       // Detectors keep running the last valid version; only the status says what is wrong.
@@ -49,6 +60,27 @@ export class Reconciler {
     const status = computeStatus(rule, deployment, new Date(this.d.now()));
     const updated = await this.writeStatus(rule, status);
     return { outcome: 'applied', status, ...(updated ? { updated } : {}) };
+  }
+
+  /**
+   * Retires a deleted rule's trending snapshots, then lets the rule go. Failures are retried
+   * (the queue backs off), but never hold a deletion for more than RETIRE_GRACE_MS: then the
+   * rule goes anyway, with a Warning saying its snapshots may linger.
+   */
+  private async retire(rule: HerdRule, deletedAt: string): Promise<void> {
+    const ns = rule.metadata.namespace ?? 'default';
+    const id = `${ns}/${rule.metadata.name}`;
+    if (this.d.retireTrends) {
+      try {
+        await this.d.retireTrends({ rule: id, partitions: partitionsOf(rule.spec.source?.topic ?? this.d.render.defaultTopic, this.d.render) });
+        this.d.logger?.info({ rule: id }, `${id}: deleted; its trending snapshots are retired`);
+      } catch (err) {
+        if (this.d.now() - Date.parse(deletedAt) < RETIRE_GRACE_MS) throw err;
+        this.d.logger?.warn({ rule: id, err: (err as Error).message }, `${id}: cannot retire its trending snapshots; letting the rule go anyway`);
+        await this.d.recorder.record(rule, 'Warning', 'TrendsNotRetired', `trending snapshots may stay on the trends topic: ${(err as Error).message}`);
+      }
+    }
+    await setFinalizer(this.d.kube, rule, false);
   }
 
   /** Patches status through the subresource when it changed, and records transition events. */

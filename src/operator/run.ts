@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Controller } from './controller.js';
 import { libraryWatch, type WatchFn } from './informer.js';
 import { KubeClient, type KubeRequester } from './kube.js';
+import type { RetireTrends } from './finalizer.js';
 import { leaderOnly, LeaderElector } from './leader.js';
 import { KubeLeaseStore } from './leasestore.js';
 import { OperatorMetrics } from './metrics.js';
@@ -32,6 +33,8 @@ export interface OperatorOptions {
   clock?: Clock;
   /** The process logger; each part logs through a child (component operator, controller, leader, ...). */
   logger?: Logger;
+  /** Retires a deleted rule's trending snapshots on Kafka; rules get the finalizer only when set. */
+  retireTrends?: RetireTrends;
   /** Replaces the library's Watch (tests). */
   watch?: WatchFn;
   kube?: KubeRequester;
@@ -75,6 +78,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     kube: acting, watch: o.watch ?? libraryWatch(o.kubeConfig), render: o.render, metrics, namespaces: o.namespaces, clock, logger,
     recorder: new KubeEventRecorder(acting, 'herdwatch-operator', identity, () => clock.now(), logger.child({ component: 'recorder' })),
     ...(o.workers ? { workers: o.workers } : {}),
+    ...(o.retireTrends ? { retireTrends: o.retireTrends } : {}),
   });
   let leading = false;
   const server = await startProbeServer({

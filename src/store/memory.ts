@@ -35,6 +35,11 @@ export class MemoryQueryStore implements QueryStore {
     this.emit({ kind: 'trending', snapshot });
   }
 
+  /** A deleted rule (tombstones on the trends topic): it leaves /trending. */
+  async retireTrends(rule: string): Promise<void> {
+    for (const [uid, snap] of this.latest) if (snap.rule === rule) this.latest.delete(uid);
+  }
+
   alerts(query: AlertQuery = {}): Transition[] {
     const out: Transition[] = [];
     const limit = query.limit ?? 100;
