@@ -6,7 +6,7 @@ import { parseOperatorConfig, renderOptionsFrom } from '../../src/operator/confi
 import { startOperator } from '../../src/operator/run.js';
 import type { RetiringRule } from '../../src/operator/finalizer.js';
 import { createKafka } from '../../src/kafka/client.js';
-import { kafkaSettings } from '../../src/kafka/config.js';
+import { KAFKA_CONNECTION_OPTIONS, KAFKA_TOPIC_OPTIONS, kafkaSettingsFrom } from '../../src/kafka/config.js';
 import { retireTrends } from '../../src/kafka/trends-retire.js';
 import { defineCommand } from './command.js';
 
@@ -23,8 +23,9 @@ const OPTIONS = {
   port: { type: 'number', env: 'HERDWATCH_OPERATOR_PORT', default: 8081, description: 'Port for /healthz, /readyz and /metrics' },
   host: { type: 'string', env: 'HERDWATCH_OPERATOR_HOST', default: '0.0.0.0', description: 'Address the health and metrics server binds to' },
   workers: { type: 'number', env: 'HERDWATCH_OPERATOR_WORKERS', default: 2, description: 'Rules reconciled in parallel' },
-  'kafka-brokers': { type: 'string', env: 'HERDWATCH_KAFKA_BROKERS', description: 'Kafka, to retire a deleted rule\'s trending snapshots (tombstones); without it deleted rules stay on the trends topic' },
-  'trends-topic': { type: 'string', env: 'HERDWATCH_TRENDS_TOPIC', default: 'herdwatch.trends', description: 'Compacted topic of trending snapshots' },
+  // Kafka, to retire a deleted rule's trending snapshots (tombstones); without brokers, deleted rules stay on the trends topic.
+  ...KAFKA_CONNECTION_OPTIONS,
+  'trends-topic': KAFKA_TOPIC_OPTIONS['trends-topic'],
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
@@ -45,7 +46,7 @@ export default defineCommand({
     });
     const kc = new KubeConfig();
     kc.loadFromDefault();
-    const kafka = o['kafka-brokers'] ? createKafka(kafkaSettings({ brokers: o['kafka-brokers'], clientId: 'herdwatch-operator' }, ctx.env)) : undefined;
+    const kafka = o['kafka-brokers'] ? createKafka(kafkaSettingsFrom(o, ctx.env, { clientId: 'herdwatch-operator' })) : undefined;
     const op = await startOperator({
       ...(kafka ? { retireTrends: ({ rule, partitions }: RetiringRule) => retireTrends(kafka, o['trends-topic'], rule, partitions) } : {}),
       kubeConfig: kc,
