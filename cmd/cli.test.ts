@@ -52,7 +52,7 @@ describe('herdwatch CLI', () => {
     const firing = ctx.stdout.filter((l) => l.startsWith('FIRING'));
     expect(firing.filter((l) => l.includes('/high-amount'))).toHaveLength(1);
     expect(firing.find((l) => l.includes('/high-amount'))).toMatch(/userId=U001 .*56,000 above 50,000/);
-    expect(ctx.stderr.at(-1)).toMatch(/replayed 100 events \(0 skipped\)/);
+    expect(ctx.stderr.at(-1)).toMatch(/replayed 100 events \(0 rejected\)/);
   });
 });
 

@@ -11,10 +11,12 @@ export interface ErrorSpec {
 export const ERRORS = {
   HW_ERR_EVENT_INVALID: { status: 400, message: 'event is invalid' },
   HW_ERR_EVENT_FIELD: { status: 400, message: 'event field is invalid' },
+  HW_ERR_EVENT_FUTURE: { status: 400, message: 'event time is too far ahead of its receive time' },
   HW_ERR_EVENT_FORMAT: { status: 400, message: 'body is not valid JSON, NDJSON or a Segment batch' },
   HW_ERR_SEGMENT_EVENT: { status: 400, message: 'Segment call is not a mapped e-commerce event' },
   HW_ERR_CSV_ROW: { status: 400, message: 'CSV row is invalid' },
   HW_ERR_CSV_HEADER: { status: 400, message: 'CSV header is missing a required column' },
+  HW_ERR_CSV_MAPPING: { status: 400, message: 'CSV column mapping is invalid' },
   HW_ERR_RULE_INVALID: { status: 422, message: 'HerdRule is invalid' },
   HW_ERR_RULE_FILE: { status: 400, message: 'rule file cannot be read or parsed' },
   HW_ERR_DURATION: { status: 422, message: 'duration is invalid' },

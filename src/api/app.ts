@@ -47,7 +47,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   const openapi = collectRoutes(app);
   const sink = new GuardedSink(deps.sink, { timeoutMs: settings.sendTimeoutMs, maxInFlight: settings.maxInFlight, retryAfterSec: settings.retryAfterSec }, metrics);
-  await app.register(async (scope) => eventsRoute(scope, { sink, metrics, clock, ...(deps.tiers ? { tiers: deps.tiers } : {}) }));
+  await app.register(async (scope) => eventsRoute(scope, { sink, metrics, clock, maxFutureSkewMs: settings.maxFutureSkewMs, ...(deps.tiers ? { tiers: deps.tiers } : {}) }));
   const repo = deps.rulesRepo;
   await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []), listRules: !repo }));
   if (repo) await app.register(async (scope) => rulesRoutes(scope, { repo }));

@@ -21,6 +21,8 @@ export interface ApiSettings {
   readonly heartbeatSec: number;
   /** With tokens configured, let reads (trending, alerts, stream, rules) through without a token. */
   readonly openReads: boolean;
+  /** Events whose time is further than this ahead of their receive time are rejected (HW_ERR_EVENT_FUTURE), ms. */
+  readonly maxFutureSkewMs: number;
 }
 
 export const DEFAULT_API_SETTINGS: ApiSettings = {
@@ -33,6 +35,7 @@ export const DEFAULT_API_SETTINGS: ApiSettings = {
   retryAfterSec: 1,
   heartbeatSec: 15,
   openReads: false,
+  maxFutureSkewMs: 300_000,
 };
 
 export const API_OPTIONS = {
@@ -45,6 +48,7 @@ export const API_OPTIONS = {
   'send-timeout': { type: 'number', env: 'HERDWATCH_SEND_TIMEOUT_MS', default: DEFAULT_API_SETTINGS.sendTimeoutMs, description: 'Milliseconds to wait for the bus before answering 503' },
   'open-reads': { type: 'boolean', env: 'HERDWATCH_OPEN_READS', default: false, description: 'With tokens configured, serve trending/alerts/stream/rules without a token' },
   'max-in-flight': { type: 'number', env: 'HERDWATCH_MAX_IN_FLIGHT', default: DEFAULT_API_SETTINGS.maxInFlight, description: 'Ingest requests waiting on the bus at once before 503' },
+  'max-future-skew': { type: 'number', env: 'HERDWATCH_MAX_FUTURE_SKEW_MS', default: DEFAULT_API_SETTINGS.maxFutureSkewMs, description: 'Milliseconds an event time may be ahead of its receive time (clock skew); later ones are rejected with HW_ERR_EVENT_FUTURE' },
 } as const satisfies OptionSpecs;
 
 function positive(value: number, field: string, allowZero = false): number {
@@ -64,5 +68,6 @@ export function apiSettingsFrom(values: ResolvedOptions<typeof API_OPTIONS>): Ap
     sendTimeoutMs: positive(values['send-timeout'], '--send-timeout'),
     maxInFlight: Math.floor(positive(values['max-in-flight'], '--max-in-flight')),
     openReads: values['open-reads'],
+    maxFutureSkewMs: positive(values['max-future-skew'], '--max-future-skew', true),
   };
 }

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { HwError } from '../errors.js';
-import { parseEvents, readTransactionsCsv } from '../events/index.js';
+import type { CsvMapping } from '../events/csv-mapping.js';
+import { readEventFile, type FileFormat } from '../events/file-stream.js';
+import { parseUtcOffset } from '../events/index.js';
 import type { HerdEvent } from '../events/schema.js';
 import type { RejectedEvent } from '../events/types.js';
 import type { Transition } from '../engine/types.js';
@@ -10,25 +9,20 @@ import type { DetectorRunner } from './runner.js';
 export interface EventsFile {
   readonly events: HerdEvent[];
   readonly rejected: RejectedEvent[];
-  readonly format: 'csv' | 'ndjson';
+  readonly format: FileFormat;
 }
 
-/** A transactions CSV export (by extension or header line) or NDJSON / a JSON array. */
-export async function readEventsFile(path: string, opts: { utcOffset?: string } = {}): Promise<EventsFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HwError('HW_ERR_INPUT_FILE', { source: path, expected: 'a readable CSV or NDJSON file', message: (err as Error).message, cause: err });
+/** A whole (small) events file in memory; large files go through readEventFile piece by piece. */
+export async function readEventsFile(path: string, opts: { utcOffset?: string; mapping?: CsvMapping } = {}): Promise<EventsFile> {
+  const events: HerdEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  let format: FileFormat = 'ndjson';
+  for await (const chunk of readEventFile(path, { mapping: opts.mapping, utcOffsetMin: parseUtcOffset(opts.utcOffset) })) {
+    for (const e of chunk.events) events.push(e);
+    for (const r of chunk.rejected) rejected.push(r);
+    format = chunk.format;
   }
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0).trim();
-  const csv = /\.csv$/i.test(path) || (!firstLine.startsWith('{') && !firstLine.startsWith('[') && firstLine.includes(','));
-  if (csv) {
-    const parsed = readTransactionsCsv(text, { source: basename(path), ...(opts.utcOffset ? { utcOffset: opts.utcOffset } : {}) });
-    return { ...parsed, format: 'csv' };
-  }
-  const parsed = parseEvents(text, firstLine.startsWith('[') ? 'application/json' : 'application/x-ndjson');
-  return { ...parsed, format: 'ndjson' };
+  return { events, rejected, format };
 }
 
 export interface PaceOptions {
@@ -56,32 +50,43 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
 /**
  * Hands events (sorted by event time) to `onBatch` as their event time comes due at
  * `speed`× wall time: each call gets everything due so far and the event time it is due
- * up to. Shared by the local replay and by sending to an API or Kafka.
+ * up to. Shared by the local replay and by sending to an API or Kafka. The events may come
+ * as one array or as a stream of sorted pieces (a large file), which is never held whole.
  */
 export async function paceByEventTime(
-  events: readonly HerdEvent[],
+  input: readonly HerdEvent[] | AsyncIterable<readonly HerdEvent[]>,
   onBatch: (batch: HerdEvent[], dueUntil: number) => void | Promise<void>,
   opts: PaceOptions = {},
 ): Promise<void> {
   const speed = opts.speed ?? Number.POSITIVE_INFINITY;
   const maxBatch = Math.max(1, opts.maxBatch ?? Number.POSITIVE_INFINITY);
-  if (events.length === 0) return;
-  const first = events[0]!.ts;
   const clock = opts.clock ?? Date.now;
   const sleep = opts.sleep ?? defaultSleep;
-  const wallStart = clock();
-  let i = 0;
-  while (i < events.length && !opts.signal?.aborted) {
-    const due = Number.isFinite(speed) ? first + (clock() - wallStart) * speed : Number.POSITIVE_INFINITY;
-    let j = i;
-    while (j < events.length && j - i < maxBatch && events[j]!.ts <= due) j++;
-    if (j > i) {
-      await onBatch(events.slice(i, j), Math.min(due, events[j - 1]!.ts));
-      i = j;
-      opts.onProgress?.(i, events.length);
-    } else {
-      await sleep(Math.max(1, Math.min(250, (events[i]!.ts - due) / speed)), opts.signal);
+  const pieces: AsyncIterable<readonly HerdEvent[]> = Array.isArray(input) ? (async function* () { yield input as readonly HerdEvent[]; })() : input as AsyncIterable<readonly HerdEvent[]>;
+  let first: number | undefined;
+  let wallStart = 0;
+  let done = 0;
+  for await (const events of pieces) {
+    if (events.length === 0) continue;
+    if (first === undefined) {
+      first = events[0]!.ts;
+      wallStart = clock();
     }
+    let i = 0;
+    while (i < events.length && !opts.signal?.aborted) {
+      const due = Number.isFinite(speed) ? first + (clock() - wallStart) * speed : Number.POSITIVE_INFINITY;
+      let j = i;
+      while (j < events.length && j - i < maxBatch && events[j]!.ts <= due) j++;
+      if (j > i) {
+        await onBatch(events.slice(i, j), Math.min(due, events[j - 1]!.ts));
+        done += j - i;
+        i = j;
+        opts.onProgress?.(done, Array.isArray(input) ? input.length : Number.NaN);
+      } else {
+        await sleep(Math.max(1, Math.min(250, (events[i]!.ts - due) / speed)), opts.signal);
+      }
+    }
+    if (opts.signal?.aborted) return;
   }
 }
 
@@ -100,10 +105,10 @@ export async function replayEvents(runner: DetectorRunner, input: readonly HerdE
   if (events.length === 0) return out;
   const paced = opts.speed !== undefined && Number.isFinite(opts.speed);
   await paceByEventTime(events, (batch, due) => {
-    out.push(...runner.ingest(batch));
-    if (paced) out.push(...runner.tick(due));
+    for (const t of runner.ingest(batch)) out.push(t);
+    if (paced) for (const t of runner.tick(due)) out.push(t);
   }, opts);
-  out.push(...runner.flush(events[events.length - 1]!.ts));
+  for (const t of runner.flush(events[events.length - 1]!.ts)) out.push(t);
   await runner.settled();
   return out;
 }

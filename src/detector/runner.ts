@@ -116,7 +116,8 @@ export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
 
   function each(step: (engine: RuleEngine) => Transition[]): Transition[] {
     const out: Transition[] = [];
-    for (const e of engines) out.push(...accept(e.label, e.engine.rule.severity, step(e.engine)));
+    // No spread push: a large batch yields more transitions than a call may take arguments.
+    for (const e of engines) for (const t of accept(e.label, e.engine.rule.severity, step(e.engine))) out.push(t);
     publish(out);
     return out;
   }

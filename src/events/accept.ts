@@ -18,7 +18,7 @@ function blame(issue: FieldIssue, fields: FieldMap | undefined, prefix: string):
  * Validates and normalises one candidate wire event. Every field problem becomes its own
  * rejection (same index) so a user sees all of them at once.
  */
-export function accept(candidate: unknown, index: number, fields?: FieldMap, prefix = ''): HerdEvent | RejectedEvent[] {
+export function accept(candidate: unknown, index: number, fields?: FieldMap, prefix = '', utcOffsetMin = 0): HerdEvent | RejectedEvent[] {
   const checked = checkEvent(candidate);
   if (!checked.ok) {
     const byField = new Map<string, RejectedEvent>();
@@ -29,9 +29,23 @@ export function accept(candidate: unknown, index: number, fields?: FieldMap, pre
     }
     return [...byField.values()];
   }
-  const event = normalize(checked.event);
+  const event = normalize(checked.event, utcOffsetMin);
   if ('field' in event) return [{ index, code: 'HW_ERR_EVENT_FIELD', ...blame(event, fields, prefix) }];
   return event;
+}
+
+export interface IngestLimits {
+  /** Latest event time accepted (receive time + allowed clock skew), epoch ms. */
+  readonly notAfter?: number;
+}
+
+/** An event too far ahead of its receive time, or undefined. */
+export function futureEvent(event: HerdEvent, index: number, limits: IngestLimits, field = '/ts'): RejectedEvent | undefined {
+  if (limits.notAfter === undefined || event.ts <= limits.notAfter) return undefined;
+  return {
+    index, code: 'HW_ERR_EVENT_FUTURE', field,
+    message: `event time ${new Date(event.ts).toISOString()} is ahead of the receive time by more than the allowed clock skew (latest accepted: ${new Date(limits.notAfter).toISOString()})`,
+  };
 }
 
 /** Collects accepted events and rejections across a batch. */
@@ -39,8 +53,15 @@ export class Collector {
   readonly events: HerdEvent[] = [];
   readonly rejected: RejectedEvent[] = [];
 
-  add(result: HerdEvent | RejectedEvent[]): void {
-    if (Array.isArray(result)) this.rejected.push(...result);
+  constructor(private readonly limits: IngestLimits = {}) {}
+
+  add(result: HerdEvent | RejectedEvent[], index: number): void {
+    if (Array.isArray(result)) {
+      for (const r of result) this.rejected.push(r);
+      return;
+    }
+    const future = futureEvent(result, index, this.limits);
+    if (future) this.rejected.push(future);
     else this.events.push(result);
   }
 

@@ -1,6 +1,8 @@
 /**
  * A small RFC 4180 reader: quoted fields (with "" escapes and embedded newlines), CRLF or
  * LF line ends, a leading BOM. Each record keeps the line it starts on for error messages.
+ * It reads incrementally (`push` text as it arrives, then `end`), so files of any size
+ * stream through it in constant memory.
  */
 export interface CsvRecord {
   readonly line: number;
@@ -13,54 +15,94 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-export function readCsvRecords(text: string): CsvRecord[] {
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let start = 1;
-  let quoted = false;
-  let blank = true;
-  const endRecord = () => {
-    fields.push(field);
-    if (!(blank && fields.length === 1 && field === '')) records.push({ line: start, fields });
-    fields = [];
-    field = '';
-    blank = true;
-  };
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    if (quoted) {
-      if (c === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
+/** Longest single field; a runaway quote in a huge file fails here instead of exhausting memory. */
+const MAX_FIELD = 1 << 20;
+
+export class CsvReader {
+  private fields: string[] = [];
+  private field = '';
+  private line = 1;
+  private start = 1;
+  private quoted = false;
+  /** A quote just closed or "" pending: decided by the next character. */
+  private quoteSeen = false;
+  private pendingCr = false;
+  private blank = true;
+  private first = true;
+
+  /** Feeds the next piece of text; returns the records it completed. */
+  push(text: string): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    let i = 0;
+    if (this.first && text.length > 0) {
+      this.first = false;
+      if (text.charCodeAt(0) === 0xfeff) i = 1;
+    }
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      if (this.pendingCr) {
+        this.pendingCr = false;
+        if (c === '\n') continue;
       }
-      continue;
+      if (this.quoted) {
+        if (this.quoteSeen) {
+          this.quoteSeen = false;
+          if (c === '"') {
+            this.field += '"';
+            continue;
+          }
+          this.quoted = false;
+          // fall through: c is handled as unquoted text below
+        } else if (c === '"') {
+          this.quoteSeen = true;
+          continue;
+        } else {
+          if (c === '\n') this.line++;
+          this.field += c;
+          if (this.field.length > MAX_FIELD) throw new CsvSyntaxError(this.start, `line ${this.start}: a field is longer than ${MAX_FIELD} characters (an unclosed quote?)`);
+          continue;
+        }
+      }
+      if (c === '"' && this.field === '') {
+        this.quoted = true;
+        this.blank = false;
+      } else if (c === ',') {
+        this.fields.push(this.field);
+        this.field = '';
+        this.blank = false;
+      } else if (c === '\n' || c === '\r') {
+        if (c === '\r') this.pendingCr = true;
+        this.endRecord(out);
+        this.line++;
+        this.start = this.line;
+      } else {
+        this.field += c;
+        this.blank = false;
+        if (this.field.length > MAX_FIELD) throw new CsvSyntaxError(this.start, `line ${this.start}: a field is longer than ${MAX_FIELD} characters`);
+      }
     }
-    if (c === '"' && field === '') {
-      quoted = true;
-      blank = false;
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-      blank = false;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && src[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else {
-      field += c;
-      blank = false;
-    }
+    return out;
   }
-  if (quoted) throw new CsvSyntaxError(start, `line ${start}: a quoted field is never closed (expected a closing ")`);
-  if (field !== '' || fields.length > 0) endRecord();
-  return records;
+
+  /** The input ended: returns the last record, or throws on an unclosed quote. */
+  end(): CsvRecord[] {
+    if (this.quoted && this.quoteSeen) this.quoted = false;
+    if (this.quoted) throw new CsvSyntaxError(this.start, `line ${this.start}: a quoted field is never closed (expected a closing ")`);
+    const out: CsvRecord[] = [];
+    if (this.field !== '' || this.fields.length > 0) this.endRecord(out);
+    return out;
+  }
+
+  private endRecord(out: CsvRecord[]): void {
+    this.fields.push(this.field);
+    if (!(this.blank && this.fields.length === 1 && this.field === '')) out.push({ line: this.start, fields: this.fields });
+    this.fields = [];
+    this.field = '';
+    this.blank = true;
+  }
+}
+
+export function readCsvRecords(text: string): CsvRecord[] {
+  const reader = new CsvReader();
+  return [...reader.push(text), ...reader.end()];
 }

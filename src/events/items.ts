@@ -4,7 +4,7 @@ import { fromSegment, isSegmentCall } from './segment.js';
 /** Adds one decoded input item (canonical event or Segment call) to a batch. */
 export function addItem(batch: Collector, item: unknown, index: number): void {
   if (!isSegmentCall(item)) {
-    batch.add(accept(item, index));
+    batch.add(accept(item, index), index);
     return;
   }
   const mapped = fromSegment(item, index);
@@ -12,7 +12,7 @@ export function addItem(batch: Collector, item: unknown, index: number): void {
     batch.reject(mapped);
     return;
   }
-  for (const c of mapped) batch.add(accept(c.wire, index, c.fields));
+  for (const c of mapped) batch.add(accept(c.wire, index, c.fields), index);
 }
 
 /** A Segment batch is `{batch: [...]}`; the outer object carries no event of its own. */

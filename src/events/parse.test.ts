@@ -43,10 +43,10 @@ describe('parseEvents', () => {
     expect(rejected[1]).toMatchObject({ index: 1, field: '/colour', message: 'unknown field "colour"' });
   });
 
-  it('rejects unparseable and absurd times, hinting at seconds', () => {
+  it('rejects unparseable, impossible and absurd times, hinting at seconds', () => {
     const { rejected } = parseEvents([
-      { type: 'view', ts: '30-09-2025 10:05' },
-      { type: 'view', ts: '2025-09-30T10:05:00' },
+      { type: 'view', ts: '30/09/2025 at ten' },
+      { type: 'view', ts: '2026-02-30T10:05:00Z' },
       { type: 'view', ts: 1759226700 },
       { type: 'view', ts: '2999-01-01T00:00:00Z' },
     ]);
@@ -88,5 +88,36 @@ describe('parseEvents', () => {
     expect(parseEvents('   ').rejected[0]?.code).toBe('HW_ERR_EVENT_FORMAT');
     expect(parseEvents('42').rejected[0]?.code).toBe('HW_ERR_EVENT_FORMAT');
     expect(parseEvents('[1]').rejected[0]).toMatchObject({ index: 0, code: 'HW_ERR_EVENT_FIELD', field: '/' });
+  });
+});
+
+describe('what real exports send', () => {
+  const at = Date.UTC(2019, 9, 1, 0, 0, 5);
+  it('accepts the common timestamp shapes, in UTC unless they say otherwise', () => {
+    const shapes = [at, String(at), '2019-10-01 00:00:05 UTC', '2019-10-01T00:00:05Z', '2019-10-01 00:00:05', '01-10-2019 00:00:05', '2019-10-01T02:00:05+02:00', '2019-10-01T00:00:05.000Z'];
+    const { events, rejected } = parseEvents(shapes.map((ts) => ({ type: 'view', ts, productId: 'p' })));
+    expect(rejected).toEqual([]);
+    expect(events.map((e) => e.ts)).toEqual(shapes.map(() => at));
+  });
+
+  it('takes numeric ids as their decimal strings', () => {
+    const { events, rejected } = parseEvents({ id: 7, type: 'view', ts: at, productId: 44600062, userId: 541312140, sessionId: 3 });
+    expect(rejected).toEqual([]);
+    expect(events[0]).toMatchObject({ id: '7', productId: '44600062', userId: '541312140', sessionId: '3' });
+  });
+});
+
+describe('a malformed JSON body', () => {
+  it('is one format error naming its line, never re-read as NDJSON', () => {
+    const body = '[\n  {"type": "view", "ts": 1569888000000}\n  {"type": "view", "ts": 1569888000001}\n]';
+    const { events, rejected } = parseEvents(body, 'application/json');
+    expect(events).toEqual([]);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ index: 0, code: 'HW_ERR_EVENT_FORMAT', message: expect.stringContaining('line 3') });
+  });
+
+  it('still reads NDJSON sent as application/json', () => {
+    const body = '{"type": "view", "ts": 1569888000000}\n{"type": "view", "ts": 1569888000001}';
+    expect(parseEvents(body, 'application/json').events).toHaveLength(2);
   });
 });

@@ -5,6 +5,8 @@ export const EVENT_TYPES = ['view', 'add_to_cart', 'remove_from_cart', 'purchase
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const Str = (max: number, description: string) => Type.String({ minLength: 1, maxLength: max, description });
+/** Ids: exports often carry them as numbers (REES46's product_id); stored as strings. */
+const Id = (description: string) => Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], { description: `${description}; a number is taken as its decimal string` });
 
 /**
  * The one canonical event, as it arrives on the wire (JSON) and as it is written to Kafka.
@@ -13,14 +15,14 @@ const Str = (max: number, description: string) => Type.String({ minLength: 1, ma
  */
 export const EventSchema = Type.Object(
   {
-    id: Type.Optional(Str(128, 'Unique event id; generated on ingest when absent')),
+    id: Type.Optional(Id('Unique event id; generated on ingest when absent')),
     type: Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)), { description: 'What happened' }),
-    ts: Type.Union([Type.String({ format: 'date-time', minLength: 10, maxLength: 40 }), Type.Integer({ minimum: 0 })], {
-      description: 'Event time: ISO-8601 or epoch milliseconds',
+    ts: Type.Union([Type.String({ minLength: 8, maxLength: 40 }), Type.Integer({ minimum: 0 })], {
+      description: 'Event time: epoch milliseconds (number or digits), ISO-8601, "2019-10-01 00:00:00 UTC", "2019-10-01 00:00:00" (UTC) or "01-10-2019 00:00" (dd-mm-yyyy, UTC); between 2000 and 2100, a real calendar date',
     }),
-    productId: Type.Optional(Str(128, 'Product (SKU) id')),
-    userId: Type.Optional(Str(128, 'User id')),
-    sessionId: Type.Optional(Str(128, 'Session id')),
+    productId: Type.Optional(Id('Product (SKU) id')),
+    userId: Type.Optional(Id('User id')),
+    sessionId: Type.Optional(Id('Session id')),
     price: Type.Optional(Type.Number({ minimum: 0, description: 'Unit price' })),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Units' })),
     amount: Type.Optional(Type.Number({ minimum: 0, description: 'Transaction amount' })),
@@ -45,8 +47,11 @@ export type WireEvent = Static<typeof EventSchema>;
 export type ValueTier = 'Low' | 'Medium' | 'High';
 
 /** The canonical in-process event: normalised (ts in ms, id present) and enriched. */
-export interface HerdEvent extends Omit<WireEvent, 'ts' | 'id'> {
+export interface HerdEvent extends Omit<WireEvent, 'ts' | 'id' | 'productId' | 'userId' | 'sessionId'> {
   id: string;
+  productId?: string;
+  userId?: string;
+  sessionId?: string;
   /** Event time, epoch milliseconds. */
   ts: number;
   /** Receive time at the ingest edge, epoch milliseconds. */

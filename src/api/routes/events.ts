@@ -1,24 +1,36 @@
 import type { FastifyInstance } from 'fastify';
 import { enrich, type ValueTierBounds } from '../../events/enrich.js';
-import { parseEvents } from '../../events/index.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { readCsvEvents } from '../../events/csv-events.js';
+import { CSV_PRESETS, resolveMapping } from '../../events/csv-mapping.js';
+import { parseEvents, parseUtcOffset } from '../../events/index.js';
 import type { ApiMetrics } from '../../metrics/api.js';
 import type { GuardedSink } from '../backpressure.js';
 import { ErrorBody, IngestBody, IngestResult, type RouteDoc } from '../schemas.js';
 
-const CONTENT_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'text/plain'];
+const CONTENT_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'text/plain', 'text/csv'];
+
+const IngestQuery = Type.Object({
+  csv: Type.Optional(Type.String({ enum: Object.keys(CSV_PRESETS), description: 'text/csv bodies: the export layout (default: detected from the header)' })),
+  map: Type.Optional(Type.String({ maxLength: 1024, description: 'text/csv bodies: column mapping field=column,... (e.g. ts=event_time,type=event_type,productId=product_id)' })),
+  utcOffset: Type.Optional(Type.String({ maxLength: 8, description: 'text/csv bodies: UTC offset of timestamps without a zone, e.g. +05:30 (default UTC)' })),
+}, { additionalProperties: false });
+type IngestQuery = Static<typeof IngestQuery>;
 
 export interface EventsRouteDeps {
   readonly sink: GuardedSink;
   readonly metrics: ApiMetrics;
   readonly clock: () => number;
   readonly tiers?: ValueTierBounds;
+  /** How far ahead of its receive time an event may be; further is HW_ERR_EVENT_FUTURE. */
+  readonly maxFutureSkewMs: number;
 }
 
 const INGEST_DOC: RouteDoc = {
   summary: 'Ingest events',
   tags: ['ingest'],
   description: 'Validates, enriches (receive time, value tier) and publishes events keyed by productId. Each invalid item is reported with its index, code and field; valid items in the same body are still accepted.',
-  requestBody: { contentTypes: CONTENT_TYPES, schema: IngestBody, description: 'JSON array, one JSON object, NDJSON or a Segment batch' },
+  requestBody: { contentTypes: CONTENT_TYPES, schema: IngestBody, description: 'JSON array, one JSON object, NDJSON, a Segment batch, or CSV (text/csv: a header line, then one event per row; see the csv and map parameters)' },
   responses: {
     202: { description: 'Some or all events accepted and acknowledged by the bus', schema: IngestResult },
     400: { description: 'No valid event in the body (HW_ERR_EVENT_INVALID, HW_ERR_EVENT_FORMAT)', schema: IngestResult },
@@ -40,7 +52,8 @@ export async function eventsRoute(app: FastifyInstance, deps: EventsRouteDeps): 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(CONTENT_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.post('/api/v1/events', {
+  app.post<{ Querystring: IngestQuery }>('/api/v1/events', {
+    schema: { querystring: IngestQuery },
     config: {
       role: 'ingest',
       rateLimited: true,
@@ -48,7 +61,13 @@ export async function eventsRoute(app: FastifyInstance, deps: EventsRouteDeps): 
     },
   }, async (request, reply) => {
     const now = deps.clock();
-    const { events, rejected } = parseEvents(request.body ?? '', request.headers['content-type']);
+    const contentType = request.headers['content-type'];
+    const body = (request.body ?? '') as string;
+    // One event far in the future would drag every rule's watermark with it (all later events late).
+    const limits = { notAfter: now + deps.maxFutureSkewMs };
+    const { events, rejected } = contentType !== undefined && /^text\/csv\b/i.test(contentType)
+      ? readCsvEvents(body, { ...limits, mapping: resolveMapping({ preset: request.query.csv, map: request.query.map }), utcOffsetMin: parseUtcOffset(request.query.utcOffset) })
+      : parseEvents(body, contentType, limits);
     for (const r of rejected) deps.metrics.rejectedEvents.inc({ code: r.code });
     if (events.length === 0) {
       // A body that is not events at all is a format error; otherwise each item was invalid.
