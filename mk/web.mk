@@ -20,7 +20,19 @@ test-web-unit: setup ## Component tests (vitest + Testing Library, jsdom)
 chromium: ## Print the Chromium the browser tests use, installing Debian's package if missing (HW_CHROMIUM overrides)
 	@scripts/web/chromium.sh
 
-test-web: setup ## Browser tests: Playwright + Chromium against `herdwatch dev`; saves screenshots in .tmp/web-shots
+test-web: setup ## Browser tests: Chromium against `herdwatch dev`, then rules against the real control plane; screenshots in .tmp/web-shots
 	tsc -p tsconfig.json
 	$(MAKE) --no-print-directory web-build
-	HW_CHROMIUM="$$(scripts/web/chromium.sh)" vitest run --config vitest.int.config.ts test/web
+	HW_CHROMIUM="$$(scripts/web/chromium.sh)" vitest run --config vitest.int.config.ts test/web/dev.int.test.ts
+	HW_CHROMIUM="$$(scripts/web/chromium.sh)" scripts/k8s/test.sh test/web/k8s.int.test.ts
+
+BENCHMARKS += bench-web-bundle bench-web-frames
+.PHONY: bench-web-bundle bench-web-frames
+bench-web-bundle: setup ## Build the app and write its raw and gzip sizes into docs/benchmarks.md
+	$(MAKE) --no-print-directory web-build
+	tsx bench/web-bundle.ts --write
+
+bench-web-frames: setup ## Live chart frame time over 10 minutes of 1 s updates in Chromium; rewrites its section of docs/benchmarks.md
+	tsc -p tsconfig.json
+	$(MAKE) --no-print-directory web-build
+	HW_CHROMIUM="$$(scripts/web/chromium.sh)" tsx bench/web-frame-time.ts --minutes $${HW_WEB_FRAME_MINUTES:-10} --write

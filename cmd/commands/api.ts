@@ -11,12 +11,18 @@ import { KAFKA_OPTIONS, kafkaSettingsFrom } from '../../src/kafka/config.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { defineCommand, untilAborted, type RunContext } from './command.js';
+import { KubeRuleRepository } from '../../src/api/rules/kubernetes.js';
+import type { RuleRepository } from '../../src/api/rules/types.js';
+import { KubeClient } from '../../src/operator/kube.js';
 import { RULES_OPTION, resolveRulesPath } from './rules-option.js';
 
 const OPTIONS = {
   ...API_OPTIONS,
   bus: { type: 'string', env: 'HERDWATCH_BUS', default: 'memory', choices: ['memory', 'kafka'], description: 'Event bus: kafka (publish to Kafka, read alerts/trends topics) or memory (in-process detectors on --rules)' },
   rules: RULES_OPTION,
+  'rules-backend': { type: 'string', env: 'HERDWATCH_RULES_BACKEND', default: 'files', choices: ['files', 'kubernetes'], description: 'Where the rules API reads and writes rules: files (--rules, in memory) or kubernetes (HerdRules, as the requesting user)' },
+  'rules-namespace': { type: 'string', env: 'HERDWATCH_RULES_NAMESPACE', default: 'default', description: 'Kubernetes namespace new rules go to, and listed when the caller may not list all namespaces' },
+  'impersonate-groups': { type: 'string', env: 'HERDWATCH_IMPERSONATE_GROUPS', description: 'Comma-separated Kubernetes groups every API caller is given when impersonated (bind RBAC to them)' },
   ...KAFKA_OPTIONS,
 } as const satisfies OptionSpecs;
 
@@ -39,8 +45,16 @@ export default defineCommand({
     const settings = apiSettingsFrom(o);
     const logger = ctx.logger;
     const registry = createRegistry({ defaultMetrics: true });
+    // On Kubernetes the rules API writes HerdRules as each caller (impersonation): RBAC decides.
+    const kubeRules: RuleRepository | undefined = o['rules-backend'] === 'kubernetes'
+      ? new KubeRuleRepository({
+        kube: KubeClient.fromDefault(),
+        defaultNamespace: o['rules-namespace'],
+        extraGroups: (o['impersonate-groups'] ?? '').split(',').map((g) => g.trim()).filter(Boolean),
+      })
+      : undefined;
     if (o.bus === 'memory') {
-      const stack = await startInProcess({ rules: await loadRuleFiles(resolveRulesPath(o.rules)), registry, settings, eventClock: Date.now, logger });
+      const stack = await startInProcess({ rules: await loadRuleFiles(resolveRulesPath(o.rules)), registry, settings, eventClock: Date.now, logger, ...(kubeRules ? { rulesRepo: kubeRules } : {}) });
       try {
         const address = await listenOrExplain(stack.app, o.host, o.port);
         logger.info({ address, bus: 'memory' }, `listening on ${address} (in-memory bus, detectors in this process)`);
@@ -53,7 +67,7 @@ export default defineCommand({
     const kafka = kafkaSettingsFrom(o, ctx.env, { topics: { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] } });
     const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs, logger });
     const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
-    const app = await buildApi({ sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logger });
+    const app = await buildApi({ sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logger, ...(kubeRules ? { rulesRepo: kubeRules } : {}) });
     try {
       const address = await listenOrExplain(app, o.host, o.port);
       logger.info({ address, bus: 'kafka', brokers: kafka.brokers }, `listening on ${address} (Kafka ${kafka.brokers.join(',')})`);

@@ -7,6 +7,7 @@ import { createRuleSetRunner } from '../detector/rule-set.js';
 import { EventHistory } from '../store/history.js';
 import { TrendSamples } from '../store/trend-samples.js';
 import { MemoryRuleRepository } from '../api/rules/memory.js';
+import type { RuleRepository } from '../api/rules/types.js';
 import { historySource } from '../api/routes/backtest.js';
 import { MemoryQueryStore } from '../store/memory.js';
 import type { HerdEvent } from '../events/schema.js';
@@ -41,6 +42,8 @@ export interface InProcessOptions {
   readonly historyCapacity?: number;
   /** Rules changed through the API are also written here (a rules directory). */
   readonly saveRulesDir?: string;
+  /** Rules API backend; by default the in-memory repository over `rules` (with `saveRulesDir`). */
+  readonly rulesRepo?: RuleRepository;
   /** The built web app; see ApiDeps.webRoot. */
   readonly webRoot?: string | null;
 }
@@ -97,7 +100,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     store,
     registry: o.registry,
     rules: () => summaries,
-    rulesRepo,
+    rulesRepo: o.rulesRepo ?? rulesRepo,
     liveData: { history, samples, store, rules: () => rulesRepo.loaded().map((l) => l.compiled) },
     backtest: { source: historySource(history) },
     ...(o.webRoot !== undefined ? { webRoot: o.webRoot } : {}),

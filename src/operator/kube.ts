@@ -1,10 +1,17 @@
 import type { HttpMethod} from '@kubernetes/client-node';
 import { KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { fetch, Headers } from 'undici';
 
 /** An error answer from the API server, with its HTTP status and the Status message. */
+/** One problem the API server found (field like `spec.detector.maxEvents`). */
+export interface KubeCause {
+  readonly reason?: string;
+  readonly message?: string;
+  readonly field?: string;
+}
+
 export class KubeError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly reason?: string) {
+  constructor(readonly statusCode: number, message: string, readonly reason?: string, readonly causes?: readonly KubeCause[], readonly statusMessage?: string) {
     super(message);
     this.name = 'KubeError';
   }
@@ -17,6 +24,8 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  /** Extra headers, e.g. Impersonate-User / Impersonate-Group (the API writes rules as its caller). */
+  headers?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** The few HTTP verbs the operator needs, against any API path. */
@@ -49,8 +58,9 @@ export class KubeClient implements KubeRequester {
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), method as HttpMethod);
     await this.kc.applySecurityAuthentication(ctx);
-    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json', ...(this.opts.userAgent ? { 'user-agent': this.opts.userAgent } : {}) };
-    if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    const headers = new Headers({ ...ctx.getHeaders(), accept: 'application/json', ...(this.opts.userAgent ? { 'user-agent': this.opts.userAgent } : {}) });
+    if (opts.body !== undefined) headers.set('content-type', opts.contentType ?? 'application/json');
+    for (const [k, v] of Object.entries(opts.headers ?? {})) for (const one of typeof v === 'string' ? [v] : v) headers.append(k, one);
     const res = await fetch(url, {
       method,
       headers,
@@ -66,8 +76,8 @@ export class KubeClient implements KubeRequester {
       json = undefined;
     }
     if (!res.ok) {
-      const st = (json ?? {}) as { message?: string; reason?: string };
-      throw new KubeError(res.status, `${method} ${url.pathname}: ${res.status} ${st.message ?? (text.slice(0, 200) || res.statusText)}`, st.reason);
+      const st = (json ?? {}) as { message?: string; reason?: string; details?: { causes?: KubeCause[] } };
+      throw new KubeError(res.status, `${method} ${url.pathname}: ${res.status} ${st.message ?? (text.slice(0, 200) || res.statusText)}`, st.reason, st.details?.causes, st.message);
     }
     return json as T;
   }

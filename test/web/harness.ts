@@ -15,9 +15,14 @@ export interface DevServer {
 }
 
 export async function startDev(args: string[] = [], portOffset = 0): Promise<DevServer> {
+  return startServer('dev', ['--status-every', '0', ...args], portOffset);
+}
+
+/** `herdwatch <command> --port …` (dev or api) from the build, ready when /readyz answers. */
+export async function startServer(command: 'dev' | 'api', args: string[], portOffset = 0, env: NodeJS.ProcessEnv = {}): Promise<DevServer> {
   const port = BASE_PORT + portOffset;
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'cmd', 'herdwatch.js'), 'dev', '--port', String(port), '--status-every', '0', ...args], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'cmd', 'herdwatch.js'), command, '--port', String(port), ...args], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
   });
   const log: string[] = [];
   child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
@@ -25,7 +30,7 @@ export async function startDev(args: string[] = [], portOffset = 0): Promise<Dev
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`herdwatch dev exited: ${log.join('')}`);
+    if (child.exitCode !== null) throw new Error(`herdwatch ${command} exited: ${log.join('')}`);
     try {
       if ((await fetch(`${url}/readyz`)).ok) break;
     } catch {

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { ApiError, getToken, setToken } from './api/client';
 import { useMe, useRules } from './api/hooks';
 import { useLiveStream } from './api/stream';
@@ -8,9 +8,11 @@ import { SignIn } from './SignIn';
 import { useTheme } from './theme';
 import { AlertView } from './views/AlertView';
 import { LiveView } from './views/LiveView';
-import { RuleEditor } from './views/RuleEditor';
 import { RulesView } from './views/RulesView';
 import { TransactionsView } from './views/TransactionsView';
+
+// The rule editor brings the form library and its validator: loaded only when someone edits.
+const RuleEditor = lazy(() => import('./views/RuleEditor').then((m) => ({ default: m.RuleEditor })));
 
 function Page({ route }: { route: Route }) {
   switch (route.view) {
@@ -18,8 +20,8 @@ function Page({ route }: { route: Route }) {
     case 'alert': return <AlertView id={route.id} />;
     case 'transactions': return <TransactionsView />;
     case 'rules': return <RulesView />;
-    case 'rule': return <RuleEditor namespace={route.namespace} name={route.name} />;
-    case 'new-rule': return <RuleEditor />;
+    case 'rule': return <Suspense fallback={<p className="muted">Loading the editor…</p>}><RuleEditor namespace={route.namespace} name={route.name} /></Suspense>;
+    case 'new-rule': return <Suspense fallback={<p className="muted">Loading the editor…</p>}><RuleEditor /></Suspense>;
   }
 }
 

@@ -24,6 +24,12 @@ export class ApiError extends Error {
   }
 }
 
+/** An error's message for people: without the code prefix and the "(expected …)" tail meant for logs. */
+export function plainMessage(err: unknown): string {
+  const raw = err instanceof ApiError ? err.body.message : err instanceof Error ? err.message : String(err);
+  return raw.replace(/^HW_ERR_[A-Z_]+: (?:[^:]*field [^:]+: )?/, '').replace(/ \(expected [^)]*\)$/, '');
+}
+
 export function authHeaders(): Record<string, string> {
   const token = getToken();
   return token ? { authorization: `Bearer ${token}` } : {};

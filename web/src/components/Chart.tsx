@@ -33,7 +33,7 @@ export interface ChartProps {
 
 export interface ChartStats {
   updates: number;
-  /** ms spent in setData + redraw, per update, newest last (bounded). */
+  /** ms from setData to the end of the redraw, per update, newest last (bounded). */
   drawMs: number[];
 }
 
@@ -79,6 +79,8 @@ export function Chart({ title, times, series, marks = [], height = 220, testId }
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const marksRef = useRef(marks);
+  // When the last setData started; the draw hook turns it into that update's frame cost.
+  const pending = useRef<number | null>(null);
   const shape = series.map((s) => `${s.label}|${s.color}|${s.dash?.join(',') ?? ''}|${s.fill ?? ''}`).join(';');
 
   useEffect(() => {
@@ -100,6 +102,16 @@ export function Chart({ title, times, series, marks = [], height = 220, testId }
       ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 2, ...(s.dash ? { dash: s.dash } : {}), ...(s.fill ? { fill: s.fill } : {}), spanGaps: true }))],
       plugins: [marksPlugin(() => marksRef.current)],
+      hooks: {
+        draw: [() => {
+          if (pending.current === null) return;
+          const stats = ((window.__hwCharts ??= {})[title] ??= { updates: 0, drawMs: [] });
+          stats.updates++;
+          stats.drawMs.push(performance.now() - pending.current);
+          if (stats.drawMs.length > 5_000) stats.drawMs.splice(0, stats.drawMs.length - 5_000);
+          pending.current = null;
+        }],
+      },
     };
     const u = new uPlot(opts, [[], ...series.map(() => [])], el);
     plot.current = u;
@@ -114,17 +126,16 @@ export function Chart({ title, times, series, marks = [], height = 220, testId }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, height]);
 
+  // Redraw only when the numbers changed, not on every render of the page around the chart.
+  const signature = JSON.stringify([times, series.map((s) => s.values), marks]);
   useEffect(() => {
     marksRef.current = marks;
     const u = plot.current;
     if (!u) return;
-    const started = performance.now();
+    pending.current = performance.now();
     u.setData([times.map((t) => t / 1000), ...series.map((s) => s.values)] as uPlot.AlignedData);
-    const stats = ((window.__hwCharts ??= {})[title] ??= { updates: 0, drawMs: [] });
-    stats.updates++;
-    stats.drawMs.push(performance.now() - started);
-    if (stats.drawMs.length > 5_000) stats.drawMs.splice(0, stats.drawMs.length - 5_000);
-  });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [signature, shape, height]);
 
   const last = times.length - 1;
   return (

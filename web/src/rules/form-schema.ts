@@ -14,15 +14,35 @@ export const ruleSchema: RJSFSchema = schema;
 
 const ALL_DETECTOR_FIELDS = Object.keys((schema.properties?.detector as RJSFSchema | undefined)?.properties ?? {});
 
+/** "baselineHalfLife" → "Baseline half-life": field titles a person reads, derived from the schema's names. */
+export function humanize(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1).replace('half life', 'half-life').replace(/ k$/, ' K');
+}
+
+/** ui:title for every named property, recursively (arrays by their items). */
+function titles(schema: RJSFSchema | undefined): UiSchema {
+  const ui: UiSchema = {};
+  for (const [k, sub] of Object.entries(schema?.properties ?? {})) {
+    const s = sub as RJSFSchema;
+    ui[k] = { 'ui:title': humanize(k), ...titles(s), ...(s.items ? { items: titles(s.items as RJSFSchema) } : {}) };
+  }
+  return ui;
+}
+
+const TITLES = titles(schema);
+
 /** Shows only the detector fields the chosen detector type uses. */
 export function uiSchemaFor(detectorType: string | undefined): UiSchema {
   const used = new Set(extras.detectorFields[detectorType ?? ''] ?? ALL_DETECTOR_FIELDS);
   used.add('type');
-  const detector: UiSchema = { 'ui:order': ['type', '*'] };
+  const detector: UiSchema = { ...(TITLES.detector as UiSchema), 'ui:order': ['type', '*'] };
   for (const f of ALL_DETECTOR_FIELDS) if (!used.has(f)) detector[f] = { 'ui:widget': 'hidden' };
   return {
+    ...TITLES,
+    'ui:title': 'Rule',
     'ui:order': ['description', 'detector', 'source', 'key', 'weights', 'severity', 'channels', 'parallelism', 'paused', '*'],
-    description: { 'ui:widget': 'textarea', 'ui:options': { rows: 2 } },
+    description: { 'ui:title': 'Description', 'ui:widget': 'textarea', 'ui:options': { rows: 2 } },
     detector,
     'ui:submitButtonOptions': { norender: true },
   };

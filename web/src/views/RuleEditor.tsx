@@ -2,7 +2,7 @@ import Form from '@rjsf/core';
 import type { IChangeEvent } from '@rjsf/core';
 import validator from '@rjsf/validator-ajv8';
 import { useMemo, useState } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, plainMessage } from '../api/client';
 import { useMe, useRules, useSaveRule } from '../api/hooks';
 import type { FieldError } from '../api/types';
 import { diffLines } from '../rules/diff';
@@ -16,10 +16,11 @@ type Tab = 'form' | 'yaml' | 'diff';
 
 function refusal(err: unknown): string {
   if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
-  if (err.status === 403) return `You are not allowed to change this rule: ${err.body.message}`;
+  if (err.status === 403) return `You are not allowed to change this rule: ${plainMessage(err)}`;
   if (err.status === 401) return 'Sign in with a token that has the edit role to change rules.';
-  if (err.status === 409) return `Someone else changed this rule meanwhile; reload it and apply your change again. (${err.body.message})`;
-  return err.body.message;
+  if (err.status === 409) return `Someone else changed this rule meanwhile; reload it and apply your change again. (${plainMessage(err)})`;
+  if (err.body.issues && err.body.issues.length > 0) return `The rule was not saved: ${err.body.issues.length} problem(s), shown beside the fields.`;
+  return plainMessage(err);
 }
 
 /** Create or edit a rule through the form generated from the HerdRule schema. */
@@ -28,6 +29,8 @@ export function RuleEditor({ namespace, name }: { namespace?: string; name?: str
   const rules = useRules();
   const me = useMe();
   const current = rules.data?.rules.find((r) => r.namespace === namespace && r.name === name);
+  // New rules go to the API's default namespace, so wait until it has said which.
+  if (creating && me.isLoading) return <p className="muted">Loading…</p>;
   if (!creating && !current) {
     if (rules.isError) return <p role="alert" className="error">{rules.error.message}</p>;
     return rules.isLoading ? <p className="muted">Loading…</p> : <p role="alert" className="error">No rule {namespace}/{name}.</p>;

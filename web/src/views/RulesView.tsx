@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, plainMessage } from '../api/client';
 import { useAudit, useDeleteRule, useRules, useSaveRule } from '../api/hooks';
 import type { RuleDoc } from '../api/types';
 import { formatDateTime, formatSince } from '../format';
@@ -12,8 +12,8 @@ function statusOf(r: RuleDoc): { label: string; cls: string } {
 }
 
 function explain(err: unknown): string {
-  if (err instanceof ApiError && err.status === 403) return `Not allowed: ${err.body.message}`;
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof ApiError && err.status === 403) return `Not allowed: ${plainMessage(err)}`;
+  return plainMessage(err);
 }
 
 function RuleRow({ r, onError }: { r: RuleDoc; onError: (m: string) => void }) {
@@ -71,7 +71,7 @@ export function RulesView() {
         {audit.data?.entries.length ? (
           <ol className="feed">
             {audit.data.entries.map((e, i) => (
-              <li key={i} className="feed-item"><time dateTime={new Date(e.at).toISOString()}>{formatDateTime(e.at)}</time> <strong>{e.actor}</strong> {e.action} {e.rule} <span className="muted">{e.summary}</span></li>
+              <li key={i} className="feed-item"><strong>{e.actor}</strong> {e.action} {e.rule} <span className="muted">{e.summary}</span><time dateTime={new Date(e.at).toISOString()}>{formatDateTime(e.at)}</time></li>
             ))}
           </ol>
         ) : <p className="muted">No changes recorded yet.</p>}

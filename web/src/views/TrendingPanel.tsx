@@ -22,8 +22,8 @@ export function TrendingPanel({ snapshot, alerts, now }: { snapshot: TrendingSna
                 <th scope="col" className="num">×usual</th>
                 <th scope="col" className="num">Count / expected</th>
                 <th scope="col">Since</th>
-                <th scope="col" className="num">People</th>
-                <th scope="col">Trend</th>
+                <th scope="col" className="num hide-narrow">People</th>
+                <th scope="col" className="hide-narrow">Trend</th>
               </tr>
             </thead>
             <tbody>
@@ -38,8 +38,8 @@ export function TrendingPanel({ snapshot, alerts, now }: { snapshot: TrendingSna
                     <td className="num">{formatLift(e.lift)}</td>
                     <td className="num">{formatCount(e.value)} / {formatCount(e.baseline)}</td>
                     <td>{alert ? formatSince(alert.onset, now) : '–'}</td>
-                    <td className="num">{e.actors === undefined ? '–' : formatCount(e.actors)}</td>
-                    <td><Sparkline values={sparks[e.key] ?? []} label={`${e.key} recent counts`} /></td>
+                    <td className="num hide-narrow">{e.actors === undefined ? '–' : formatCount(e.actors)}</td>
+                    <td className="hide-narrow"><Sparkline values={sparks[e.key] ?? []} label={`${e.key} recent counts`} /></td>
                   </tr>
                 );
               })}
