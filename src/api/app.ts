@@ -4,6 +4,7 @@ import { createApiMetrics } from '../metrics/api.js';
 import { createRegistry } from '../metrics/registry.js';
 import { silentLogger } from '../log/logger.js';
 import { installAuth } from './auth.js';
+import { installCors } from './cors.js';
 import { GuardedSink } from './backpressure.js';
 import { installErrorHandling } from './errors.js';
 import { collectRoutes } from './openapi.js';
@@ -38,7 +39,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     forceCloseConnections: true,
   });
   installErrorHandling(app, settings.bodyLimitBytes, metrics);
-  installAuth(app, settings.tokens, new RateLimiter(settings.rateLimitPerSec, settings.rateBurst, clock), settings.openReads);
+  installCors(app, settings.corsOrigins);
+  installAuth(app, settings, new RateLimiter(settings.rateLimitPerSec, settings.rateBurst, clock));
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -51,7 +53,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const repo = deps.rulesRepo;
   await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []), listRules: !repo }));
   if (repo) await app.register(async (scope) => rulesRoutes(scope, { repo }));
-  await app.register(async (scope) => meRoute(scope, { tokensRequired: settings.tokens.byHash.size > 0, rulesBackend: repo?.backend ?? 'files', defaultNamespace: repo?.defaultNamespace ?? 'default' }));
+  await app.register(async (scope) => meRoute(scope, { tokensRequired: settings.tokens.byHash.size > 0 || settings.authProxy, rulesBackend: repo?.backend ?? 'files', defaultNamespace: repo?.defaultNamespace ?? 'default' }));
   const live = deps.liveData;
   if (live) await app.register(async (scope) => liveDataRoutes(scope, live));
   const bt = deps.backtest;
