@@ -72,7 +72,7 @@ describe('the web app against herdwatch dev', () => {
     // The simulator's traffic is in the history too; within the sample's time the two agree exactly.
     const inSample = ids.filter((id) => Number(id.slice(id.lastIndexOf(':') + 1)) <= csvEnd).sort();
     expect(inSample).toEqual(replayed.map((t) => t.id).sort());
-    await page.getByRole('heading', { name: 'Backtest preview' }).scrollIntoViewIfNeeded();
+    await page.evaluate("document.querySelector('.backtest').scrollIntoView({ block: 'start' }); window.scrollBy(0, -70)");
     await shot(page, 'backtest');
     await page.evaluate('window.scrollTo(0, 0)');
     await shot(page, 'rule-editor');

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ApiError, plainMessage } from '../api/client';
 import { useAlerts, useKpis } from '../api/hooks';
 import type { Kpis, Ranked } from '../api/types';
 import { Chart } from '../components/Chart';
@@ -86,7 +87,9 @@ export function TransactionsView() {
         {(from || to) && <button type="button" className="ghost" onClick={() => { setFrom(''); setTo(''); }}>Latest hour</button>}
         {k && !from && !to && times.length > 0 && <span className="muted">Showing {toInput(times[0])} – {toInput(times[times.length - 1])}</span>}
       </form>
-      {kpis.isError && <p role="alert" className="error">{kpis.error.message}</p>}
+      {kpis.isError && (kpis.error instanceof ApiError && kpis.error.status === 404
+        ? <p className="muted" role="status">Revenue and orders come from the notifier's store (GET /api/v1/kpis), which this API does not have; suspicious transactions are below.</p>
+        : <p role="alert" className="error">{plainMessage(kpis.error)}</p>)}
       {k && (
         <>
           <div className="kpis">

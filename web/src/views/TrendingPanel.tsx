@@ -38,7 +38,7 @@ export function TrendingPanel({ snapshot, alerts, now }: { snapshot: TrendingSna
                     <td className="num">{formatLift(e.lift)}</td>
                     <td className="num">{formatCount(e.value)} / {formatCount(e.baseline)}</td>
                     <td>{alert ? formatSince(alert.onset, now) : '–'}</td>
-                    <td className="num hide-narrow">{e.actors === undefined ? '–' : formatCount(e.actors)}</td>
+                    <td className="num hide-narrow">{(e.actors ?? alert?.actors) === undefined ? '–' : formatCount((e.actors ?? alert?.actors)!)}</td>
                     <td className="hide-narrow"><Sparkline values={sparks[e.key] ?? []} label={`${e.key} recent counts`} /></td>
                   </tr>
                 );
