@@ -1,5 +1,6 @@
 /**
- * Regenerates every file derived from the HerdRule schema (src/rules/schema.ts):
+ * Regenerates every file derived from a declaration: the HerdRule schema (src/rules/schema.ts)
+ * and the commands' option specs (docs/configuration.md):
  *   tsx scripts/generate.ts          write them
  *   tsx scripts/generate.ts --check  exit 1 and list the stale ones (make check-generated)
  * Output is deterministic: keys sorted, fixed YAML style, no timestamps.
@@ -11,6 +12,8 @@ import { stringify } from 'yaml';
 import { sortKeys } from '../src/canonical-json.js';
 import { buildFormSchema, buildHerdRuleCrd } from '../src/rules/index.js';
 import { renderFieldTable } from '../src/rules/reference.js';
+import { renderEnvOnlyTable, renderOptionTable } from '../src/config/reference.js';
+import { COMMANDS } from '../cmd/commands/index.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,7 +30,11 @@ export function toJson(value: unknown): string {
 
 /** Generated sections inside hand-written files, between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. */
 export function renderSections(): { path: string; name: string; content: string }[] {
-  return [{ path: 'docs/rules.md', name: 'fields', content: renderFieldTable() }];
+  return [
+    { path: 'docs/rules.md', name: 'fields', content: renderFieldTable() },
+    ...COMMANDS.map((c) => ({ path: 'docs/configuration.md', name: `options-${c.name}`, content: renderOptionTable(c.options) })),
+    { path: 'docs/configuration.md', name: 'environment-only', content: renderEnvOnlyTable(COMMANDS) },
+  ];
 }
 
 export function replaceSection(text: string, name: string, content: string, path: string): string {

@@ -61,4 +61,33 @@ describe('command options', () => {
     expect(s.rateLimitPerSec).toBe(0);
     expect(() => apiSettingsFrom(parseCommand(API_OPTIONS, ['--max-in-flight', '0'], {}).values)).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG' }));
   });
+
+  describe('declared bounds', () => {
+    const bounded = {
+      workers: { type: 'number', env: 'HERDWATCH_WORKERS', default: 2, integer: true, min: 1, max: 64, description: 'workers' },
+      mode: { type: 'string', env: 'HERDWATCH_MODE', default: 'a', choices: ['a', 'b'], description: 'mode' },
+      password: { type: 'string', env: 'HERDWATCH_PASSWORD', envOnly: true, secret: true, description: 'password' },
+    } as const;
+
+    it('out-of-range numbers are HW_ERR_CONFIG naming the flag or variable and the range', () => {
+      expect(() => parseCommand(bounded, ['--workers', '0'], {})).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', field: '--workers', expected: 'a number ≥ 1' }));
+      expect(() => parseCommand(bounded, ['--workers', '1.5'], {})).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', expected: 'a whole number' }));
+      expect(() => parseCommand(bounded, [], { HERDWATCH_WORKERS: '65' })).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', field: 'HERDWATCH_WORKERS' }));
+    });
+
+    it('a value outside the choices is a usage error as a flag and a config error as a variable', () => {
+      expect(() => parseCommand(bounded, ['--mode', 'c'], {})).toThrow(expect.objectContaining({ code: 'HW_ERR_USAGE', expected: 'a, b' }));
+      expect(() => parseCommand(bounded, [], { HERDWATCH_MODE: 'c' })).toThrow(expect.objectContaining({ code: 'HW_ERR_CONFIG', field: 'HERDWATCH_MODE' }));
+      expect(parseCommand(bounded, [], { HERDWATCH_MODE: '' }).values.mode).toBe('a');
+    });
+
+    it('an environment-only option is no flag, and help names its variable without a value', () => {
+      expect(() => parseCommand(bounded, ['--password', 'x'], {})).toThrow(expect.objectContaining({ code: 'HW_ERR_USAGE' }));
+      expect(parseCommand(bounded, [], { HERDWATCH_PASSWORD: 'x' }).values.password).toBe('x');
+      const help = formatHelp('herdwatch x', 'does x', bounded);
+      expect(help).not.toContain('--password');
+      expect(help).toMatch(/From the environment only:\n\s+HERDWATCH_PASSWORD\s+password\n/);
+      expect(help).toContain('one of a, b');
+    });
+  });
 });
