@@ -36,6 +36,8 @@ export const ERRORS = {
   HW_ERR_INTERNAL: { status: 500, message: 'internal error' },
   HW_ERR_USAGE: { status: 400, message: 'command-line usage is invalid' },
   HW_ERR_INPUT_FILE: { status: 400, message: 'input file cannot be read' },
+  HW_ERR_KUBE_API: { status: 502, message: 'the Kubernetes API server refused or failed a request' },
+  HW_ERR_LEASE_CONFLICT: { status: 409, message: 'the leader Lease was written by someone else first' },
   HW_ERR_NOT_LEADER: { status: 503, message: 'this operator replica does not hold the leader lease' },
   HW_ERR_STORE: { status: 503, message: 'the MongoDB store is unavailable or failed' },
   HW_ERR_SECRET: { status: 500, message: 'a channel secret cannot be read' },
@@ -53,6 +55,10 @@ export interface ErrorDetail {
   readonly expected?: string;
   /** Where the input came from: a file name, a line, an index in a batch. */
   readonly source?: string;
+  /** Seconds the caller should wait before retrying (429, 503): the API's Retry-After. */
+  readonly retryAfterSec?: number;
+  /** HTTP status of an upstream answer the error stands for (the Kubernetes API server's). */
+  readonly upstreamStatus?: number;
 }
 
 export class HwError extends Error {
@@ -61,6 +67,8 @@ export class HwError extends Error {
   readonly field: string | undefined;
   readonly expected: string | undefined;
   readonly source: string | undefined;
+  readonly retryAfterSec: number | undefined;
+  readonly upstreamStatus: number | undefined;
 
   constructor(code: ErrorCode, detail: ErrorDetail & { message?: string; cause?: unknown } = {}) {
     const base = detail.message ?? ERRORS[code].message;
@@ -74,6 +82,8 @@ export class HwError extends Error {
     this.field = detail.field;
     this.expected = detail.expected;
     this.source = detail.source;
+    this.retryAfterSec = detail.retryAfterSec;
+    this.upstreamStatus = detail.upstreamStatus;
   }
 
   toJSON(): Record<string, unknown> {
@@ -84,4 +94,9 @@ export class HwError extends Error {
 export function isHwError(err: unknown): err is HwError {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
     && ((err as { code: string }).code in ERRORS);
+}
+
+/** True when `err` is a HerdWatch error with this code, from any module, worker or copy of this file. */
+export function hasCode(err: unknown, code: ErrorCode): err is HwError {
+  return isHwError(err) && err.code === code;
 }

@@ -5,7 +5,7 @@ import { PATTERN_WORDS } from './schemas.js';
 
 /** An HwError that tells the client when to come back (429, 503). */
 export function retryable(code: ErrorCode, retryAfterSec: number, detail: ConstructorParameters<typeof HwError>[1] = {}): HwError {
-  return Object.assign(new HwError(code, detail), { retryAfterSec: Math.max(1, Math.ceil(retryAfterSec)) });
+  return new HwError(code, { ...detail, retryAfterSec: Math.max(1, Math.ceil(retryAfterSec)) });
 }
 
 interface ValidationIssue {
@@ -69,7 +69,7 @@ export function toHwError(err: unknown, bodyLimit: number): HwError {
 }
 
 export function sendError(reply: FastifyReply, err: HwError): FastifyReply {
-  const retry = (err as HwError & { retryAfterSec?: number }).retryAfterSec;
+  const retry = (err as HwError).retryAfterSec;
   if (retry !== undefined) reply.header('retry-after', String(retry));
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.field !== undefined) body.field = err.field;

@@ -1,6 +1,6 @@
 import { HwError } from '../errors.js';
 import { accept, futureEvent, type FieldMap, type IngestLimits } from './accept.js';
-import { CsvReader, CsvSyntaxError, type CsvRecord } from './csv.js';
+import { CsvReader, type CsvRecord } from './csv.js';
 import { CSV_PRESETS, detectMapping, NUMERIC_FIELDS, type CsvMapping, type MappableField } from './csv-mapping.js';
 import type { HerdEvent } from './schema.js';
 import { eventTime, TIME_SHAPES } from './time.js';
@@ -29,12 +29,13 @@ interface Layout {
  * the rest still count. A header that fits no mapping fails the whole input (HW_ERR_CSV_HEADER).
  */
 export class CsvEventReader {
-  private readonly csv = new CsvReader();
+  private readonly csv: CsvReader;
   private layout: Layout | undefined;
   private row = 0;
   private readonly where: string;
 
   constructor(private readonly opts: CsvEventsOptions = {}) {
+    this.csv = new CsvReader(opts.source);
     this.where = opts.source === undefined ? '' : `${opts.source}: `;
   }
 
@@ -54,13 +55,7 @@ export class CsvEventReader {
   }
 
   private records(read: () => CsvRecord[]): ParseResult {
-    let records: CsvRecord[];
-    try {
-      records = read();
-    } catch (err) {
-      if (err instanceof CsvSyntaxError) throw new HwError('HW_ERR_CSV_ROW', { source: this.opts.source, message: err.message, expected: 'a closing " for every opening one' });
-      throw err;
-    }
+    const records: CsvRecord[] = read();
     const events: HerdEvent[] = [];
     const rejected: RejectedEvent[] = [];
     for (const rec of records) {

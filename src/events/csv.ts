@@ -1,3 +1,5 @@
+import { HwError } from '../errors.js';
+
 /**
  * A small RFC 4180 reader: quoted fields (with "" escapes and embedded newlines), CRLF or
  * LF line ends, a leading BOM. Each record keeps the line it starts on for error messages.
@@ -9,16 +11,18 @@ export interface CsvRecord {
   readonly fields: string[];
 }
 
-export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, message: string) {
-    super(message);
-  }
+/** A syntax error at `line`: HW_ERR_CSV_ROW, naming the file when the reader was given one. */
+function syntaxError(source: string | undefined, line: number, message: string): HwError {
+  return new HwError('HW_ERR_CSV_ROW', { source: [source, `line ${line}`].filter(Boolean).join(', '), message, expected: 'a closing " for every opening one' });
 }
 
 /** Longest single field; a runaway quote in a huge file fails here instead of exhausting memory. */
 const MAX_FIELD = 1 << 20;
 
 export class CsvReader {
+  /** `source` (a file name) goes into the errors' `source`. */
+  constructor(private readonly source?: string) {}
+
   private fields: string[] = [];
   private field = '';
   private line = 1;
@@ -59,7 +63,7 @@ export class CsvReader {
         } else {
           if (c === '\n') this.line++;
           this.field += c;
-          if (this.field.length > MAX_FIELD) throw new CsvSyntaxError(this.start, `line ${this.start}: a field is longer than ${MAX_FIELD} characters (an unclosed quote?)`);
+          if (this.field.length > MAX_FIELD) throw syntaxError(this.source, this.start, `a field is longer than ${MAX_FIELD} characters (an unclosed quote?)`);
           continue;
         }
       }
@@ -78,7 +82,7 @@ export class CsvReader {
       } else {
         this.field += c;
         this.blank = false;
-        if (this.field.length > MAX_FIELD) throw new CsvSyntaxError(this.start, `line ${this.start}: a field is longer than ${MAX_FIELD} characters`);
+        if (this.field.length > MAX_FIELD) throw syntaxError(this.source, this.start, `a field is longer than ${MAX_FIELD} characters`);
       }
     }
     return out;
@@ -87,7 +91,7 @@ export class CsvReader {
   /** The input ended: returns the last record, or throws on an unclosed quote. */
   end(): CsvRecord[] {
     if (this.quoted && this.quoteSeen) this.quoted = false;
-    if (this.quoted) throw new CsvSyntaxError(this.start, `line ${this.start}: a quoted field is never closed (expected a closing ")`);
+    if (this.quoted) throw syntaxError(this.source, this.start, 'a quoted field is never closed');
     const out: CsvRecord[] = [];
     if (this.field !== '' || this.fields.length > 0) this.endRecord(out);
     return out;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Informer, type KubeObject, type WatchFn } from './informer.js';
-import { KubeError, RESOURCES, type KubeRequester } from './kube.js';
+import { kubeError, RESOURCES, type KubeRequester } from './kube.js';
 
 const obj = (name: string, rv: string): KubeObject => ({ metadata: { name, namespace: 'shop', resourceVersion: rv } });
 
@@ -55,7 +55,7 @@ describe('Informer', () => {
         throw new Error('socket hang up');
       },
       async () => {
-        throw new KubeError(500, 'etcd unavailable');
+        throw kubeError(500, 'etcd unavailable');
       },
     ]);
     const inf = new Informer<KubeObject>({ kube: server.kube, watch: server.watch, resource: RESOURCES.herdRules, handler: () => {}, backoffBaseMs: 1 });

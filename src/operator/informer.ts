@@ -1,6 +1,6 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { backoffDelay, sleep, systemClock, type Clock } from './clock.js';
-import { KubeError, collectionPath, type KubeRequester, type ResourceRef } from './kube.js';
+import { isStatus, collectionPath, type KubeRequester, type ResourceRef } from './kube.js';
 import { errFields, silentLogger, type Logger } from '../log/logger.js';
 
 export interface KubeObject {
@@ -103,7 +103,7 @@ export class Informer<T extends KubeObject> {
       } catch (err) {
         if (signal.aborted) break;
         this.stats.errors++;
-        if (err instanceof KubeError && err.statusCode === 410) {
+        if (isStatus(err, 410)) {
           needList = true;
           continue;
         }

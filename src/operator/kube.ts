@@ -1,8 +1,8 @@
 import type { HttpMethod} from '@kubernetes/client-node';
 import { KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fetch, Headers } from 'undici';
+import { hasCode, HwError } from '../errors.js';
 
-/** An error answer from the API server, with its HTTP status and the Status message. */
 /** One problem the API server found (field like `spec.detector.maxEvents`). */
 export interface KubeCause {
   readonly reason?: string;
@@ -10,14 +10,24 @@ export interface KubeCause {
   readonly field?: string;
 }
 
-export class KubeError extends Error {
+/**
+ * An error answer from the API server: code HW_ERR_KUBE_API, with the server's HTTP status
+ * (`statusCode`, also as `upstreamStatus`; 0 when there was no answer), reason, causes and
+ * message. Match it by code (`hasCode(err, 'HW_ERR_KUBE_API')`, `isStatus(err, 404)`), never
+ * by class: errors cross module and worker boundaries.
+ */
+export class KubeError extends HwError {
   constructor(readonly statusCode: number, message: string, readonly reason?: string, readonly causes?: readonly KubeCause[], readonly statusMessage?: string) {
-    super(message);
-    this.name = 'KubeError';
+    super('HW_ERR_KUBE_API', { message, upstreamStatus: statusCode });
   }
 }
 
-export const isStatus = (err: unknown, code: number): boolean => err instanceof KubeError && err.statusCode === code;
+export function kubeError(status: number, message: string): KubeError {
+  return new KubeError(status, message);
+}
+
+/** True for a Kubernetes API answer with this HTTP status (404 gone, 409 conflict, 410 expired). */
+export const isStatus = (err: unknown, status: number): boolean => hasCode(err, 'HW_ERR_KUBE_API') && err.upstreamStatus === status;
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -53,7 +63,7 @@ export class KubeClient implements KubeRequester {
 
   async request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
     const cluster = this.kc.getCurrentCluster();
-    if (!cluster) throw new KubeError(0, 'no current cluster in the kubeconfig');
+    if (!cluster) throw kubeError(0, 'no current cluster in the kubeconfig');
     const url = new URL(cluster.server.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), method as HttpMethod);

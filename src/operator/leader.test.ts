@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeRequester } from './kube.js';
-import { ConflictError, leaderOnly, LeaderElector, type LeaseRecord, type LeaseStore } from './leader.js';
+import { leaseConflict, leaderOnly, LeaderElector, type LeaseRecord, type LeaseStore } from './leader.js';
 import { ManualClock } from './testing.js';
 
 /** An in-memory Lease with the API server's optimistic concurrency. */
@@ -20,14 +20,14 @@ class FakeLease implements LeaseStore {
   }
   async create(record: LeaseRecord) {
     if (this.failing) throw new Error('connection refused');
-    if (this.record) throw new ConflictError();
+    if (this.record) throw leaseConflict();
     this.record = { ...record };
     this.version++;
   }
   async update(record: LeaseRecord, version: string, signal?: AbortSignal) {
     if (this.hanging) return this.hang(signal);
     if (this.failing) throw new Error('connection refused');
-    if (String(this.version) !== version) throw new ConflictError();
+    if (String(this.version) !== version) throw leaseConflict();
     this.record = { ...record };
     this.version++;
   }
@@ -102,7 +102,7 @@ describe('LeaderElector', () => {
       get: () => lease.get(),
       create: (r) => lease.create(r),
       update: async () => {
-        throw new ConflictError();
+        throw leaseConflict();
       },
     };
     const a2 = elector('a', racing, clock);

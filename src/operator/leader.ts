@@ -1,4 +1,4 @@
-import { HwError } from '../errors.js';
+import { hasCode, HwError } from '../errors.js';
 import { sleep, systemClock, type Clock } from './clock.js';
 import type { KubeRequester, RequestOptions } from './kube.js';
 import { errFields, type Logger } from '../log/logger.js';
@@ -13,7 +13,7 @@ export interface LeaseRecord {
 }
 
 /**
- * A Lease behind optimistic concurrency: create and update fail with ConflictError when
+ * A Lease behind optimistic concurrency: create and update fail with HW_ERR_LEASE_CONFLICT when
  * someone else wrote first. `signal` aborts a call that outlives the elector's deadline.
  */
 export interface LeaseStore {
@@ -22,11 +22,9 @@ export interface LeaseStore {
   update(record: LeaseRecord, version: string, signal?: AbortSignal): Promise<void>;
 }
 
-export class ConflictError extends Error {
-  constructor(message = 'lease was changed by someone else') {
-    super(message);
-    this.name = 'ConflictError';
-  }
+/** What a LeaseStore throws when someone else wrote first (optimistic concurrency). */
+export function leaseConflict(): HwError {
+  return new HwError('HW_ERR_LEASE_CONFLICT');
 }
 
 export interface ElectorOptions {
@@ -129,7 +127,7 @@ export class LeaderElector {
     } catch (err) {
       this.o.logger?.warn(errFields(err), 'leader election: acquire or renew failed');
       // A leader keeps leading through brief API errors, until the renew deadline.
-      if (this.leader && clock.now() - this.lastRenew < this.o.renewDeadlineMs && !(err instanceof ConflictError)) return true;
+      if (this.leader && clock.now() - this.lastRenew < this.o.renewDeadlineMs && !hasCode(err, 'HW_ERR_LEASE_CONFLICT')) return true;
       return this.lost();
     } finally {
       clock.clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { ConflictError, type LeaseRecord, type LeaseStore } from './leader.js';
+import { leaseConflict, type LeaseRecord, type LeaseStore } from './leader.js';
 import { collectionPath, isStatus, objectPath, RESOURCES, type KubeRequester } from './kube.js';
 
 interface Lease {
@@ -8,7 +8,7 @@ interface Lease {
   spec: Partial<LeaseRecord>;
 }
 
-/** A coordination.k8s.io/v1 Lease as the elector's store; 409 Conflict becomes ConflictError. */
+/** A coordination.k8s.io/v1 Lease as the elector's store; 409 Conflict becomes HW_ERR_LEASE_CONFLICT. */
 export class KubeLeaseStore implements LeaseStore {
   constructor(private readonly kube: KubeRequester, private readonly namespace: string, private readonly name: string) {}
 
@@ -55,7 +55,7 @@ export class KubeLeaseStore implements LeaseStore {
     try {
       await this.kube.request(method, path, { body, ...(signal ? { signal } : {}) });
     } catch (err) {
-      if (isStatus(err, 409)) throw new ConflictError();
+      if (isStatus(err, 409)) throw leaseConflict();
       throw err;
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HerdRule } from '../rules/schema.js';
-import { KubeError, type KubeRequester, type RequestOptions } from './kube.js';
+import { kubeError, type KubeRequester, type RequestOptions } from './kube.js';
 import { renderOptions } from './options.js';
 import { Reconciler } from './reconcile.js';
 import type { EventRecorder } from './recorder.js';
@@ -75,7 +75,7 @@ describe('Reconciler', () => {
   });
 
   it('writes ApplyFailed to status and throws so the queue retries with backoff', async () => {
-    const kube = fakeKube((c) => (c.path.includes('/deployments/') ? new KubeError(403, 'deployments "x" is forbidden: exceeded quota') : undefined));
+    const kube = fakeKube((c) => (c.path.includes('/deployments/') ? kubeError(403, 'deployments "x" is forbidden: exceeded quota') : undefined));
     const r = new Reconciler({ kube, render: renderOptions(), recorder: recorder(), now });
     await expect(r.reconcile(sampleRule())).rejects.toThrow(/forbidden/);
     const statusCall = kube.calls.find((c) => c.path.endsWith('/status'))!;

@@ -1,6 +1,6 @@
-import { HwError } from '../../errors.js';
+import { hasCode, HwError } from '../../errors.js';
 import type { FieldIssue } from '../../events/describe.js';
-import { KubeError, objectPath, collectionPath, RESOURCES, type KubeRequester } from '../../operator/kube.js';
+import { type KubeError, objectPath, collectionPath, RESOURCES, type KubeRequester } from '../../operator/kube.js';
 import { RuleInvalidError } from '../../rules/index.js';
 import { API_GROUP, API_VERSION, KIND, type HerdRule } from '../../rules/schema.js';
 import { AuditLog, auditAction, describeChange } from './audit.js';
@@ -37,11 +37,12 @@ function pointer(field: string | undefined): string {
  * every cause as a field issue, 403 with the server's own words about what RBAC refused.
  */
 export function fromKube(err: unknown, what: string): unknown {
-  if (!(err instanceof KubeError)) return err;
-  const said = err.statusMessage ?? err.message;
-  switch (err.statusCode) {
+  if (!hasCode(err, 'HW_ERR_KUBE_API')) return err;
+  const k = err as KubeError;
+  const said = k.statusMessage ?? k.message;
+  switch (k.statusCode) {
     case 422: {
-      const issues: FieldIssue[] = (err.causes ?? []).map((c) => ({ field: pointer(c.field), expected: c.message ?? 'a valid value', message: `${c.message ?? 'invalid'} (Kubernetes API server)` }));
+      const issues: FieldIssue[] = (k.causes ?? []).map((c) => ({ field: pointer(c.field), expected: c.message ?? 'a valid value', message: `${c.message ?? 'invalid'} (Kubernetes API server)` }));
       return new RuleInvalidError(issues.length > 0 ? issues : [{ field: '/spec', expected: 'a valid HerdRule', message: said }], what);
     }
     case 401:
