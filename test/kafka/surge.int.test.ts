@@ -8,7 +8,7 @@ import { decodeTransition } from '../../src/kafka/codec.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { readAll, settingsFor, testKafka, uniqueTopics, waitFor } from './helpers.js';
 import { surgeRule, surgeTraffic } from './traffic.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { createLogger, silentLogger } from '../../src/log/logger.js';
 
 describe('a surge sent through the HTTP API', () => {
   const topics = uniqueTopics('surge');
@@ -22,7 +22,7 @@ describe('a surge sent through the HTTP API', () => {
     backend = await createKafkaBackend(settingsFor(topics));
     app = await buildApi({ sink: backend.sink, store: backend.store, settings: { rateLimitPerSec: 0, bodyLimitBytes: 8 * 1024 * 1024 } });
     detector = new KafkaDetector({
-      kafka, rule, topics, registry: createRegistry(), startFrom: 'earliest', idleAdvanceMs: 5000, tickMs: 250, logger: silentLogger,
+      kafka, rule, topics, registry: createRegistry(), startFrom: 'earliest', idleAdvanceMs: 5000, tickMs: 250, logger: process.env.HW_DEBUG ? createLogger({ level: 'debug', format: 'json' }) : silentLogger,
     });
     await detector.start();
   });
