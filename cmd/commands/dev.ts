@@ -1,6 +1,8 @@
 import { API_OPTIONS, apiSettingsFrom } from '../../src/config/api.js';
 import type { OptionSpecs } from '../../src/config/options.js';
+import { startDevNotifier, DEV_NOTIFIER_OPTIONS } from '../../src/dev/notifier.js';
 import { startInProcess } from '../../src/dev/pipeline.js';
+import { fanOut } from '../../src/detector/runner.js';
 import { listenOrExplain } from '../../src/api/listen.js';
 import { acceleratedClock, demoSurges, startLiveSimulation } from '../../src/dev/simulation.js';
 import { printingSink } from '../../src/detector/printer.js';
@@ -25,6 +27,7 @@ const OPTIONS = {
   'save-rules': { type: 'boolean', env: 'HERDWATCH_SAVE_RULES', default: false, description: 'Write rules created or changed in the web app back to the --rules directory' },
   history: { type: 'number', env: 'HERDWATCH_HISTORY', default: 300_000, description: 'Recent events kept in memory for the web app (drill-down, traffic, backtests)' },
   'status-every': { type: 'number', default: 30, description: 'Seconds between status lines on stderr (0: none)' },
+  ...DEV_NOTIFIER_OPTIONS,
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
@@ -38,9 +41,11 @@ export default defineCommand({
     const rules = await loadRuleFiles(resolveRulesPath(o.rules));
     const registry = createRegistry({ defaultMetrics: true });
     const compiled = rules.filter((l) => !l.rule.spec.paused).map((l) => l.compiled);
+    const notify = await startDevNotifier(o, { rules, registry, env: ctx.env, out: ctx.out, logger: ctx.logger });
     const stack = await startInProcess({
       rules, registry, settings: apiSettingsFrom(o),
-      alerts: printingSink(ctx.out, compiled, { json: o.json }),
+      alerts: fanOut(printingSink(ctx.out, compiled, { json: o.json }), notify.notifier.asSink()),
+      notifications: notify.store,
       logger: ctx.logger,
       historyCapacity: o.history,
       ...(o['save-rules'] ? { saveRulesDir: resolveRulesPath(o.rules) } : {}),
@@ -51,6 +56,7 @@ export default defineCommand({
       address = await listenOrExplain(stack.app, o.host, o.port);
     } catch (err) {
       await stack.close();
+      await notify.stop();
       throw err;
     }
 
@@ -67,6 +73,7 @@ export default defineCommand({
 
     ctx.err(`herdwatch dev: ${rules.length} rule(s) from ${o.rules}: ${rules.map((l) => `${l.compiled.namespace}/${l.compiled.name}`).join(', ')}`);
     ctx.err(`herdwatch dev: simulating ${o.rate} events/s at ${o.speed}x, seed ${o.seed}; first demo surge after 15 min of event time`);
+    ctx.err(`herdwatch dev: ${notify.summary}`);
     ctx.err(`herdwatch dev: API on ${address}  (try ${address}/api/v1/trending, ${address}/api/v1/stream); Ctrl-C stops`);
 
     // A status line now and then, so a quiet stretch between surges does not look like a hang.
@@ -81,6 +88,7 @@ export default defineCommand({
     ctx.err('herdwatch dev: shutting down');
     await live.stop();
     await stack.close();
+    await notify.stop();
     return 0;
   },
 });

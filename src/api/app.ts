@@ -11,6 +11,7 @@ import { collectRoutes } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
 import { eventsRoute } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/history.js';
 import { queryRoutes } from './routes/query.js';
 import { streamRoute } from './routes/stream.js';
 import { backtestRoutes } from './routes/backtest.js';
@@ -51,7 +52,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const sink = new GuardedSink(deps.sink, { timeoutMs: settings.sendTimeoutMs, maxInFlight: settings.maxInFlight, retryAfterSec: settings.retryAfterSec }, metrics);
   await app.register(async (scope) => eventsRoute(scope, { sink, metrics, clock, maxFutureSkewMs: settings.maxFutureSkewMs, ...(deps.tiers ? { tiers: deps.tiers } : {}) }));
   const repo = deps.rulesRepo;
-  await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []), listRules: !repo }));
+  await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []), listRules: !repo, ...(deps.notifications ? { history: deps.notifications } : {}) }));
+  const notifications = deps.notifications;
+  if (notifications) await app.register(async (scope) => historyRoutes(scope, { store: notifications, clock }));
   if (repo) await app.register(async (scope) => rulesRoutes(scope, { repo }));
   await app.register(async (scope) => meRoute(scope, { tokensRequired: settings.tokens.byHash.size > 0 || settings.authProxy, rulesBackend: repo?.backend ?? 'files', defaultNamespace: repo?.defaultNamespace ?? 'default' }));
   const live = deps.liveData;

@@ -42,6 +42,10 @@ export const TrendingQuery = Type.Object({ rule: Type.Optional(RuleName), limit:
 export const AlertsQuery = Type.Object({
   rule: Type.Optional(RuleName),
   state: Type.Optional(Type.Union([Type.Literal('firing'), Type.Literal('escalated'), Type.Literal('resolved')], { description: 'firing, escalated or resolved' })),
+  key: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only alerts of this key (e.g. a product id)' })),
+  from: Type.Optional(Type.Integer({ minimum: 0, description: 'Only alerts updated at or after this time (epoch ms)' })),
+  to: Type.Optional(Type.Integer({ minimum: 0, description: 'Only alerts updated before this time (epoch ms)' })),
+  cursor: Type.Optional(Type.String({ maxLength: 2048, description: 'The `next` of the previous page (alert history only)' })),
   limit: Limit(1000, 100),
 }, { additionalProperties: false });
 export const StreamQuery = Type.Object({
@@ -70,7 +74,10 @@ export const TrendingEntryBody = Type.Object({
 export const TrendingResult = Type.Object({
   rules: Type.Array(Type.Object({ rule: Type.String(), ruleUid: Type.String(), at: Type.Number(), entries: Type.Array(TrendingEntryBody) })),
 });
-export const AlertsResult = Type.Object({ alerts: Type.Array(TransitionBody) });
+export const AlertsResult = Type.Object({
+  alerts: Type.Array(TransitionBody),
+  next: Type.Optional(Type.String({ description: 'Cursor of the next page, when there is one (alert history only)' })),
+});
 export const RulesResult = Type.Object({
   rules: Type.Array(Type.Object({
     name: Type.String(), namespace: Type.String(), uid: Type.String(), detector: Type.String(), key: Type.String(),

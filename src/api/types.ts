@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { ApiSettings } from '../config/api.js';
 import type { Role } from '../config/tokens.js';
 import type { RouteDoc } from './schemas.js';
+import type { NotifierStore } from '../store/notify/types.js';
 import type { QueryStore } from '../store/types.js';
 import type { ValueTierBounds } from '../events/enrich.js';
 import type { EventSink } from '../bus/types.js';
@@ -32,6 +33,8 @@ export interface Readiness {
 export interface ApiDeps {
   readonly sink: EventSink;
   readonly store: QueryStore;
+  /** The notifier's store (alert history, deliveries, KPIs, silences); its routes are served when given. */
+  readonly notifications?: NotifierStore;
   readonly settings?: Partial<ApiSettings>;
   /** Metrics are registered here and served at /metrics; a fresh registry when absent. */
   readonly registry?: Registry;

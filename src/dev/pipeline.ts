@@ -13,6 +13,7 @@ import { MemoryQueryStore } from '../store/memory.js';
 import type { HerdEvent } from '../events/schema.js';
 import { MemoryBus } from '../bus/memory.js';
 import type { AlertSink } from '../bus/types.js';
+import type { NotifierStore } from '../store/notify/types.js';
 import { createDetectorMetrics } from '../metrics/detector.js';
 import type { LoadedRule } from '../rules/index.js';
 import { buildApi } from '../api/app.js';
@@ -44,6 +45,8 @@ export interface InProcessOptions {
   readonly saveRulesDir?: string;
   /** Rules API backend; by default the in-memory repository over `rules` (with `saveRulesDir`). */
   readonly rulesRepo?: RuleRepository;
+  /** The notifier's store: the API serves alert history, KPIs and silences from it. */
+  readonly notifications?: NotifierStore;
   /** The built web app; see ApiDeps.webRoot. */
   readonly webRoot?: string | null;
 }
@@ -104,6 +107,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     liveData: { history, samples, store, rules: () => rulesRepo.loaded().map((l) => l.compiled) },
     backtest: { source: historySource(history) },
     ...(o.webRoot !== undefined ? { webRoot: o.webRoot } : {}),
+    ...(o.notifications ? { notifications: o.notifications } : {}),
     ...(o.settings ? { settings: o.settings } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.logger ? { logger: o.logger } : {}),

@@ -46,7 +46,7 @@ export class Dispatcher {
   private readonly silences: SilenceCache;
   private readonly digests: Digests;
   private readonly abort = new AbortController();
-  private wake: (() => void) | undefined;
+  private readonly waiters = new Set<() => void>();
   private workers: Promise<void>[] = [];
   private stopped = false;
 
@@ -63,14 +63,12 @@ export class Dispatcher {
       const n = await this.o.store.releaseClaims(`${this.instance}:`);
       if (n > 0) this.o.log('info', 'took back claims of this instance\'s previous run', { deliveries: n });
     }
-    for (let i = 0; i < this.o.concurrency; i++) this.workers.push(this.work());
+    for (let i = 0; i < this.o.concurrency; i++) this.workers.push(this.work(i));
   }
 
   /** New rows were enqueued: wake idle workers now instead of at the next poll. */
   kick(): void {
-    const w = this.wake;
-    this.wake = undefined;
-    w?.();
+    for (const w of [...this.waiters]) w();
   }
 
   async stop(): Promise<void> {
@@ -82,16 +80,13 @@ export class Dispatcher {
 
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const prev = this.wake;
-      function done() {
+      const done = () => {
         clearTimeout(t);
+        this.waiters.delete(done);
         resolve();
-      }
-      this.wake = () => {
-        prev?.();
-        done();
       };
+      const t = setTimeout(done, ms);
+      this.waiters.add(done);
     });
   }
 
@@ -99,7 +94,11 @@ export class Dispatcher {
     return [...this.inFlight].filter(([, n]) => n >= this.o.perTargetInFlight).map(([t]) => t);
   }
 
-  private async work(): Promise<void> {
+  /**
+   * Worker 0 polls the outbox; the others sleep until there is work (a kick from the intake or
+   * from worker 0), so an idle notifier costs one query per poll, not one per worker.
+   */
+  private async work(index: number): Promise<void> {
     while (!this.stopped) {
       let d: Delivery | undefined;
       try {
@@ -111,9 +110,10 @@ export class Dispatcher {
         continue;
       }
       if (!d) {
-        await this.idle(this.o.pollMs);
+        await this.idle(index === 0 ? this.o.pollMs : this.o.pollMs * 20);
         continue;
       }
+      if (index === 0) this.kick();
       this.inFlight.set(d.target, (this.inFlight.get(d.target) ?? 0) + 1);
       try {
         await this.process(d);
@@ -142,8 +142,8 @@ export class Dispatcher {
     if (d.after) {
       parent = await this.o.store.delivery(d.after);
       if (parent && !TERMINAL.has(parent.status)) {
-        // The firing goes first; come back shortly without spending an attempt.
-        return this.finish(d, { status: 'pending', nextAt: Math.max(now + this.o.pollMs, parent.nextAt), attempted: false });
+        // The firing goes first; come back after it without spending an attempt.
+        return this.finish(d, { status: 'pending', nextAt: Math.max(now + 4 * this.o.pollMs, parent.nextAt + this.o.pollMs), attempted: false });
       }
     }
     const alert = await this.o.store.alert(d.alertId);

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { AlertSink } from '../bus/types.js';
 import { backoffPolicy, type BackoffOptions } from './backoff.js';
 import { ChannelFactory, type ChannelDefaults } from './channels/factory.js';
 import { closeEmailTransports } from './channels/email.js';
@@ -68,6 +69,11 @@ export class Notifier {
     await this.dispatcher.start();
     this.reposter.start();
     this.sweeper.start();
+  }
+
+  /** The notifier as an AlertSink (dev: the in-process runner sends to it like to Kafka). */
+  asSink(): AlertSink {
+    return { sendAlerts: (ts) => this.accept(ts), sendTrends: async () => undefined };
   }
 
   /** For in-process callers (dev, tests): store and enqueue, resolving once both are durable. */
