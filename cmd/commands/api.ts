@@ -14,6 +14,7 @@ import { defineCommand, untilAborted, type RunContext } from './command.js';
 import { KubeRuleRepository } from '../../src/api/rules/kubernetes.js';
 import type { RuleRepository } from '../../src/api/rules/types.js';
 import { KubeClient } from '../../src/operator/kube.js';
+import { kafkaBacktestSource } from '../../src/backtest/kafka-source.js';
 import { RULES_OPTION, resolveRulesPath } from './rules-option.js';
 
 const OPTIONS = {
@@ -67,7 +68,11 @@ export default defineCommand({
     const kafka = kafkaSettingsFrom(o, ctx.env, { topics: { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] } });
     const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs, logger });
     const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
-    const app = await buildApi({ sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logger, ...(kubeRules ? { rulesRepo: kubeRules } : {}) });
+    const app = await buildApi({
+      sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logger,
+      ...(kubeRules ? { rulesRepo: kubeRules } : {}),
+      backtest: { source: kafkaBacktestSource(backend.kafka, kafka.topics.events) },
+    });
     try {
       const address = await listenOrExplain(app, o.host, o.port);
       logger.info({ address, bus: 'kafka', brokers: kafka.brokers }, `listening on ${address} (Kafka ${kafka.brokers.join(',')})`);
