@@ -7,7 +7,8 @@ import { createRegistry } from '../src/metrics/registry.js';
 import { compileRule, validateRuleSpec } from '../src/rules/index.js';
 import type { HerdEvent } from '../src/events/schema.js';
 import { decodeEvents, eventCount } from '../src/kafka/codec.js';
-import { fmt, freshTopics, shopEvents } from './kafka/common.js';
+import { brokers, fmt, freshTopics, shopEvents } from './kafka/common.js';
+import { buildStreamsApp, runStreams, STREAMS_MODES, type StreamsMode } from './kafka/streams.js';
 import { produce, recordsOf, type ValueFormat } from './kafka/formats.js';
 import { loadAvg } from './kafka/machine.js';
 import { createLogger } from '../src/log/logger.js';
@@ -100,7 +101,17 @@ interface FormatFigures {
   readonly decoded: number[];
   readonly det: Run[];
   readonly threaded: Run[];
+  /** Kafka Streams on the same records (JSON only: foreign-topic format), per configuration. */
+  readonly streams: Map<StreamsMode, number[]>;
 }
+
+let streamsBuilt = false;
+
+const STREAMS_LABEL: Record<StreamsMode, string> = {
+  defaults: 'with its defaults (record cache, changelog)',
+  'no-cache': 'with the record cache off',
+  'no-changelog': 'with the cache and the changelog off (cannot recover its state)',
+};
 
 const LABEL: Record<ValueFormat, string> = {
   json: 'JSON, one event per record (foreign topics, older records)',
@@ -112,12 +123,26 @@ async function measure(format: ValueFormat, events: readonly HerdEvent[], rule: 
   const { kafka, topics } = await freshTopics(`bench-detector-${format}`);
   const records = recordsOf(events, format, 6);
   await produce(kafka, topics.events, records);
-  const f: FormatFigures = { format, records: records.length, raw: [], decoded: [], det: [], threaded: [] };
+  const f: FormatFigures = { format, records: records.length, raw: [], decoded: [], det: [], threaded: [], streams: new Map() };
+  const withStreams = format === 'json' && streamsBuilt;
+  if (withStreams) {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: `${topics.events}.streams-out`, numPartitions: 6, replicationFactor: 1 }] });
+    await admin.disconnect();
+  }
   for (let round = 0; round < 2; round++) {
     f.raw.push(await rawConsume(kafka, topics.events, records.length));
     f.det.push(await detectorConsume(kafka, topics, rule, records.length, events.length, 0));
     f.decoded.push(await rawConsume(kafka, topics.events, records.length, true));
     f.threaded.push(await detectorConsume(kafka, topics, rule, records.length, events.length, 1));
+    if (withStreams) {
+      for (const mode of STREAMS_MODES) {
+        const runs = f.streams.get(mode) ?? [];
+        runs.push(await runStreams(brokers(), topics.events, records.length, mode));
+        f.streams.set(mode, runs);
+      }
+    }
   }
   return f;
 }
@@ -132,6 +157,12 @@ export async function benchDetector(opts: { events?: number; formats?: ValueForm
   const total = opts.events ?? 300_000;
   const events = shopEvents(total, { products: 5000, start: Date.now() - 3 * 3600_000, spanMs: 3 * 3600_000 });
   const rule = benchRule();
+  try {
+    buildStreamsApp();
+    streamsBuilt = true;
+  } catch (err) {
+    console.error(`kafka streams bench: cannot build the Java app (${(err as Error).message}); its rows are left out`);
+  }
   const figures: FormatFigures[] = [];
   for (const format of opts.formats ?? (['json', 'hwb1', 'hwb1-packed'] as const)) {
     figures.push(await measure(format, events, rule));
@@ -151,10 +182,15 @@ export async function benchDetector(opts: { events?: number; formats?: ValueForm
       `| | | **detector**, engines in the consumer's thread (default) | ${fmt(one.perSecond)} | ${list(f.det.map((r) => r.perSecond))} |`,
       `| | | detector, engines in a worker thread (\`--engine-threads 1\`) | ${fmt(two.perSecond)} | ${list(f.threaded.map((r) => r.perSecond))} |`,
     );
+    for (const [mode, runs] of f.streams) rows.push(`| | | Kafka Streams ${STREAMS_LABEL[mode]}, one stream thread | ${fmt(Math.max(...runs))} | ${list(runs)} |`);
     const p = one.profile;
     const perEvent = (x: number) => `${((x * 1000) / total).toFixed(2)} µs`;
     ratios.push(`- ${f.format}: **${(one.perSecond / raw).toFixed(2)}x** of the raw loop in one thread, ${(two.perSecond / raw).toFixed(2)}x with the worker thread;`
       + ` per event: decoding ${perEvent(p.decode)}, engine ${perEvent(p.engine)}, publishing ${perEvent(p.publish)}; the raw loop ${perEvent((total / raw) * 1000)}.`);
+    if (f.streams.size > 0) {
+      const vs = [...f.streams].map(([mode, runs]) => `${(one.perSecond / Math.max(...runs)).toFixed(1)}x Kafka Streams ${mode} (${(Math.max(...runs) / raw).toFixed(2)}x raw)`);
+      ratios.push(`- Detector (one thread) against Kafka Streams on the same JSON records: ${vs.join(', ')}.`);
+    }
   }
   const byFormat = new Map(figures.map((f) => [f.format, f]));
   const packed = byFormat.get('hwb1-packed');
@@ -162,6 +198,8 @@ export async function benchDetector(opts: { events?: number; formats?: ValueForm
   const markdown = [
     `Detector (\`bench/kafka-detector.ts\`): ${fmt(total)} events on 6 partitions (5,000 products, 3 h of event time), one member, surge rule`,
     '(5m window, 10s buckets). Timed from the group join to the last offset; best of two interleaved rounds per side. Events/s count events, not records.',
+    'Kafka Streams (`bench/streams`, Kafka Streams 4.4.0, Java 17) does the same windowed job on the JSON records: event time from `ts`,',
+    'weighted counts per product in 10 s tumbling windows (30 s grace, 1 h retention), windows above a threshold written out; timed from RUNNING to the last record.',
     '',
     '| value format | records | consumer | events/s | rounds |',
     '|---|---:|---|---:|---|',
