@@ -84,7 +84,8 @@ async function latencyRound(rate: number, seconds: number): Promise<Omit<Latency
     const tick = Date.now();
     const batch: HerdEvent[] = [];
     carry += opts.rate / 100;
-    for (; carry >= 1; carry--) batch.push({ id: `b${n++}`, type: 'view', ts: Date.now(), productId: `P${n % 5000}` });
+    // Every view by someone (a herd is many people: the surge rule's minActors counts users).
+    for (; carry >= 1; carry--) batch.push({ id: `b${n++}`, type: 'view', ts: Date.now(), productId: `P${n % 5000}`, userId: `u${n % 100_000}` });
     const sinceStart = tick - started;
     if (sinceStart > 5000 && sinceStart < (seconds - 3) * 1000) {
       // Surge k runs for 400 ms starting at 5 s + k × 250 ms: 160 views, 4 per tick (a cold key needs 3x the minEvents prior).
@@ -93,7 +94,7 @@ async function latencyRound(rate: number, seconds: number): Promise<Omit<Latency
       for (let k = k0; k <= k1; k++) {
         surges = Math.max(surges, k + 1);
         const per = 4;
-        for (let j = 0; j < per; j++) batch.push({ id: `s${n++}`, type: 'view', ts: Date.now(), productId: `S${k}` });
+        for (let j = 0; j < per; j++) batch.push({ id: `s${n++}`, type: 'view', ts: Date.now(), productId: `S${k}`, userId: `u${n % 100_000}` });
       }
     }
     sink.send(batch).catch((err: unknown) => failures.push(err));

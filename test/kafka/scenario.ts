@@ -59,6 +59,9 @@ export class Scenario {
     this.events = [...this.traffic, ...watermarkEvents(begin + 120 * 60_000, PARTITIONS, partitionOfKey(PARTITIONS))];
     const alone = createDetectorRunner({ rules: [this.rule] });
     this.expected = [...new Set(alone.ingest(this.events).map((t) => `${t.id}|${t.state}`))].sort();
+    // A fault test with nothing to lose proves nothing: the traffic must raise its four surges.
+    const firing = this.expected.filter((k) => k.endsWith('|firing')).length;
+    if (firing < 4) throw new Error(`the scenario's traffic raises ${firing} of its 4 surges on the engine alone: fix the traffic or the rule before trusting a fault test`);
   }
 
   async tearDown(): Promise<void> {
