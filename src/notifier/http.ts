@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { isHwError } from '../errors.js';
+import { isIP } from 'node:net';
+import { HwError, isHwError } from '../errors.js';
 import type { AddressGuard } from './ssrf.js';
 import { DeliveryFailure, failureForStatus } from './channels/types.js';
 
@@ -40,6 +41,12 @@ export function post(url: string, body: string, o: PostOptions): Promise<PostRes
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') {
       reject(new DeliveryFailure('permanent', `URL scheme ${u.protocol} is not http(s)`));
+      return;
+    }
+    // An IP literal never goes through `lookup`: check it here.
+    const literal = u.hostname.replace(/^\[|\]$/g, '');
+    if (o.guard && isIP(literal) && o.guard.refuses(literal)) {
+      reject(new DeliveryFailure('permanent', new HwError('HW_ERR_DESTINATION_BLOCKED', { field: u.hostname, message: `webhook destination ${literal} is a private, loopback or link-local address` }).message));
       return;
     }
     const mod = u.protocol === 'https:' ? https : http;

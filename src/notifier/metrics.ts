@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { NotifierStore } from '../store/notify/types.js';
+import type { NotifierStore, OutboxStats } from '../store/notify/types.js';
 
 export type Outcome = 'sent' | 'retry' | 'dead' | 'silenced' | 'digested' | 'disabled';
 
@@ -18,28 +18,28 @@ export interface NotifierMetrics {
  * delivery, dead letters per channel), so every replica reports the shared outbox.
  */
 export function createNotifierMetrics(registry: Registry, store: NotifierStore, clock: () => number = Date.now): NotifierMetrics {
-  const depth = new Gauge({ name: 'herdwatch_notifier_outbox_depth', help: 'Deliveries not yet final (pending or claimed), per channel', labelNames: ['channel'], registers: [registry] });
-  const age = new Gauge({ name: 'herdwatch_notifier_outbox_oldest_age_seconds', help: 'Age of the oldest delivery not yet final, per channel', labelNames: ['channel'], registers: [registry] });
-  const dead = new Gauge({ name: 'herdwatch_notifier_dead_letters', help: 'Deliveries that gave up (dead letters), per channel', labelNames: ['channel'], registers: [registry] });
-  const storeErrors = new Counter({ name: 'herdwatch_notifier_store_errors_total', help: 'Failed store operations', labelNames: ['op'], registers: [registry] });
-  new Gauge({
-    name: 'herdwatch_notifier_outbox_scrape_ok', help: '1 when the outbox gauges were read from the store at this scrape', registers: [registry],
+  // One store read per scrape, shared by the outbox gauges (prom-client collects them concurrently).
+  let pending: { at: number; stats: Promise<OutboxStats[] | undefined> } | undefined;
+  const stats = (): Promise<OutboxStats[] | undefined> => {
+    const now = clock();
+    if (!pending || now - pending.at > 500) {
+      pending = { at: now, stats: store.outboxStats().catch(() => { storeErrors.inc({ op: 'outbox_stats' }); return undefined; }) };
+    }
+    return pending.stats;
+  };
+  const gauge = (name: string, help: string, value: (s: OutboxStats) => number) => new Gauge({
+    name, help, labelNames: ['channel'], registers: [registry],
     async collect() {
-      try {
-        const stats = await store.outboxStats();
-        depth.reset(); age.reset(); dead.reset();
-        for (const s of stats) {
-          depth.set({ channel: s.channel }, s.depth);
-          dead.set({ channel: s.channel }, s.dead);
-          age.set({ channel: s.channel }, s.oldestAt === undefined ? 0 : Math.max(0, (clock() - s.oldestAt) / 1000));
-        }
-        this.set(1);
-      } catch {
-        storeErrors.inc({ op: 'outbox_stats' });
-        this.set(0);
-      }
+      const list = await stats();
+      if (!list) return; // keep the last values; herdwatch_notifier_store_errors_total says why
+      this.reset();
+      for (const s of list) this.set({ channel: s.channel }, value(s));
     },
   });
+  gauge('herdwatch_notifier_outbox_depth', 'Deliveries not yet final (pending or claimed), per channel', (s) => s.depth);
+  gauge('herdwatch_notifier_outbox_oldest_age_seconds', 'Age of the oldest delivery not yet final, per channel', (s) => (s.oldestAt === undefined ? 0 : Math.max(0, (clock() - s.oldestAt) / 1000)));
+  gauge('herdwatch_notifier_dead_letters', 'Deliveries that gave up (dead letters), per channel', (s) => s.dead);
+  const storeErrors = new Counter({ name: 'herdwatch_notifier_store_errors_total', help: 'Failed store operations', labelNames: ['op'], registers: [registry] });
   return {
     notifications: new Counter({ name: 'herdwatch_notifications_total', help: 'Delivery outcomes per channel: sent, retry, dead, silenced, digested, disabled', labelNames: ['channel', 'outcome'], registers: [registry] }),
     deliverySeconds: new Histogram({
