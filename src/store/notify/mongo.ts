@@ -68,7 +68,19 @@ export class MongoNotifierStore implements NotifierStore {
     this.auditC = this.db.collection('audit');
   }
 
+  /** Idempotent; retried a few times, because FerretDB v1 sometimes drops a connection while creating indexes. */
   async init(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.initOnce();
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  }
+
+  private async initOnce(): Promise<void> {
     try {
       await this.client.connect();
       await this.alertsC.createIndexes([
