@@ -31,7 +31,8 @@ export function surgeTraffic(p: SurgePlan): HerdEvent[] {
       const count = Math.max(0, Math.round(mean + (rnd() - 0.5) * 2));
       for (let k = 0; k < count; k++) {
         const ts = p.start + b * 10_000 + Math.floor(rnd() * 10_000);
-        out.push({ id: `e${++n}`, type: rnd() < 0.85 ? 'view' : 'add_to_cart', ts, productId, category: 'sneakers' });
+        // Shoppers, not anonymous hits: a herd is many people (the surge rule's minActors).
+        out.push({ id: `e${++n}`, type: rnd() < 0.85 ? 'view' : 'add_to_cart', ts, productId, category: 'sneakers', userId: `u${n % 997}` });
       }
     }
   }
