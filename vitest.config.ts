@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // services through vitest.int.config.ts, started by the make targets in mk/*.mk.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'cmd/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'monitoring/**/*.test.ts', 'test/**/*.test.ts', 'cmd/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['**/*.int.test.ts', '**/node_modules/**', 'dist/**', 'web/**'],
     testTimeout: 30_000,
     pool: 'forks',

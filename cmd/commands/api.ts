@@ -8,6 +8,8 @@ import type { OptionSpecs } from '../../src/config/options.js';
 import { isHwError } from '../../src/errors.js';
 import { createKafkaBackend } from '../../src/kafka/backend.js';
 import { KAFKA_OPTIONS, kafkaSettingsFrom } from '../../src/kafka/config.js';
+import { parseDuration } from '../../src/config/duration.js';
+import { GroupLagMonitor } from '../../src/metrics/group-lag.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { defineCommand, untilAborted, type RunContext } from './command.js';
@@ -25,6 +27,7 @@ const OPTIONS = {
   'rules-namespace': { type: 'string', env: 'HERDWATCH_RULES_NAMESPACE', default: 'default', description: 'Kubernetes namespace new rules go to, and listed when the caller may not list all namespaces' },
   'impersonate-groups': { type: 'string', env: 'HERDWATCH_IMPERSONATE_GROUPS', description: 'Comma-separated Kubernetes groups every API caller is given when impersonated (bind RBAC to them)' },
   ...KAFKA_OPTIONS,
+  'group-lag': { type: 'string', env: 'HERDWATCH_GROUP_LAG', default: '10s', description: 'How often to read the detector consumer groups\' lag from the broker for /metrics (bus kafka), so a stopped detector shows as lag; 0 or off never' },
 } as const satisfies OptionSpecs;
 
 /** Rules to list at /api/v1/rules; with Kafka they live in the cluster, so a missing directory is not an error. */
@@ -45,7 +48,7 @@ export default defineCommand({
   async run(o, _positionals, ctx) {
     const settings = apiSettingsFrom(o);
     const logger = ctx.logger;
-    const registry = createRegistry({ defaultMetrics: true });
+    const registry = createRegistry({ defaultMetrics: true, labels: { component: 'api' } });
     // On Kubernetes the rules API writes HerdRules as each caller (impersonation): RBAC decides.
     const kubeRules: RuleRepository | undefined = o['rules-backend'] === 'kubernetes'
       ? new KubeRuleRepository({
@@ -68,6 +71,11 @@ export default defineCommand({
     const kafka = kafkaSettingsFrom(o, ctx.env, { topics: { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] } });
     const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs, logger });
     const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
+    const groupLag = /^(0|off)$/.test(o['group-lag']) ? undefined : new GroupLagMonitor(backend.kafka, registry, {
+      topics: [o['events-topic']], intervalMs: parseDuration(o['group-lag'], '--group-lag'),
+      onError: (err) => logger.warn({ err: err.message }, 'cannot read the detector groups\' lag'),
+    });
+    await groupLag?.start();
     const app = await buildApi({
       sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logger,
       ...(kubeRules ? { rulesRepo: kubeRules } : {}),
@@ -79,6 +87,7 @@ export default defineCommand({
       await untilAborted(ctx.signal);
     } finally {
       await app.close();
+      await groupLag?.stop();
       await backend.close();
     }
     return 0;

@@ -7,8 +7,10 @@
 #   scripts/k8s/validate-chart.sh [CHART_DIR] [VALUES_FILE...]
 #
 # Without values files it checks the chart's defaults and every CHART_DIR/ci/*.yaml (Helm's
-# convention for CI values). Kinds without a local schema fail, except those in
-# HW_KUBECONFORM_SKIP (comma-separated; default ServiceMonitor, a Prometheus Operator CRD).
+# convention for CI values). The Prometheus Operator's kinds (ServiceMonitor, PodMonitor,
+# PrometheusRule) are checked against its CRDs, fetched as the Go module
+# github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION. Kinds without a
+# local schema fail, except those in HW_KUBECONFORM_SKIP (comma-separated; default none).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -30,7 +32,8 @@ crd_schemas="$(mktemp -d)"
 rendered="$(mktemp -d)"
 trap 'rm -rf "$crd_schemas" "$rendered"' EXIT
 shopt -s nullglob
-crds=("$root"/k8s/crds/*.yaml "$chart"/crds/*.yaml)
+monitoring="$(cd "$K8S_HOME" && go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')/example/prometheus-operator-crd"
+crds=("$root"/k8s/crds/*.yaml "$chart"/crds/*.yaml "$monitoring"/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml)
 if [ "${#crds[@]}" -gt 0 ]; then tsx "$root/scripts/k8s/kube-schemas.ts" --crd "${crds[@]}" --out "$crd_schemas"; fi
 
 values=("$@")
@@ -50,7 +53,7 @@ for v in "${values[@]}"; do
   fi
   "$K8S_BIN/kubeconform" -strict -summary -output text \
     -kubernetes-version "$K8S_VERSION" \
-    -skip "${HW_KUBECONFORM_SKIP:-ServiceMonitor}" \
+    -skip "${HW_KUBECONFORM_SKIP:-}" \
     -schema-location "$schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
     -schema-location "$crd_schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
     "$out" >&2 || failed=1

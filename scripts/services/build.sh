@@ -2,7 +2,7 @@
 # Builds the Go-based test services (FerretDB, Mailpit, Alertmanager, Prometheus + promtool)
 # from the Go module proxy into $HW_CACHE/services/bin. Each binary is rebuilt only when its
 # pinned version changes, so only the first run on a machine pays.
-# Usage: build.sh NAME...   (ferretdb mailpit alertmanager prometheus)
+# Usage: build.sh NAME...   (ferretdb mailpit alertmanager prometheus dashboard-check actionlint)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.sh
@@ -52,15 +52,31 @@ prepare_alertmanager() {
   echo '<!doctype html><title>Alertmanager</title><p>UI not built (HerdWatch test build); use the API.' | tee ui/app/dist/elm/index.html >ui/app/dist/mantine/index.html
 }
 
+# go_build_local NAME DIR: a small tool of this repository (its own go.mod), rebuilt when its sources change.
+go_build_local() {
+  local dir="$here/$2" version
+  version="$(cat "$dir/go.mod" "$dir/go.sum" "$dir"/*.go | sha256sum | cut -c1-16)"
+  if up_to_date "$1" "$version"; then return 0; fi
+  log "building $1 from $dir (cached in $SERVICES_BIN)"
+  (cd "$dir" && "${GO[@]}" build -p "$GO_BUILD_P" -trimpath -ldflags "-s -w" -o "$SERVICES_BIN/$1" .)
+  stamp "$1" "$version"
+}
+
 build_one() {
   case "$1" in
     ferretdb) build_from_copy ferretdb github.com/FerretDB/FerretDB "$FERRETDB_VERSION" ./cmd/ferretdb prepare_ferretdb ;;
     mailpit) go_install mailpit github.com/axllent/mailpit "$MAILPIT_VERSION" ;;
     alertmanager) build_from_copy alertmanager github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" ./cmd/alertmanager prepare_alertmanager ;;
+    # remove_all_sd: only static, file and HTTP service discovery. The cloud SDs (AWS, Azure,
+    # GCE, Kubernetes, ...) are most of Prometheus' dependency graph and no test scrapes through
+    # them; leaving them out makes the first build several times faster.
     prometheus)
-      go_install prometheus github.com/prometheus/prometheus/cmd/prometheus "$PROMETHEUS_VERSION"
-      go_install promtool github.com/prometheus/prometheus/cmd/promtool "$PROMETHEUS_VERSION" ;;
-    *) log "unknown service $1 (ferretdb, mailpit, alertmanager, prometheus)"; exit 2 ;;
+      go_install prometheus github.com/prometheus/prometheus/cmd/prometheus "$PROMETHEUS_VERSION" remove_all_sd
+      go_install promtool github.com/prometheus/prometheus/cmd/promtool "$PROMETHEUS_VERSION" remove_all_sd ;;
+    actionlint) go_install actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
+    # Loads dashboards/*.json into the Grafana Foundation SDK's Go schema types (strict).
+    dashboard-check) go_build_local dashboard-check dashboard-check ;;
+    *) log "unknown service $1 (ferretdb, mailpit, alertmanager, prometheus, dashboard-check, actionlint)"; exit 2 ;;
   esac
 }
 

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createApiMetrics } from './api.js';
+import { ConsumerProgress } from './consumer.js';
 import { createDetectorMetrics } from './detector.js';
 import { createRegistry } from './registry.js';
 
 // Labels that stay bounded: a handful of values each, never a product, user or event id.
-const BOUNDED = new Set(['rule', 'type', 'code', 'state', 'severity', 'method', 'route', 'status']);
+const BOUNDED = new Set(['rule', 'partition', 'group', 'topic', 'type', 'code', 'state', 'severity', 'method', 'route', 'status']);
 
 describe('metric definitions', () => {
   it('are all herdwatch_-prefixed, counters end in _total, and every label is from the bounded set', async () => {
     const registry = createRegistry();
     createApiMetrics(registry);
     createDetectorMetrics(registry);
+    new ConsumerProgress(registry, 'r').assigned(0, 0, 0);
     const metrics = await registry.getMetricsAsJSON();
     expect(metrics.length).toBeGreaterThan(10);
     for (const m of metrics) {

@@ -12,7 +12,11 @@ export class OperatorMetrics {
   readonly watchRestarts: Counter<'resource'>;
 
   constructor(readonly registry: Registry = new Registry(), opts: { defaultMetrics?: boolean } = {}) {
-    if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'herdwatch_operator_' });
+    if (opts.defaultMetrics) {
+      // Same prefix and `component` label as every other process, so one Resources dashboard and one absent() alert cover them all.
+      registry.setDefaultLabels({ component: 'operator' });
+      collectDefaultMetrics({ register: registry, prefix: 'herdwatch_' });
+    }
     this.operations = new Counter({ name: 'herdwatch_reconcile_operations_total', help: 'Reconciles of HerdRules, by result', labelNames: ['result'], registers: [registry] });
     this.errors = new Counter({ name: 'herdwatch_reconcile_errors_total', help: 'Reconciles that failed and were requeued with backoff', registers: [registry] });
     this.duration = new Histogram({

@@ -41,6 +41,11 @@ export class ReadinessTracker {
     return p !== undefined && p.next >= 0 && p.next >= p.high;
   }
 
+  /** High watermark of each assigned partition as of the last refresh. */
+  highWatermarks(): [number, number][] {
+    return [...this.pos].map(([p, x]) => [p, x.high]);
+  }
+
   async committed(partition: number): Promise<number> {
     const [res] = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] });
     const c = res?.partitions.find((x) => x.partition === partition);

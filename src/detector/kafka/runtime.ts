@@ -4,6 +4,7 @@ import { KafkaAlertSink } from '../../kafka/alert-sink.js';
 import type { PartitionTrends } from '../../kafka/codec.js';
 import { retrying } from '../../kafka/retry.js';
 import { contextFromHeaders } from '../../kafka/trace.js';
+import { ConsumerProgress } from '../../metrics/consumer.js';
 import { createDetectorMetrics, type DetectorMetrics } from '../../metrics/detector.js';
 import { accountEngineStats, createKafkaDetectorMetrics, type KafkaDetectorMetrics } from './metrics.js';
 import { deadLetter, defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './options.js';
@@ -35,6 +36,7 @@ export class KafkaDetector {
   private readonly sink: KafkaAlertSink;
   private readonly metrics: DetectorMetrics;
   private readonly km: KafkaDetectorMetrics;
+  private readonly progress: ConsumerProgress;
   private readonly readiness: ReadinessTracker;
   private readonly parts = new Map<number, PartitionTrack>();
   /** Partitions of the current assignment (a batch may finish after its partition moved on). */
@@ -77,6 +79,9 @@ export class KafkaDetector {
     this.sink = new KafkaAlertSink(opts.kafka, opts.topics);
     this.metrics = opts.metrics ?? createDetectorMetrics(opts.registry);
     this.km = createKafkaDetectorMetrics(opts.registry);
+    // Series from the start (at 0), so dashboards and rate() see "none yet" rather than "no data".
+    for (const c of [this.km.replayedEvents, this.km.rebalances, this.km.publishFailures, this.km.keyMismatch]) c.inc({ rule: this.label }, 0);
+    this.progress = new ConsumerProgress(opts.registry, this.label, () => this.now());
     this.readiness = new ReadinessTracker(this.admin, this.groupId, this.source, opts.startFrom ?? 'latest');
     this.host = (opts.engineThreads ?? 0) > 0
       ? new WorkerEngineHost(opts.rule, (err) => {
@@ -89,6 +94,7 @@ export class KafkaDetector {
   private dropPartition(p: number): void {
     this.toCommit.delete(p);
     if (this.parts.delete(p)) this.host.drop(p);
+    this.progress.revoked(p, this.metrics);
   }
 
   private now(): number {
@@ -195,6 +201,7 @@ export class KafkaDetector {
       state = new PartitionTrack(p, first, from, now);
       this.parts.set(p, state);
       this.host.open(p, first, from, now);
+      this.progress.assigned(p, from, first);
       if (from < first) {
         this.log('info', 'rebuilding partition state', { partition: p, from, liveFrom: first });
         this.consumer.seek({ topic: this.source, partition: p, offset: String(from) });
@@ -256,6 +263,8 @@ export class KafkaDetector {
     if (out.keyMismatch) this.keyMismatch();
     if (out.replayed > 0) this.km.replayedEvents.inc({ rule: this.label }, out.replayed);
     accountEngineStats(this.metrics, this.label, this.parts.values(), track, out.stats, out.transitions);
+    this.progress.watermarkMs = this.slowestWatermark();
+    if (out.trends) this.progress.trending(this.metrics, p, out.trends.entries);
     const extra: TopicMessages[] = dead.length > 0 && this.o.deadLetterTopic ? [{ topic: this.o.deadLetterTopic, messages: dead }] : [];
     if (out.trends) track.pendingTrends = out.trends;
     const trends = this.dueTrends(track, out.transitions.length > 0);
@@ -271,6 +280,7 @@ export class KafkaDetector {
     // Revoked (or failed) while publishing: the partition's next owner resumes from the last
     // commit; committing here could move the group past offsets that owner has not published.
     if (!this.owns(track)) return;
+    this.progress.processed(p, last + 1, Number(messages[messages.length - 1]!.timestamp), job.high);
     if (last >= track.liveFrom) this.scheduleCommit(p, last + 1);
     const t3 = performance.now();
     this.readiness.progress(p, track.replaying ? -1 : last + 1, job.high);
@@ -320,6 +330,7 @@ export class KafkaDetector {
           this.log('warn', 'commit failed', { partitions: offsets.map((o) => o.partition), error: (err as Error).message });
         }
         this.spent.commit += performance.now() - t;
+        this.progress.commitDuration.observe({ rule: this.label }, (performance.now() - t) / 1000);
       }
     } finally {
       this.commitActive = false;
@@ -380,6 +391,7 @@ export class KafkaDetector {
     try {
       await this.readiness.refresh(this.parts);
       this.km.lag.set({ rule: this.label }, this.readiness.lag);
+      for (const [p, high] of this.readiness.highWatermarks()) this.progress.highWatermark(p, high);
       await this.serial(() => this.idleWork());
     } finally {
       this.ticking = false;
@@ -399,6 +411,12 @@ export class KafkaDetector {
     const { transitions, trends } = await this.host.tick(idlePartitions, now);
     for (const t of transitions) this.metrics.transitions.inc({ rule: this.label, state: t.state, severity: t.severity });
     await this.sink.publish(transitions, trends as PartitionTrends[]);
+  }
+
+  private slowestWatermark(): number | undefined {
+    let w = Number.POSITIVE_INFINITY;
+    for (const t of this.parts.values()) if (t.stats && Number.isFinite(t.stats.watermark)) w = Math.min(w, t.stats.watermark);
+    return Number.isFinite(w) ? w : undefined;
   }
 
   /** Cumulative time spent per step of batch processing, ms. */
@@ -446,5 +464,6 @@ export class KafkaDetector {
     await this.sink.close().catch(() => undefined);
     await this.host.close().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
+    this.progress.close();
   }
 }
