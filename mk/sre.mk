@@ -19,9 +19,9 @@ test-alerts: ## promtool check rules + promtool test rules (alerts/tests: each a
 	$(SERVICES_BIN)/promtool check rules alerts/herdwatch-rules.yaml
 	$(SERVICES_BIN)/promtool test rules alerts/tests/*.test.yaml
 
+# The operator needs an API server: scripts/k8s/test.sh starts a private control plane (or reuses one).
 test-sre: setup ## Prometheus scrapes the API, a detector on Kafka and the operator on a real API server: every panel returns data, faults fire alerts in Alertmanager
 	scripts/services/build.sh prometheus alertmanager
-	# The operator needs an API server: scripts/k8s/test.sh starts a private control plane (or reuses one).
 	scripts/kafka/with-broker.sh scripts/k8s/test.sh test/sre
 
 image-base: ## Build the Node 24 base image from Debian packages (mmdebstrap) and the npm registry, with buildah

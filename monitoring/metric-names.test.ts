@@ -8,13 +8,13 @@ import { ConsumerProgress } from '../src/metrics/consumer.js';
 import { createDetectorMetrics } from '../src/metrics/detector.js';
 import { GroupLagMonitor } from '../src/metrics/group-lag.js';
 import { createRegistry } from '../src/metrics/registry.js';
+import { createNotifierMetrics } from '../src/notifier/metrics.js';
+import type { NotifierStore } from '../src/store/notify/types.js';
 import { OperatorMetrics } from '../src/operator/metrics.js';
 import { alertRules } from './alerts/rules.js';
 import { DASHBOARDS } from './dashboards/build.js';
 import { panels } from './dashboards/spec.js';
 
-// The notifier (issue 9) registers these; listed here until its metrics module lands.
-const NOTIFIER = ['herdwatch_notifications_total', 'herdwatch_notifier_outbox_oldest_age_seconds'];
 
 async function exported(): Promise<Set<string>> {
   const registry = createRegistry({ defaultMetrics: true });
@@ -23,7 +23,9 @@ async function exported(): Promise<Set<string>> {
   createKafkaDetectorMetrics(registry);
   new ConsumerProgress(registry, 'r');
   new GroupLagMonitor({ admin: () => ({}) } as unknown as Kafka, registry);
-  const names = new Set<string>(NOTIFIER);
+  // The store is read only at scrape time (outbox gauges); none happens here.
+  createNotifierMetrics(registry, {} as NotifierStore);
+  const names = new Set<string>();
   const operator = new OperatorMetrics(undefined, { defaultMetrics: true });
   for (const r of [registry, operator.registry]) {
     for (const m of await r.getMetricsAsJSON()) {

@@ -33,7 +33,7 @@ export const PRODUCTION: Tuning = {
 export const TEST_TUNING: Tuning = {
   window: '15s', slowWindow: '20s', baseline: '2m',
   for: { short: '3s', medium: '5s', long: '5s' },
-  lagSeconds: 8, lagRecords: 100_000, outboxAgeSeconds: 30, watermarkStallSeconds: 3600,
+  lagSeconds: 20, lagRecords: 100_000, outboxAgeSeconds: 30, watermarkStallSeconds: 3600,
 };
 
 export const RUNBOOK_BASE = 'https://github.com/herdwatch/herdwatch/blob/main/docs/runbooks.md';

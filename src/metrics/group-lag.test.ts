@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import { AssignerProtocol, type Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { GroupLagMonitor } from './group-lag.js';
 import { createRegistry } from './registry.js';
@@ -6,12 +6,21 @@ import { createRegistry } from './registry.js';
 /** A broker as the admin client sees it: groups with committed offsets, topics with end offsets. */
 function broker() {
   const state = {
+    /** Topics the running group's member reads; undefined: no member (stopped). */
+    reading: undefined as string[] | undefined,
     groups: { 'herdwatch-detector-shop-a': { 'shop.events': [10], 'old.events': [5] }, 'someone-else': { 'shop.events': [0] } } as Record<string, Record<string, number[]>>,
     ends: { 'shop.events': [10], 'old.events': [5] } as Record<string, number[]>,
   };
   const admin = {
     connect: async () => undefined,
     disconnect: async () => undefined,
+    // No members: the detector is stopped (a running one is covered by the SRE integration suite).
+    describeGroups: async (ids: string[]) => ({
+      groups: ids.map((groupId) => ({
+        groupId,
+        members: state.reading ? [{ memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: Object.fromEntries(state.reading.map((t) => [t, [0]])), userData: Buffer.alloc(0) }) }] : [],
+      })),
+    }),
     listGroups: async () => ({ groups: Object.keys(state.groups).map((groupId) => ({ groupId, protocolType: 'consumer' })) }),
     fetchOffsets: async ({ groupId }: { groupId: string }) => Object.entries(state.groups[groupId] ?? {})
       .map(([topic, offs]) => ({ topic, partitions: offs.map((offset, partition) => ({ partition, offset: String(offset) })) })),
@@ -52,5 +61,14 @@ describe('consumer group lag read from the broker', () => {
     now = 40_000;
     await m.refresh();
     expect((await series(registry, 'herdwatch_consumer_group_lag_seconds'))['herdwatch-detector-shop-a/shop.events/0']).toBe(0);
+  });
+
+  it('counts only the topics a running group reads: offsets left on an old topic are not lag', async () => {
+    const { state, kafka } = broker();
+    state.ends['old.events'] = [9];
+    state.reading = ['shop.events'];
+    const registry = createRegistry();
+    await new GroupLagMonitor(kafka, registry).refresh();
+    expect(await series(registry, 'herdwatch_consumer_group_lag_offsets')).toEqual({ 'herdwatch-detector-shop-a/shop.events/0': 0 });
   });
 });

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 import { Gauge, type Registry } from 'prom-client';
 
 /** Where a group stands on one partition, and since when its committed offset has not moved. */
@@ -82,8 +82,14 @@ export class GroupLagMonitor {
       }
       return high;
     };
-    for (const { groupId } of groups.filter((g) => g.groupId.startsWith(this.prefix))) {
+    const ids = groups.map((g) => g.groupId).filter((id) => id.startsWith(this.prefix));
+    const reading = ids.length > 0 ? await this.readingTopics(ids) : new Map<string, Set<string>>();
+    for (const groupId of ids) {
+      const topics = reading.get(groupId);
       for (const t of await this.admin.fetchOffsets({ groupId })) {
+        // A running group keeps the offsets of topics it no longer reads (a rule's source.topic
+        // changed) until they expire: only what its members read now can be behind.
+        if (topics && !topics.has(t.topic)) continue;
         const high = await highsOf(t.topic);
         for (const p of t.partitions) {
           const committed = Number(p.offset);
@@ -103,6 +109,22 @@ export class GroupLagMonitor {
     for (const [key, s] of this.seen) this.offsets.set(labels(key), s.lag);
     this.endOffsets.reset();
     for (const [topic, high] of highs) this.endOffsets.set({ topic }, [...high.values()].reduce((a, b) => a + b, 0));
+  }
+
+  /** Topics each group's members are assigned now; no entry for a group without members (stopped). */
+  private async readingTopics(ids: string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    const { groups } = await this.admin.describeGroups(ids);
+    for (const g of groups) {
+      if (g.members.length === 0) continue;
+      const topics = new Set<string>();
+      for (const m of g.members) {
+        const a = m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
+        for (const topic of Object.keys(a?.assignment ?? {})) topics.add(topic);
+      }
+      out.set(g.groupId, topics);
+    }
+    return out;
   }
 
   private exportSeconds(): void {

@@ -144,7 +144,8 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
   });
 
   it('a stopped detector fires HerdWatchDetectorLag (seen by the broker) and HerdWatchTargetAbsent', async () => {
-    expect(await firing('HerdWatchDetectorLag')).toBeUndefined();
+    // Silent while the detector keeps up (on a busy machine it may lag after the history burst: wait that out).
+    await waitFor('no HerdWatchDetectorLag while the detector runs', async () => ((await firing('HerdWatchDetectorLag')) ? undefined : true), 90_000, 1000);
     await detector.stop('SIGKILL');
     const lag = await waitFor('HerdWatchDetectorLag in Alertmanager', () => firing('HerdWatchDetectorLag'), 90_000, 1000, procs)
       .catch(async (err: unknown) => {
@@ -154,7 +155,7 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
     expect(lag.labels.group).toBe('herdwatch-detector-sre-sre-surge');
     const absent = await waitFor('HerdWatchTargetAbsent{component="detector"}', () => firing('HerdWatchTargetAbsent', { component: 'detector' }), 60_000, 1000);
     expect(absent.labels.severity).toBe('critical');
-  }, 200_000);
+  }, 280_000);
 
   it('an operator that cannot take the leader lease fires HerdWatchNoLeader', async () => {
     expect(await firing('HerdWatchNoLeader')).toBeUndefined();
