@@ -62,8 +62,9 @@ function timeseries(p: PanelData, x0: number, y0: number): string {
     out.push(`<line x1="${x0 + PAD.left}" x2="${x0 + W - PAD.right}" y1="${y(v)}" y2="${y(v)}" stroke="#2c3235"/>`);
     out.push(`<text x="${x0 + PAD.left - 6}" y="${y(v) + 4}" text-anchor="end" fill="#9fa7b3" font-size="10">${esc(formatValue(v, p.unit))}</text>`);
   }
-  const span = Math.round((t1 - t0) / 60);
-  out.push(`<text x="${x0 + W - PAD.right}" y="${y0 + H - PAD.bottom + 14}" text-anchor="end" fill="#9fa7b3" font-size="10">last ${span} min</text>`);
+  const secs = Math.round(t1 - t0);
+  const span = secs >= 120 ? `${Math.round(secs / 60)} min` : `${secs} s`;
+  out.push(`<text x="${x0 + W - PAD.right}" y="${y0 + H - PAD.bottom + 14}" text-anchor="end" fill="#9fa7b3" font-size="10">${span} of the run</text>`);
   p.series.slice(0, COLORS.length).forEach((s, i) => {
     const d = s.values.filter((v) => Number.isFinite(v[1])).map((v, k) => `${k === 0 ? 'M' : 'L'}${x(v[0]).toFixed(1)},${y(v[1]).toFixed(1)}`).join('');
     out.push(`<path d="${d}" fill="none" stroke="${COLORS[i]}" stroke-width="1.6"/>`);
