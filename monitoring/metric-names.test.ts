@@ -9,7 +9,7 @@ import { createDetectorMetrics } from '../src/metrics/detector.js';
 import { GroupLagMonitor } from '../src/metrics/group-lag.js';
 import { createRegistry } from '../src/metrics/registry.js';
 import { createNotifierMetrics } from '../src/notifier/metrics.js';
-import type { NotifierStore } from '../src/store/notify/types.js';
+import { MemoryNotifierStore } from '../src/store/notify/memory.js';
 import { OperatorMetrics } from '../src/operator/metrics.js';
 import { alertRules } from './alerts/rules.js';
 import { DASHBOARDS } from './dashboards/build.js';
@@ -23,8 +23,8 @@ async function exported(): Promise<Set<string>> {
   createKafkaDetectorMetrics(registry);
   new ConsumerProgress(registry, 'r');
   new GroupLagMonitor({ admin: () => ({}) } as unknown as Kafka, registry);
-  // The store is read only at scrape time (outbox gauges); none happens here.
-  createNotifierMetrics(registry, {} as NotifierStore);
+  // The outbox gauges read the store at scrape time: an empty in-memory one.
+  createNotifierMetrics(registry, new MemoryNotifierStore());
   const names = new Set<string>();
   const operator = new OperatorMetrics(undefined, { defaultMetrics: true });
   for (const r of [registry, operator.registry]) {
