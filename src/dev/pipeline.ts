@@ -5,6 +5,7 @@ import { fanOut, type DetectorRunner } from '../detector/runner.js';
 import { errFields, fallbackLogger, type Logger } from '../log/logger.js';
 import { createRuleSetRunner } from '../detector/rule-set.js';
 import { EventHistory } from '../store/history.js';
+import { storeTransactions } from '../notifier/transactions.js';
 import { TrendSamples } from '../store/trend-samples.js';
 import { MemoryRuleRepository } from '../api/rules/memory.js';
 import type { RuleRepository } from '../api/rules/types.js';
@@ -75,10 +76,14 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     onError: (err) => log.error(errFields(err), 'alert sink failed'),
   });
   const history = new EventHistory(o.historyCapacity);
+  // Purchases and payments become transactions and KPI rollups in the notifier's store, in order.
+  let storing: Promise<unknown> = Promise.resolve();
+  const notifications = o.notifications;
   const unsubscribe = bus.subscribe<HerdEvent>(bus.topics.events, (records) => {
     const events = records.map((r) => r.value);
     history.add(events);
     runner.ingest(events);
+    if (notifications) storing = storing.then(() => storeTransactions(notifications, events)).catch((err: unknown) => log.error(errFields(err), 'storing transactions failed'));
   });
   const samples = new TrendSamples();
   const unsubscribeSamples = store.subscribe((ev) => {
@@ -120,6 +125,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
       await ticking;
       unsubscribe();
       unsubscribeSamples();
+      await storing;
       await bus.drain();
       await runner.settled();
     },
