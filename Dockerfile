@@ -19,6 +19,9 @@ COPY cmd cmd
 COPY src src
 # Tests are not part of the image.
 RUN find cmd src -name '*.test.ts' -delete && npx tsc -p tsconfig.json
+# The web app (served by `herdwatch api` and `dev` from dist/web).
+COPY web web
+RUN npx vite build --config web/vite.config.ts --logLevel warn
 
 # 2. Production dependencies only.
 FROM ${NODE_IMAGE} AS deps
@@ -40,6 +43,7 @@ RUN groupadd --system --gid 10001 herdwatch && useradd --system --uid 10001 --gi
 COPY --from=deps /app/node_modules node_modules
 COPY --from=build /src/dist/cmd dist/cmd
 COPY --from=build /src/dist/src dist/src
+COPY --from=build /src/dist/web dist/web
 COPY package.json ./
 # The example HerdRules: `herdwatch dev` (the demo) and `replay --rules` default to them.
 COPY k8s/examples k8s/examples

@@ -15,6 +15,8 @@ cp "$root/package.json" "$root/package-lock.json" "$root/tsconfig.json" "$work/"
 cp -r "$root/cmd" "$root/src" "$work/"
 find "$work/cmd" "$work/src" -name '*.test.ts' -delete
 ln -s "$root/node_modules" "$work/node_modules"
+# What the image's `npm ci --omit=dev` leaves out must not be needed at run time.
+tsx "$root/scripts/image/runtime-deps.ts"
 (cd "$work" && tsc -p tsconfig.json --outDir "$work/dist")
 test -f "$work/dist/cmd/herdwatch.js"
 node "$work/dist/cmd/herdwatch.js" --help >/dev/null

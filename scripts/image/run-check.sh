@@ -55,6 +55,8 @@ run_chroot() {
   local pid=$!
   local ok=0
   check_health || ok=1
+  # The web app is in the image: / answers with its page.
+  if [ "$ok" = 0 ] && ! curl -fsS "http://127.0.0.1:$port/" | grep -qi '<!doctype html'; then echo "image-run: / does not serve the web app" >&2; ok=1; fi
   # unshare --fork ignores SIGTERM and waits for its child: stop the child (herdwatch) itself.
   pkill -TERM -P "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
