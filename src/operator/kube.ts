@@ -34,6 +34,12 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  /**
+   * Called synchronously right before the request goes out (after the async authentication
+   * step); throwing refuses it. The leader gate re-checks its deadline here, because a process
+   * stopped between the gate and the send must not write when it resumes.
+   */
+  beforeSend?: () => void;
   /** Extra headers, e.g. Impersonate-User / Impersonate-Group (the API writes rules as its caller). */
   headers?: Readonly<Record<string, string | readonly string[]>>;
 }
@@ -71,6 +77,7 @@ export class KubeClient implements KubeRequester {
     const headers = new Headers({ ...ctx.getHeaders(), accept: 'application/json', ...(this.opts.userAgent ? { 'user-agent': this.opts.userAgent } : {}) });
     if (opts.body !== undefined) headers.set('content-type', opts.contentType ?? 'application/json');
     for (const [k, v] of Object.entries(opts.headers ?? {})) for (const one of typeof v === 'string' ? [v] : v) headers.append(k, one);
+    opts.beforeSend?.();
     const res = await fetch(url, {
       method,
       headers,

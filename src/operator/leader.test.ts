@@ -205,7 +205,16 @@ describe('LeaderElector', () => {
     await gated.request('GET', '/x');
     expect(calls.map((c) => c.method)).toEqual(['PATCH', 'GET']);
     expect(calls[0]!.signal).toBeDefined();
-    clock.jump(10_000);
+    // Allowed at the gate, then frozen before the send (the client's own async steps): refused at the send.
+    const late: KubeRequester = {
+      request: async <T>(method: string, _path: string, opts?: { beforeSend?: () => void }) => {
+        clock.jump(10_000);
+        opts?.beforeSend?.();
+        calls.push({ method });
+        return undefined as T;
+      },
+    };
+    await expect(leaderOnly(late, a).request('PATCH', '/x')).rejects.toMatchObject({ code: 'HW_ERR_NOT_LEADER' });
     await expect(gated.request('PUT', '/x')).rejects.toMatchObject({ code: 'HW_ERR_NOT_LEADER' });
     // Reads stay allowed: a follower's caches may sync.
     await gated.request('GET', '/x');

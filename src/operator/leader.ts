@@ -207,10 +207,16 @@ export function leaderOnly(kube: KubeRequester, elector: Pick<LeaderElector, 're
   return {
     request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
       if (method === 'GET') return kube.request<T>(method, path, opts);
+      const refuse = () => new HwError('HW_ERR_NOT_LEADER', { message: `refused ${method} ${path}: the leader lease's renew deadline passed` });
       const left = elector.remainingMs();
-      if (left <= 0) return Promise.reject(new HwError('HW_ERR_NOT_LEADER', { message: `refused ${method} ${path}: the leader lease's renew deadline passed` }));
+      if (left <= 0) return Promise.reject(refuse());
       const deadline = AbortSignal.timeout(left);
-      return kube.request<T>(method, path, { ...opts, signal: opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline });
+      // Checked again at the last moment: a process frozen after this point resumes past its deadline.
+      const beforeSend = () => {
+        opts.beforeSend?.();
+        if (elector.remainingMs() <= 0) throw refuse();
+      };
+      return kube.request<T>(method, path, { ...opts, beforeSend, signal: opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline });
     },
   };
 }
