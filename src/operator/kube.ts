@@ -86,17 +86,21 @@ export class KubeClient implements KubeRequester {
       signal: opts.signal ?? AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = parseJson(text);
     if (!res.ok) {
       const st = (json ?? {}) as { message?: string; reason?: string; details?: { causes?: KubeCause[] } };
       throw new KubeError(res.status, `${method} ${url.pathname}: ${res.status} ${st.message ?? (text.slice(0, 200) || res.statusText)}`, st.reason, st.details?.causes, st.message);
     }
     return json as T;
+  }
+}
+
+/** A response body as JSON, or undefined when it is empty or not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
