@@ -2,7 +2,10 @@
  * The server side of the ingest benchmark, in its own process so it does not share an
  * event loop with the load generator:
  *   node --import tsx bench/kafka/server.ts hello
- *   node --import tsx bench/kafka/server.ts api <brokers> <events topic>
+ *   node --import tsx bench/kafka/server.ts api|api-json|api-platformatic|api-memory <brokers> <events topic>
+ * api: today's path (HWB1 records packed per partition, kafkajs); api-json: the old path (one
+ * JSON record per event); api-platformatic: api over @platformatic/kafka; api-memory: no Kafka
+ * (parse, validate, enrich only).
  * Prints the port on stdout once listening; exits on SIGTERM.
  */
 import Fastify from 'fastify';
@@ -10,7 +13,9 @@ import { buildApi } from '../../src/api/app.js';
 import { MemoryQueryStore } from '../../src/store/memory.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { kafkaSettings } from '../../src/kafka/config.js';
+import type { EventSink } from '../../src/bus/types.js';
 import { KafkaEventSink } from '../../src/kafka/event-sink.js';
+import { platformaticRecordProducer } from './platformatic-producer.js';
 
 const [mode, brokers, topic] = process.argv.slice(2);
 let close: () => Promise<void>;
@@ -25,7 +30,12 @@ if (mode === 'hello') {
   close = () => app.close();
 } else {
   const kafka = createKafka(kafkaSettings({ brokers: brokers!, clientId: 'herdwatch-bench-api' }));
-  const sink = new KafkaEventSink(kafka, { topic: topic! });
+  const sink: EventSink & { connect(): Promise<void>; close(): Promise<void> } = mode === 'api-memory'
+    ? { connect: async () => undefined, send: async () => undefined, close: async () => undefined }
+    : new KafkaEventSink(kafka, {
+      topic: topic!, pack: mode !== 'api-json',
+      ...(mode === 'api-platformatic' ? { producer: platformaticRecordProducer(brokers!) } : {}),
+    });
   await sink.connect();
   const app = await buildApi({ sink, store: new MemoryQueryStore(), settings: { rateLimitPerSec: 0, bodyLimitBytes: 8 * 1024 * 1024, maxInFlight: 1024 } });
   await app.listen({ host: '127.0.0.1', port: 0 });

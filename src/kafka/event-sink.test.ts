@@ -1,19 +1,33 @@
 import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import type { HerdEvent } from '../events/schema.js';
+import { decodeEvents } from './codec.js';
 import { KafkaEventSink } from './event-sink.js';
+import { keyPartitioner } from './partition-of.js';
 
-/** A producer whose sends settle when the test says so. */
-function fakeKafka() {
-  const sends: { count: number; settle: (err?: Error) => void }[] = [];
+type Sent = { partition?: number; value: Buffer | string | null };
+
+/** A producer whose sends settle when the test says so; `count` is events, packed or not. */
+function fakeKafka(partitions = 3) {
+  const sends: { count: number; records: Sent[]; settle: (err?: Error) => void }[] = [];
   const producer = {
     connect: async () => undefined,
     disconnect: async () => undefined,
-    send: ({ messages }: { messages: unknown[] }) => new Promise<void>((resolve, reject) => {
-      sends.push({ count: messages.length, settle: (err) => (err ? reject(err) : resolve()) });
+    send: ({ messages }: { messages: Sent[] }) => new Promise<void>((resolve, reject) => {
+      const count = messages.reduce((n, m) => {
+        const out: HerdEvent[] = [];
+        decodeEvents(Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value ?? ''), out);
+        return n + out.length;
+      }, 0);
+      sends.push({ count, records: messages, settle: (err) => (err ? reject(err) : resolve()) });
     }),
   };
-  return { kafka: { producer: () => producer } as unknown as Kafka, sends };
+  const admin = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    fetchTopicMetadata: async () => ({ topics: [{ name: 't', partitions: Array.from({ length: partitions }, (_, i) => ({ partitionId: i })) }] }),
+  };
+  return { kafka: { producer: () => producer, admin: () => admin } as unknown as Kafka, sends };
 }
 
 const events = (n: number): HerdEvent[] => Array.from({ length: n }, (_, i) => ({ id: `e${i}`, type: 'view', ts: i, productId: `P${i}` }));
@@ -66,5 +80,37 @@ describe('KafkaEventSink', () => {
     await tick();
     sends[0]!.settle(new Error('NOT_ENOUGH_REPLICAS'));
     await expect(p).rejects.toMatchObject({ code: 'HW_ERR_KAFKA', message: expect.stringContaining('NOT_ENOUGH_REPLICAS') });
+  });
+});
+
+describe('KafkaEventSink packing', () => {
+  it('packs the events of one partition into one record, each on the partition its key lands on', async () => {
+    const { kafka, sends } = fakeKafka(3);
+    const sink = new KafkaEventSink(kafka, { topic: 't', sendTimeoutMs: 10_000 });
+    const sent = sink.send(events(100));
+    await tick();
+    const records = sends[0]!.records;
+    expect(records.length).toBeLessThanOrEqual(3);
+    const partitionOf = keyPartitioner(3);
+    const seen: string[] = [];
+    for (const r of records) {
+      const out: HerdEvent[] = [];
+      expect(decodeEvents(r.value as Buffer, out).ok).toBe(true);
+      for (const e of out) expect(partitionOf(e.productId!)).toBe(r.partition);
+      seen.push(...out.map((e) => e.id));
+    }
+    expect(seen.sort()).toEqual(events(100).map((e) => e.id).sort());
+    sends[0]!.settle();
+    await sent;
+  });
+
+  it('writes one JSON record per event with pack: false', async () => {
+    const { kafka, sends } = fakeKafka(3);
+    const sink = new KafkaEventSink(kafka, { topic: 't', sendTimeoutMs: 10_000, pack: false });
+    const sent = sink.send(events(5));
+    await tick();
+    expect(sends[0]!.records.map((r) => JSON.parse(String(r.value)).id)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+    sends[0]!.settle();
+    await sent;
   });
 });

@@ -1,8 +1,9 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { IHeaders, Kafka } from 'kafkajs';
 import { HwError } from '../errors.js';
 import type { HerdEvent } from '../events/schema.js';
-import { encodeEvent } from './codec.js';
-import { idempotentProducer } from './producer.js';
+import { encodeEvent, encodeEventsRecord, eventKey } from './codec.js';
+import { keyPartitioner } from './partition-of.js';
+import { kafkajsRecordProducer, type OutRecord, type RecordProducer } from './record-producer.js';
 import { traceHeaders } from './trace.js';
 import type { EventSink } from '../bus/types.js';
 
@@ -18,10 +19,21 @@ export interface KafkaEventSinkOptions {
    * than twenty of 500 (the round trips on a LAN cost less).
    */
   readonly maxBatchMessages?: number;
+  /**
+   * Pack the events of one partition into one HWB1 record (docs/kafka-format.md), default on.
+   * Per-record encoding and batching dominated the API's CPU; off writes one JSON record per
+   * event (for readers that understand only JSON, and as the benchmark's old path).
+   */
+  readonly pack?: boolean;
+  /** Most events in one packed record (a record stays well under the broker's 1 MB limit). */
+  readonly maxEventsPerRecord?: number;
+  /** Another client behind the same seam (ADR 0009); default kafkajs on `kafka`. */
+  readonly producer?: RecordProducer;
 }
 
 interface Pending {
-  readonly messages: Message[];
+  readonly events: readonly HerdEvent[];
+  readonly headers: IHeaders | undefined;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
   settled: boolean;
@@ -39,11 +51,14 @@ interface Pending {
  * or away, callers are refused quickly instead of piling up memory.
  */
 export class KafkaEventSink implements EventSink {
-  private readonly producer: Producer;
+  private readonly producer: RecordProducer;
   private readonly topic: string;
   private readonly sendTimeoutMs: number;
   private readonly maxPendingEvents: number;
   private readonly maxBatchMessages: number;
+  private readonly pack: boolean;
+  private readonly maxEventsPerRecord: number;
+  private partitionOf: ((key: string) => number) | undefined;
   private queue: Pending[] = [];
   private pendingEvents = 0;
   private inFlight = false;
@@ -54,9 +69,12 @@ export class KafkaEventSink implements EventSink {
     this.topic = opts.topic;
     this.sendTimeoutMs = opts.sendTimeoutMs ?? 3000;
     this.maxPendingEvents = opts.maxPendingEvents ?? 200_000;
-    this.maxBatchMessages = opts.maxBatchMessages ?? 500;
+    this.pack = opts.pack ?? true;
+    this.maxEventsPerRecord = opts.maxEventsPerRecord ?? 2000;
+    // Packed, a batch of 500 records carries up to a million events; bound it by events too.
+    this.maxBatchMessages = opts.maxBatchMessages ?? (this.pack ? 20_000 : 500);
     // Retries are unlimited (kafkajs's rule for idempotence); send() callers are bounded by sendTimeoutMs.
-    this.producer = idempotentProducer(kafka);
+    this.producer = opts.producer ?? kafkajsRecordProducer(kafka);
   }
 
   /** Events accepted by send() and not yet acknowledged or refused. */
@@ -65,11 +83,49 @@ export class KafkaEventSink implements EventSink {
   }
 
   connect(): Promise<void> {
-    this.connected ??= this.producer.connect().catch((err: unknown) => {
+    this.connected ??= Promise.all([this.producer.connect(), this.pack ? this.loadPartitions() : undefined]).then(() => undefined, (err: unknown) => {
       this.connected = undefined;
       throw err;
     });
     return this.connected;
+  }
+
+  /** Packing needs the topic's partition count, to group events where their keys land. */
+  private async loadPartitions(): Promise<void> {
+    const n = await this.producer.partitions(this.topic);
+    if (n < 1) throw new HwError('HW_ERR_KAFKA', { message: `topic ${this.topic} has no partitions` });
+    this.partitionOf = keyPartitioner(n);
+  }
+
+  /** A batch of sends → records: packed per (partition, trace headers), or one JSON record per event. */
+  private records(batch: readonly Pending[]): OutRecord[] {
+    const partitionOf = this.partitionOf;
+    if (!this.pack || partitionOf === undefined) {
+      const out: OutRecord[] = [];
+      for (const p of batch) for (const e of p.events) out.push(encodeEvent(e, p.headers) as OutRecord);
+      return out;
+    }
+    // Sends without trace context pack together; a traced send keeps its own records and headers.
+    const groups = new Map<IHeaders | undefined, Map<number, HerdEvent[]>>();
+    for (const p of batch) {
+      let byPartition = groups.get(p.headers);
+      if (!byPartition) groups.set(p.headers, (byPartition = new Map()));
+      for (const e of p.events) {
+        const partition = partitionOf(eventKey(e));
+        const list = byPartition.get(partition);
+        if (list) list.push(e);
+        else byPartition.set(partition, [e]);
+      }
+    }
+    const out: OutRecord[] = [];
+    for (const [headers, byPartition] of groups) {
+      for (const [partition, events] of byPartition) {
+        for (let i = 0; i < events.length; i += this.maxEventsPerRecord) {
+          out.push({ ...encodeEventsRecord(events.slice(i, i + this.maxEventsPerRecord), headers), partition } as OutRecord);
+        }
+      }
+    }
+    return out;
   }
 
   send(events: readonly HerdEvent[]): Promise<void> {
@@ -81,8 +137,7 @@ export class KafkaEventSink implements EventSink {
       }));
     }
     return new Promise<void>((resolve, reject) => {
-      const headers = traceHeaders();
-      const p: Pending = { messages: events.map((e) => encodeEvent(e, headers)), resolve, reject, settled: false };
+      const p: Pending = { events, headers: traceHeaders(), resolve, reject, settled: false };
       p.timer = setTimeout(() => {
         this.settle(p, new HwError('HW_ERR_KAFKA', { message: `Kafka did not acknowledge within ${this.sendTimeoutMs} ms` }));
         // Not yet handed to the producer: drop it, so a refused event is never written later.
@@ -90,7 +145,7 @@ export class KafkaEventSink implements EventSink {
         if (i >= 0) this.queue.splice(i, 1);
       }, this.sendTimeoutMs);
       this.queue.push(p);
-      this.pendingEvents += p.messages.length;
+      this.pendingEvents += p.events.length;
       void this.pump();
     });
   }
@@ -99,7 +154,7 @@ export class KafkaEventSink implements EventSink {
     if (p.settled) return;
     p.settled = true;
     clearTimeout(p.timer);
-    this.pendingEvents -= p.messages.length;
+    this.pendingEvents -= p.events.length;
     if (err === undefined) p.resolve();
     else p.reject(err);
   }
@@ -109,11 +164,11 @@ export class KafkaEventSink implements EventSink {
     let n = 0;
     while (this.queue.length > 0) {
       const next = this.queue[0]!;
-      if (batch.length > 0 && n + next.messages.length > this.maxBatchMessages) break;
+      if (batch.length > 0 && n + next.events.length > this.maxBatchMessages) break;
       this.queue.shift();
       if (next.settled) continue;
       batch.push(next);
-      n += next.messages.length;
+      n += next.events.length;
     }
     return batch;
   }
@@ -131,9 +186,8 @@ export class KafkaEventSink implements EventSink {
         }
         const batch = this.takeBatch();
         if (batch.length === 0) continue;
-        const messages = batch.length === 1 ? batch[0]!.messages : batch.flatMap((p) => p.messages);
         try {
-          await this.producer.send({ topic: this.topic, messages, acks: -1 });
+          await this.producer.send(this.topic, this.records(batch));
           for (const p of batch) this.settle(p);
         } catch (err) {
           for (const p of batch) this.settle(p, kafkaError('Kafka did not accept the events', err));

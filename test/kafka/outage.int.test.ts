@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/app.js';
 import { MemoryQueryStore } from '../../src/store/memory.js';
 import { createKafka } from '../../src/kafka/client.js';
-import { decodeEvent } from '../../src/kafka/codec.js';
+import { decodeEvents } from '../../src/kafka/codec.js';
+import type { HerdEvent } from '../../src/events/schema.js';
 import { KafkaEventSink } from '../../src/kafka/event-sink.js';
 import { createTopics, localBrokerPid, readAll, settingsFor, testKafka, uniqueTopics, waitFor } from './helpers.js';
 
@@ -98,8 +99,8 @@ describe('broker outage', () => {
     }, 60_000, 500);
     const onTopic = new Set<string>();
     for (const m of await readAll(kafka, topics.events)) {
-      const d = decodeEvent(m.value);
-      if (d.ok) onTopic.add(d.value.id);
+      const events: HerdEvent[] = [];
+      if (decodeEvents(m.value, events).ok) for (const e of events) onTopic.add(e.id);
     }
     const lost = acked.filter((id) => !onTopic.has(id));
     expect(lost).toEqual([]);
