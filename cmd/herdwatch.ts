@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
 import { COMMANDS } from './commands/index.js';
+import { safeLines } from '../src/terminal/safe-text.js';
 
 // Entry point: parse, wire, run. SIGINT/SIGTERM abort the command's signal so it can
 // close servers and flush; a second signal exits at once.
@@ -14,9 +15,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 const code = await runCli(process.argv.slice(2), COMMANDS, {
   env: process.env,
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  progress: (text) => process.stderr.write(text),
+  // A last guard for the terminal: no escape sequence from input reaches it (lines embedding
+  // input are escaped where they are made; our own newlines and progress \r stay).
+  out: (line) => process.stdout.write(`${safeLines(line)}\n`),
+  err: (line) => process.stderr.write(`${safeLines(line)}\n`),
+  progress: (text) => process.stderr.write(text.split('\r').map(safeLines).join('\r')),
   signal: stop.signal,
 });
 process.exitCode = code;

@@ -102,3 +102,11 @@ describe('herdwatch replay on large and real files', () => {
     expect(lateCtx.stderr.join('\n')).toMatch(/warning: rule default\/high-amount: 3 late events dropped/);
   });
 });
+
+describe('herdwatch dev arguments', () => {
+  it('rejects --surge-every 0 with a coded usage error instead of looping', async () => {
+    const ctx = capture();
+    expect(await runCli(['dev', '--surge-every', '0', '--port', '0'], COMMANDS, ctx)).toBe(2);
+    expect(ctx.stderr.join('\n')).toMatch(/HW_ERR_USAGE|--surge-every/);
+  });
+});

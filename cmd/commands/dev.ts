@@ -11,6 +11,7 @@ import { errFields } from '../../src/log/logger.js';
 import { createRegistry } from '../../src/metrics/registry.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { createSimulator } from '../../src/sim/index.js';
+import { LiveLateness } from '../../src/detector/lateness-watch.js';
 import { defineCommand, untilAborted } from './command.js';
 import { RULES_OPTION, resolveRulesPath } from './rules-option.js';
 
@@ -28,6 +29,7 @@ const OPTIONS = {
   history: { type: 'number', env: 'HERDWATCH_HISTORY', default: 300_000, description: 'Recent events kept in memory for the web app (drill-down, traffic, backtests)' },
   'status-every': { type: 'number', default: 30, description: 'Seconds between status lines on stderr (0: none)' },
   ...DEV_NOTIFIER_OPTIONS,
+  'trending-key-metrics': { type: 'number', env: 'HERDWATCH_TRENDING_KEY_METRICS', default: 0, integer: true, min: 0, max: 10, description: 'Per-key lift series on /metrics for the top N trending keys of product-keyed rules (never for rules keyed by people); 0: none' },
 } as const satisfies OptionSpecs;
 
 export default defineCommand({
@@ -38,6 +40,8 @@ export default defineCommand({
   logLevel: 'error',
   async run(o, _positionals, ctx) {
     if (!(o.speed > 0) || !(o.rate > 0)) throw new HwError('HW_ERR_USAGE', { field: '--speed/--rate', expected: 'numbers > 0' });
+    // 0 would schedule every surge at the same instant, forever (the simulator never catches up).
+    if (!(o['surge-every'] > 0)) throw new HwError('HW_ERR_USAGE', { field: '--surge-every', expected: 'minutes > 0', message: `--surge-every ${o['surge-every']} is out of range` });
     const rules = await loadRuleFiles(resolveRulesPath(o.rules));
     const registry = createRegistry({ defaultMetrics: true });
     const compiled = rules.filter((l) => !l.rule.spec.paused).map((l) => l.compiled);
@@ -48,6 +52,7 @@ export default defineCommand({
       notifications: notify.store,
       logger: ctx.logger,
       historyCapacity: o.history,
+      trendingKeyMetrics: o['trending-key-metrics'],
       ...(o['save-rules'] ? { saveRulesDir: resolveRulesPath(o.rules) } : {}),
     });
 
@@ -76,10 +81,13 @@ export default defineCommand({
     ctx.err(`herdwatch dev: ${notify.summary}`);
     ctx.err(`herdwatch dev: API on ${address}  (try ${address}/api/v1/trending, ${address}/api/v1/stream); Ctrl-C stops`);
 
-    // A status line now and then, so a quiet stretch between surges does not look like a hang.
+    // A status line now and then, so a quiet stretch between surges does not look like a hang;
+    // it also says when a rule drops late events or its watermark runs ahead of event time.
+    const lateness = new LiveLateness();
     const status = setInterval(() => {
       const firing = stack.runner.snapshots().reduce((n, s) => n + s.entries.filter((e) => e.firing).length, 0);
-      ctx.err(`herdwatch dev: event time ${new Date(live.eventTime()).toISOString().slice(0, 16)}Z, ${live.published().toLocaleString('en-US')} events, ${firing} firing now`);
+      const warnings = lateness.check(stack.runner.stats(), live.eventTime());
+      ctx.err(`herdwatch dev: event time ${new Date(live.eventTime()).toISOString().slice(0, 16)}Z, ${live.published().toLocaleString('en-US')} events, ${firing} firing now${warnings.length > 0 ? `; ${warnings.join('; ')}` : ''}`);
     }, o['status-every'] * 1000);
     if (o['status-every'] <= 0) clearInterval(status);
 

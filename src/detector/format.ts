@@ -3,6 +3,8 @@ import type { Transition } from '../engine/types.js';
 const num = (n: number): string =>
   !Number.isFinite(n) ? String(n) : Math.abs(n) >= 100 || Number.isInteger(n) ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
 
+const exact = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 6 }) : String(n));
+
 const time = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '-');
 
 /**
@@ -20,7 +22,8 @@ export function formatTransition(t: Transition, keyName = 'key'): string {
       numbers = `${num(t.value)} events in window (limit ${num(t.baseline)})`;
       break;
     case 'threshold':
-      numbers = `value ${num(t.value)} above ${num(t.baseline)}`;
+      // Exact: a limit and the amount that broke it must not round to the same number.
+      numbers = `value ${exact(t.value)} above ${exact(t.baseline)}`;
       break;
     default:
       numbers = '';

@@ -91,3 +91,26 @@ export function latenessWarnings(watch: LatenessWatch): string[] {
     return `warning: rule ${r.rule}: ${parts.join('; ')}`;
   })];
 }
+
+/**
+ * For a live status line: late events each rule dropped since the last check, and rules whose
+ * watermark runs more than `aheadMs` ahead of event time (a far-future event dragged it).
+ */
+export class LiveLateness {
+  private readonly lastLate = new Map<string, number>();
+
+  constructor(private readonly aheadMs = 3_600_000) {}
+
+  check(stats: readonly { rule: string; lateEvents: number; watermark: number }[], eventTime: number): string[] {
+    const out: string[] = [];
+    for (const s of stats) {
+      const late = s.lateEvents - (this.lastLate.get(s.rule) ?? 0);
+      this.lastLate.set(s.rule, s.lateEvents);
+      if (late > 0) out.push(`warning: ${s.rule} dropped ${late} late event${late === 1 ? '' : 's'}`);
+      if (Number.isFinite(s.watermark) && s.watermark - eventTime > this.aheadMs) {
+        out.push(`warning: ${s.rule}'s watermark jumped to ${iso(s.watermark)}, ahead of event time`);
+      }
+    }
+    return out;
+  }
+}

@@ -6,7 +6,7 @@ import { createRegistry } from '../metrics/registry.js';
 import { createDetectorRunner } from './runner.js';
 import { MemoryQueryStore } from '../store/memory.js';
 
-const rule = { uid: 'u1', namespace: 'shop', name: 'r', severity: 'warning', detector: { allowedLatenessMs: 30_000, windowMs: 60_000, bucketMs: 10_000, cooldownMs: 0 } } as unknown as CompiledRule;
+const rule = { uid: 'u1', namespace: 'shop', name: 'r', severity: 'warning', key: 'productId', detector: { allowedLatenessMs: 30_000, windowMs: 60_000, bucketMs: 10_000, cooldownMs: 0 } } as unknown as CompiledRule;
 
 /** An engine that fires one transition per event id it sees, with the id as key, and reports what it was asked. */
 function fakeEngine(r: CompiledRule): RuleEngine & { advanced: number[] } {
@@ -89,7 +89,7 @@ describe('createDetectorRunner', () => {
       ...fakeEngine(r),
       trending: () => ({ ruleUid: r.uid, rule: 'shop/r', at, entries: keys.map((key, i) => ({ key, value: 10, baseline: 1, lift: 20 - i, score: 1, firing: false })) }),
     });
-    const runner = createDetectorRunner({ rules: [rule], createEngine: engine, sink: new MemoryQueryStore(), metrics: createDetectorMetrics(registry) });
+    const runner = createDetectorRunner({ rules: [rule], createEngine: engine, sink: new MemoryQueryStore(), metrics: createDetectorMetrics(registry, { trendingKeys: 50 }) });
     const series = async () => (await registry.getSingleMetricAsString('herdwatch_trending_lift')).split('\n').filter((l) => l.startsWith('herdwatch_trending_lift{'));
     at = 1;
     keys = Array.from({ length: 25 }, (_, i) => `p${i}`);
@@ -123,5 +123,31 @@ describe('createDetectorRunner', () => {
     await runner.settled();
     expect(errors).toHaveLength(1);
     expect(sent).toEqual(['b']);
+  });
+});
+
+describe('per-key metrics and personal data', () => {
+  const trending = (r: CompiledRule, keys: string[]): RuleEngine => ({
+    ...fakeEngine(r),
+    trending: () => ({ ruleUid: r.uid, rule: `${r.namespace}/${r.name}`, at: 1, entries: keys.map((key) => ({ key, value: 10, baseline: 1, lift: 20, score: 1, firing: false })) }),
+  });
+  const lift = async (registry: ReturnType<typeof createRegistry>) => (await registry.getSingleMetricAsString('herdwatch_trending_lift')).split('\n').filter((l) => l.startsWith('herdwatch_trending_lift{'));
+
+  it('never exposes a user-keyed rule\'s keys on /metrics, even when per-key series are asked for', async () => {
+    const registry = createRegistry();
+    const byUser = { ...rule, key: 'userId' };
+    const runner = createDetectorRunner({ rules: [byUser], sink: new MemoryQueryStore(), createEngine: (r) => trending(r, ['alice@example.com']), metrics: createDetectorMetrics(registry, { trendingKeys: 10 }) });
+    runner.tick(0);
+    expect(await lift(registry)).toEqual([]);
+    expect(await registry.metrics()).not.toContain('alice@example.com');
+  });
+
+  it('gives product-keyed rules per-key series only when opted in', async () => {
+    const off = createRegistry();
+    createDetectorRunner({ rules: [rule], sink: new MemoryQueryStore(), createEngine: (r) => trending(r, ['p1']), metrics: createDetectorMetrics(off) }).tick(0);
+    expect(await lift(off)).toEqual([]);
+    const on = createRegistry();
+    createDetectorRunner({ rules: [rule], sink: new MemoryQueryStore(), createEngine: (r) => trending(r, ['p1', 'p2', 'p3']), metrics: createDetectorMetrics(on, { trendingKeys: 2 }) }).tick(0);
+    expect(await lift(on)).toHaveLength(2);
   });
 });

@@ -3,7 +3,7 @@ import { createRuleEngine } from '../engine/index.js';
 import type { CompiledRule, EngineStats, RuleEngine, Transition, TrendingSnapshot } from '../engine/types.js';
 import type { HerdEvent } from '../events/schema.js';
 import type { AlertSink } from '../bus/types.js';
-import { TRENDING_GAUGE_KEYS, type DetectorMetrics } from '../metrics/detector.js';
+import { keyMetricsAllowed, TRENDING_GAUGE_KEYS, type DetectorMetrics } from '../metrics/detector.js';
 
 /**
  * Runs one engine per rule in this process, independent of Kafka: events in, transitions
@@ -104,10 +104,11 @@ export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
       if (snap.at > e.lastTrendAt) {
         e.lastTrendAt = snap.at;
         e.lastTrendWall = now;
-        if (m) {
+        if (m && m.trendingKeys > 0 && keyMetricsAllowed(e.engine.rule.key)) {
           for (const key of e.gaugeKeys) m.trendingLift.remove({ rule: e.label, key });
-          e.gaugeKeys = snap.entries.slice(0, TRENDING_GAUGE_KEYS).map((x) => x.key);
-          for (const x of snap.entries.slice(0, TRENDING_GAUGE_KEYS)) m.trendingLift.set({ rule: e.label, key: x.key }, x.lift);
+          const top = snap.entries.slice(0, Math.min(m.trendingKeys, TRENDING_GAUGE_KEYS));
+          e.gaugeKeys = top.map((x) => x.key);
+          for (const x of top) m.trendingLift.set({ rule: e.label, key: x.key }, x.lift);
         }
         enqueue(() => sink.sendTrends(snap));
       }

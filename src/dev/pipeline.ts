@@ -27,6 +27,8 @@ import { summarizeRule } from '../api/rule-summary.js';
  */
 export interface InProcessOptions {
   readonly rules: readonly LoadedRule[];
+  /** Per-key lift series on /metrics for the top N trending keys of product-keyed rules (0: none). */
+  readonly trendingKeyMetrics?: number;
   readonly registry: Registry;
   readonly settings?: Partial<ApiSettings>;
   readonly alerts?: AlertSink;
@@ -71,7 +73,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
   const runner = createRuleSetRunner({
     rules: active.map((l) => l.compiled),
     sink: fanOut(store, bus.alertSink(), ...(o.alerts ? [o.alerts] : [])),
-    metrics: createDetectorMetrics(o.registry),
+    metrics: createDetectorMetrics(o.registry, { trendingKeys: o.trendingKeyMetrics ?? 0 }),
     minTrendIntervalMs: 1_000,
     onError: (err) => log.error(errFields(err), 'alert sink failed'),
   });

@@ -40,6 +40,13 @@ describe('velocity', () => {
 describe('threshold', () => {
   const rule = testRule({ type: 'threshold', field: 'amount', above: 50_000, bucket: '1m', cooldown: '5m' }, { key: 'userId' });
 
+  it('says the amount as it was: 123,456.78 and 50,001, not 123000 or "50000 is above 50000"', () => {
+    const ts = run(rule, [buy(T0, 'u1', { amount: 123_456.78 }), buy(T0, 'u2', { amount: 50_001 })], T0 + 60 * MIN);
+    const reasons = ts.filter((t) => t.state === 'firing').map((t) => t.reason).join(' | ');
+    expect(reasons).toContain('amount 123,456.78 is above 50,000');
+    expect(reasons).toContain('amount 50,001 is above 50,000');
+  });
+
   it('fires at each offending event of a key once, and resolves after the cooldown', () => {
     const events = [
       buy(T0, 'u1', { amount: 49_999 }),
@@ -56,7 +63,7 @@ describe('threshold', () => {
       ['resolved', 'u1', 10 * MIN],
     ]);
     expect(ts[0]!.eventIds).toEqual([events[2]!.id]);
-    expect(ts[0]!.reason).toContain('amount 72000 is above 50000');
+    expect(ts[0]!.reason).toContain('amount 72,000 is above 50,000');
     expect(ts[3]!.eventIds).toEqual([events[2]!.id, events[4]!.id]);
   });
 

@@ -3,7 +3,7 @@ import type { Detector, DetectorContext } from './detector.js';
 import { Episodes } from './episodes.js';
 import { EventBuffer } from './eventbuffer.js';
 import { numberReader } from './fields.js';
-import { fmt } from './transition.js';
+import { fmtExact } from './transition.js';
 import type { TrendingEntry, Transition } from './types.js';
 
 /**
@@ -38,7 +38,7 @@ export class ThresholdDetector implements Detector {
     for (const { slot, ev } of this.buffer.take(bucket)) {
       const v = this.read(ev);
       const key = keys.keyOf(slot);
-      const reason = `${key}: ${d.field} ${fmt(v)} is above ${fmt(d.above)} (event ${ev.id})`;
+      const reason = `${key}: ${d.field} ${fmtExact(v)} is above ${fmtExact(d.above)} (event ${ev.id})`;
       this.episodes.offend(slot, key, ev, clock.startMs(bucket), clock.endMs(bucket), v, d.above, reason, out);
     }
     this.episodes.close(clock.endMs(bucket), out);

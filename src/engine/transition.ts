@@ -41,3 +41,12 @@ export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   return String(Number(x.toPrecision(3)));
 }
+
+/**
+ * Amounts and limits as given, grouped: 123,456.78 and 50,001, never 123000 or "50000 is
+ * above 50000". For values a person compares with a limit, where 3 digits would mislead.
+ */
+export function fmtExact(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return x.toLocaleString('en-US', { maximumFractionDigits: 6 });
+}

@@ -9,16 +9,33 @@ export interface DetectorMetrics {
   readonly keys: Gauge<'rule'>;
   readonly stateBytes: Gauge<'rule'>;
   readonly watermark: Gauge<'rule'>;
-  /** The one per-key series: lift of a rule's top TRENDING_GAUGE_KEYS trending keys, replaced with each snapshot. */
+  /**
+   * The one per-key series: lift of a rule's top trending keys, replaced with each snapshot.
+   * Off unless asked for (`trendingKeys`), and only for rules keyed by a product-like field.
+   */
   readonly trendingLift: Gauge<'rule' | 'key'>;
+  /** How many trending keys per rule get a series: 0 (default) to TRENDING_GAUGE_KEYS. */
+  readonly trendingKeys: number;
 }
 
-/** How many trending keys per rule get a series; keeps per-product cardinality capped. */
+/** The most trending keys per rule that may get a series; keeps per-product cardinality capped. */
 export const TRENDING_GAUGE_KEYS = 10;
 
-export function createDetectorMetrics(registry: Registry): DetectorMetrics {
+/**
+ * Rule keys whose values may appear as metric labels: catalogue facts, not people. /metrics is
+ * scraped without a token and kept for weeks, so a rule keyed by userId, sessionId, location,
+ * paymentMethod or any other attribute never gets per-key series.
+ */
+const CATALOGUE_KEYS: ReadonlySet<string> = new Set(['productId', 'category', 'region', 'attrs.brand', 'attrs.category_id']);
+
+export function keyMetricsAllowed(ruleKey: string): boolean {
+  return CATALOGUE_KEYS.has(ruleKey);
+}
+
+export function createDetectorMetrics(registry: Registry, opts: { trendingKeys?: number } = {}): DetectorMetrics {
   const registers = [registry];
   return {
+    trendingKeys: Math.max(0, Math.min(TRENDING_GAUGE_KEYS, Math.floor(opts.trendingKeys ?? 0))),
     events: new Counter({ name: 'herdwatch_detector_events_total', help: 'Events run through a rule\'s engine', labelNames: ['rule'], registers }),
     lateEvents: new Counter({
       name: 'herdwatch_detector_late_events_total', help: 'Events that arrived after their bucket closed (beyond allowed lateness)',
@@ -36,7 +53,7 @@ export function createDetectorMetrics(registry: Registry): DetectorMetrics {
     stateBytes: new Gauge({ name: 'herdwatch_detector_state_bytes', help: 'Approximate bytes of per-key engine state', labelNames: ['rule'], registers }),
     watermark: new Gauge({ name: 'herdwatch_detector_watermark_seconds', help: 'Event-time watermark of a rule\'s engine, Unix seconds', labelNames: ['rule'], registers }),
     trendingLift: new Gauge({
-      name: 'herdwatch_trending_lift', help: `Lift of each of a rule's top ${TRENDING_GAUGE_KEYS} trending keys (the only per-key metric; capped)`,
+      name: 'herdwatch_trending_lift', help: `Lift of each of a product-keyed rule's top trending keys (opt-in, at most ${TRENDING_GAUGE_KEYS}; the only per-key metric)`,
       labelNames: ['rule', 'key'], registers,
     }),
   };
