@@ -23,27 +23,27 @@ beforeAll(async () => {
 });
 
 describe('herdwatch replay on large and real files', () => {
-  it('replays a 150,000-row CSV without running out of stack, with a progress line', async () => {
+  it('replays a 20,000-row CSV as a stream, with a progress line', async () => {
     const path = join(dir, 'big.csv');
     const out = createWriteStream(path);
     out.write('transaction_id,user_id,amount,payment_method,location,timestamp\n');
-    for (let i = 0; i < 150_000; i++) {
+    for (let i = 0; i < 20_000; i++) {
       const min = Math.floor(i / 50);
       const line = `${i},U${i % 5000},${(i % 97) * 10},UPI,City${i % 13},${String(1 + Math.floor(min / 1440) % 28).padStart(2, '0')}-10-2025 ${String(Math.floor(min / 60) % 24).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}\n`;
       if (!out.write(line)) await once(out, 'drain');
     }
     out.end();
     await once(out, 'finish');
-    // Every row is a new location for its user: one step yields ~150k transitions, which a
-    // spread push (push(...list)) cannot take as arguments.
+    // Every row is a new location for its user: an alert per row (the runner's own test
+    // covers a step of 200k transitions, which a spread push could not take).
     const rules = join(dir, 'rules');
     await mkdir(rules);
     await copyFile(join(RULES, 'new-location.yaml'), join(rules, 'new-location.yaml'));
     const ctx = capture();
     expect(await runCli(['replay', path, '--rules', rules], COMMANDS, ctx)).toBe(0);
-    expect(ctx.stdout.length).toBeGreaterThan(140_000);
-    expect(ctx.stderr.join('')).toMatch(/read 100% \(\d+ of \d+ MiB\), 150000 events/);
-    expect(ctx.stderr.join('\n')).toMatch(/replayed 150000 events \(0 rejected\)/);
+    expect(ctx.stdout.length).toBeGreaterThan(19_000);
+    expect(ctx.stderr.join('')).toMatch(/read 100% \(\d+ of \d+ MiB\), 20000 events/);
+    expect(ctx.stderr.join('\n')).toMatch(/replayed 20000 events \(0 rejected\)/);
   }, 120_000);
 
   it('loads the REES46 export as it is: numeric ids, "UTC" timestamps, cart → add_to_cart', async () => {

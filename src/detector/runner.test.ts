@@ -151,3 +151,14 @@ describe('per-key metrics and personal data', () => {
     expect(await lift(on)).toHaveLength(2);
   });
 });
+
+describe('large steps', () => {
+  it('returns 200,000 transitions from one step (no spread push into the argument stack)', () => {
+    const many = (r: CompiledRule): RuleEngine => ({
+      ...fakeEngine(r),
+      ingest: () => Array.from({ length: 200_000 }, (_, i) => ({ id: `${r.uid}:k${i}:0`, rule: 'shop/r', ruleUid: r.uid, key: `k${i}`, state: 'firing', severity: 'warning', detector: 'threshold', onset: 0, at: 0, value: 1, baseline: 0, lift: 0, score: 0, reason: 'x' }) as Transition),
+    });
+    const runner = createDetectorRunner({ rules: [rule], createEngine: many, dedupCapacity: 300_000 });
+    expect(runner.ingest([{ id: 'e', type: 'view', ts: 1, productId: 'p' }])).toHaveLength(200_000);
+  });
+});
