@@ -139,7 +139,6 @@ describe('the notifier survives SIGKILL mid-delivery', () => {
     // MongoDB's history is complete and every delivery is final.
     await proc!.kill('SIGTERM');
     const store = new MongoNotifierStore({ uri: mongoUri(), db });
-    await store.init();
     try {
       let alerts = 0;
       let cursor: string | undefined;

@@ -68,35 +68,44 @@ export class MongoNotifierStore implements NotifierStore {
     this.auditC = this.db.collection('audit');
   }
 
-  /** Idempotent; retried a few times, because FerretDB v1 sometimes drops a connection while creating indexes. */
+  /** Index builds that failed (they only speed reads up; unique `_id`s carry correctness). */
+  readonly indexIssues: string[] = [];
+
+  /**
+   * Connects (retried: a store that is still starting is not an error) and creates the indexes.
+   * An index that cannot be created is noted, not fatal: FerretDB v1 sometimes drops the
+   * connection on a createIndexes it already has, and every write stays correct without it.
+   */
   async init(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.initOnce();
+        await this.client.connect();
+        break;
       } catch (err) {
-        if (attempt >= 5) throw err;
+        if (attempt >= 5) throw storeError('connect', err);
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }
-  }
-
-  private async initOnce(): Promise<void> {
-    try {
-      await this.client.connect();
-      await this.alertsC.createIndexes([
-        { key: { lastAt: -1, _id: -1 } }, { key: { rule: 1, lastAt: -1 } }, { key: { key: 1, lastAt: -1 } }, { key: { state: 1, lastAt: -1 } },
-      ]);
-      await this.outbox.init();
-      await this.transactionsC.createIndexes([{ key: { minute: 1 } }]);
-      await this.silencesC.createIndexes([{ key: { until: 1 } }]);
-      let ttl = true;
-      for (const c of [this.alertsC, this.outbox.done, this.silencesC, this.transactionsC, this.kpisC, this.auditC, this.outbox.claims] as Collection<Document>[]) {
-        await c.createIndex({ expireAt: 1 }, { expireAfterSeconds: 0, name: 'expireAt_ttl' }).catch(() => { ttl = false; });
+    const index = async (what: string, f: () => Promise<unknown>): Promise<boolean> => {
+      try {
+        await f();
+        return true;
+      } catch (err) {
+        this.indexIssues.push(`${what}: ${(err as Error).message}`);
+        return false;
       }
-      this.ttl = ttl;
-    } catch (err) {
-      throw storeError('init', err);
+    };
+    await index('alerts', () => this.alertsC.createIndexes([
+      { key: { lastAt: -1, _id: -1 } }, { key: { rule: 1, lastAt: -1 } }, { key: { key: 1, lastAt: -1 } }, { key: { state: 1, lastAt: -1 } },
+    ]));
+    await index('outbox', () => this.outbox.init());
+    await index('transactions', () => this.transactionsC.createIndexes([{ key: { minute: 1 } }]));
+    await index('silences', () => this.silencesC.createIndexes([{ key: { until: 1 } }]));
+    let ttl = true;
+    for (const c of [this.alertsC, this.outbox.done, this.silencesC, this.transactionsC, this.kpisC, this.auditC, this.outbox.claims] as Collection<Document>[]) {
+      if (!(await index(`${c.collectionName} TTL`, () => c.createIndex({ expireAt: 1 }, { expireAfterSeconds: 0, name: 'expireAt_ttl' })))) ttl = false;
     }
+    this.ttl = ttl;
   }
 
   private expire(ms: number): Date {
