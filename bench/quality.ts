@@ -14,6 +14,7 @@ import { headline, renderReport } from './quality/report.js';
 import { runSeed, type SeedResult } from './quality/run.js';
 import { defaultSurgeRule, REPORT_SEEDS, SCENARIO, TUNE_SEEDS } from './quality/scenario.js';
 import { writeSection } from './quality/section.js';
+import { realTrafficSection } from './quality/real.js';
 
 const SECTION = 'Detection quality';
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     results,
     command: 'make bench-quality',
     minutes,
+    extra: realTrafficSection({ site: defaultSurgeRule('site', overrides), none: defaultSurgeRule('none', overrides) }),
     ...(note === undefined ? {} : { note }),
   });
   console.log(`## ${SECTION}\n\n${report}`);

@@ -28,6 +28,8 @@ export interface TruthSurge {
 
 export interface DecoyPeriod {
   readonly kind: string;
+  /** A decoy on one product (one shopper, a bot, its own rise): only alerts on it count. */
+  readonly productId?: string;
   readonly start: number;
   readonly end: number;
 }
@@ -44,6 +46,8 @@ export interface MatchOptions {
    * background is a rate per unit of traffic. Plain duration when absent.
    */
   readonly exposure?: (from: number, to: number) => number;
+  /** Products in the catalogue: a product decoy's background is one product's share of the rate. */
+  readonly products?: number;
 }
 
 /** False alerts inside one kind of decoy window against what the background rate predicts there. */
@@ -54,6 +58,8 @@ export interface DecoyTally {
   readonly hours: number;
   /** False alerts the rate outside every decoy window (per unit of traffic) predicts for them. */
   readonly expected: number;
+  /** Product decoys injected of this kind (absent for site-wide kinds). */
+  readonly count?: number;
 }
 
 export interface SurgeOutcome {
@@ -101,7 +107,7 @@ export function matchAlerts(alerts: readonly FiredAlert[], surges: readonly Trut
     return { surge, detected: f.length > 0, delayMs: f[0] ? f[0].at - surge.start : undefined, firings: f.length };
   });
   const decoyAlerts = falseAlerts.flatMap((alert) => {
-    const d = decoys.find((w) => alert.at >= w.start && alert.at <= w.end + o.graceMs);
+    const d = decoys.find((w) => (w.productId === undefined || w.productId === alert.key) && alert.at >= w.start && alert.at <= w.end + o.graceMs);
     return d ? [{ alert, decoy: d.kind }] : [];
   });
   const duplicates = outcomes.reduce((n, x) => n + Math.max(0, x.firings - 1), 0);
@@ -118,10 +124,23 @@ function tallyDecoys(falseAlerts: readonly FiredAlert[], inDecoy: MatchResult['d
   const clip = (d: DecoyPeriod): [number, number] => [Math.max(o.evaluateFrom, d.start), Math.min(o.evaluateUntil, d.end + o.graceMs)];
   const windows = (ds: readonly DecoyPeriod[]) => merge(ds.map(clip).filter(([a, b]) => b > a));
   const sum = (ivs: readonly [number, number][], f: (a: number, b: number) => number) => ivs.reduce((n, [a, b]) => n + f(a, b), 0);
-  const outside = exposure(o.evaluateFrom, o.evaluateUntil) - sum(windows(decoys), exposure);
+  const siteWide = decoys.filter((d) => d.productId === undefined);
+  const outside = exposure(o.evaluateFrom, o.evaluateUntil) - sum(windows(siteWide), exposure);
   const background = outside > 0 ? (falseAlerts.length - inDecoy.length) / outside : 0;
   return [...new Set(decoys.map((d) => d.kind))].map((kind) => {
-    const ivs = windows(decoys.filter((d) => d.kind === kind));
+    const of = decoys.filter((d) => d.kind === kind);
+    if (of.some((d) => d.productId !== undefined)) {
+      // Per product: each window is one product's, so the background is one product's share.
+      const ivs = of.map(clip).filter(([a, b]) => b > a);
+      return {
+        kind,
+        inside: inDecoy.filter((x) => x.decoy === kind).length,
+        hours: sum(ivs, (a, b) => b - a) / HOUR,
+        expected: (background * sum(ivs, exposure)) / Math.max(1, o.products ?? 1),
+        count: of.length,
+      };
+    }
+    const ivs = windows(of);
     return {
       kind,
       inside: inDecoy.filter((x) => x.decoy === kind).length,

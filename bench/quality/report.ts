@@ -1,6 +1,6 @@
 import type { CompiledRule } from '../../src/engine/types.js';
 import { createSimulator, SURGE_SHAPES } from '../../src/sim/index.js';
-import { falsePer10kProductDays, groupBy, poissonTail, precision, recallOf, type DecoyTally, type SurgeOutcome } from './metrics.js';
+import { falsePer10kProductDays, groupBy, percentile, poissonTail, precision, recallOf, type DecoyTally, type SurgeOutcome } from './metrics.js';
 import type { SeedResult } from './run.js';
 import { SCENARIO, scenarioFor } from './scenario.js';
 
@@ -12,6 +12,8 @@ export interface ReportInput {
   readonly command: string;
   readonly minutes: number;
   readonly note?: string;
+  /** Extra sections (real traffic), rendered after the simulator's. */
+  readonly extra?: readonly string[];
 }
 
 const pct = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(3));
@@ -29,6 +31,8 @@ export interface Headline {
   readonly decoysPaging: string[];
   readonly stepDelayMs: number | undefined;
   readonly falsePer10k: number;
+  /** Our delay / the oracle CUSUM's on step surges ≥ 3× that both detected. */
+  readonly oracle: { readonly median: number | undefined; readonly p90: number | undefined; readonly n: number };
 }
 
 export function headline(results: readonly SeedResult[]): Headline {
@@ -42,6 +46,7 @@ export function headline(results: readonly SeedResult[]): Headline {
     inside: ts.reduce((n, t) => n + t.inside, 0),
     hours: ts.reduce((n, t) => n + t.hours, 0),
     expected: ts.reduce((n, t) => n + t.expected, 0),
+    ...(ts[0]!.count === undefined ? {} : { count: ts.reduce((n, t) => n + (t.count ?? 0), 0) }),
   }));
   return {
     decoys,
@@ -50,6 +55,7 @@ export function headline(results: readonly SeedResult[]): Headline {
     precision: precision({ matched, falseAlerts }),
     decoyAlerts: results.reduce((n, r) => n + r.match.decoyAlerts.length, 0),
     stepDelayMs: recallOf(eligible.filter((o) => o.surge.shape === 'step')).medianDelayMs,
+    oracle: ratioStats(oracleRatios(results, (o) => o.surge.multiplier >= SCENARIO.eligibleMultiplier && o.surge.baselinePerMinute >= SCENARIO.eligibleWeightedPerMinute)),
     falsePer10k: falsePer10kProductDays(falseAlerts.length, SCENARIO.products, productDays / SCENARIO.products),
   };
 }
@@ -67,18 +73,21 @@ export function renderReport(r: ReportInput): string {
     '',
     `**Rule**: the default surge rule — key \`${r.rule.key}\`, weights view ${w.view} / add_to_cart ${w.add_to_cart} / purchase ${w.purchase}, ` +
       `window ${d.windowMs / 60_000}m, bucket ${d.bucketMs / 1000}s, and the defaults of \`src/rules/compile.ts\`: baselineHalfLife ${d.baselineHalfLifeMs / 3_600_000}h, ` +
-      `minEvents ${d.minEvents}, minLift ${d.minLift}, sensitivity ${d.sensitivity}, cooldown ${d.cooldownMs / 60_000}m, allowedLateness ${d.allowedLatenessMs / 1000}s; ` +
+      `minEvents ${d.minEvents}, minActors ${d.minActors}, minLift ${d.minLift}, sensitivity ${d.sensitivity}, escalateAt ${d.escalateAt}, cooldown ${d.cooldownMs / 60_000}m, allowedLateness ${d.allowedLatenessMs / 1000}s; ` +
       `**relativeTo \`${d.relativeTo}\`**.`,
     '',
     `**Seeds**: thresholds were tuned on seeds ${r.tuneSeeds.join(', ')}; every figure below is from seeds ${r.seeds.join(', ')}, which were not used for tuning.`,
     '',
     `**World per seed**: ${int(SCENARIO.products)} products (Zipf s = ${SCENARIO.zipfExponent}), ${SCENARIO.eventsPerSecond} events/s on average over the day ` +
-      `(day curve 1 + ${SCENARIO.seasonality.amplitude}·cos, peak ${SCENARIO.seasonality.peakHourUtc}:00 UTC, a 3× peak-to-trough swing), one simulated day (${SCENARIO.hours} h) ` +
+      `(day curve 1 + ${SCENARIO.seasonality.amplitude}·cos, peak ${SCENARIO.seasonality.peakHourUtc}:00 UTC, a 3× peak-to-trough swing), overdispersed: each arrival brings ` +
+      `${SCENARIO.clusterMean} more events of the same shopper on average (compound Poisson), one simulated day (${SCENARIO.hours} h) ` +
       `of which the first ${SCENARIO.warmupHours} h are a cold-start warm-up without surges; ${int(sc.surges!.length)} surges ` +
       `(${SURGE_SHAPES.length} shapes × ${SCENARIO.multipliers.length} multipliers × 10 popularity deciles × ${SCENARIO.surgesPerCell}, ` +
       `${SCENARIO.surgesPerCellBusy} in deciles 1–2) on distinct products; ` +
       `one site-wide ×${SCENARIO.siteWide.multiplier} decoy for ${SCENARIO.siteWide.durationMs / 3_600_000} h at a random time between ` +
-      `${SCENARIO.siteWide.earliestHour}:00 and ${SCENARIO.siteWide.latestHour}:00 UTC. ${int(events)} events in total over ${r.results.length} seeds.`,
+      `${SCENARIO.siteWide.earliestHour}:00 and ${SCENARIO.siteWide.latestHour}:00 UTC, a ${SCENARIO.trackingGap.durationMs / 60_000}-minute tracking gap between ` +
+      `${SCENARIO.trackingGap.earliestHour}:00 and ${SCENARIO.trackingGap.latestHour}:00, ${SCENARIO.oneShopperBursts} one-shopper bursts, ${SCENARIO.bots.count} bots and one dominant product's own morning rise ` +
+      `(see Decoys). ${int(events)} events in total over ${r.results.length} seeds. The rate was halved from 300 events/s on 2026-11-25 so the run fits two shared cores.`,
     '',
     `**Scoring**: an alert matches a surge on the same product when it fires between the surge's start and ${d.windowMs / 60_000} min after its end; ` +
       'delay is from surge start to firing (event time). The recall target counts surges ≥ ' +
@@ -92,11 +101,14 @@ export function renderReport(r: ReportInput): string {
     `| recall ≥ 0.95 (surges ≥ 3×, ≥ 1 weighted event/min) | ${pct(h.recall.recall)} (${h.recall.detected}/${h.recall.surges}) | ${check(h.recall.recall >= 0.95)} |`,
     `| precision ≥ 0.95 | ${pct(h.precision)} | ${check(h.precision >= 0.95)} |`,
     `| no alert from decoys (beyond background noise) | ${h.decoys.map((t) => `${t.kind.replace('_', ' ')}: ${t.inside} in its windows, ${t.expected.toFixed(1)} expected from the background`).join('; ')} | ${check(h.decoysPaging.length === 0)} |`,
-    `| median delay ≤ 60 s, step surges, 10 s buckets | ${secs(h.stepDelayMs)} | ${check(h.stepDelayMs !== undefined && h.stepDelayMs <= 60_000)} |`,
+    `| median delay ≤ 1.5× the oracle CUSUM's, step surges ≥ 3× (all bands) | ${ratio(h.oracle.median)} (p90 ${ratio(h.oracle.p90)}, ${h.oracle.n} surges) | ${check(h.oracle.median !== undefined && h.oracle.median <= 1.5)} |`,
+    `| false alerts per 10,000 product-days | ${h.falsePer10k.toFixed(2)} | reported |`,
     '',
   );
   if (r.note) lines.push(r.note, '');
-  lines.push(...shapeTable(outcomes), '', ...stepDelayTable(outcomes), '', ...decileTable(outcomes, r.rule), '', ...falseAlertLines(r.results, h), '', ...seedTable(r.results));
+  lines.push(...decoyTable(h), '', ...oracleTable(r.results), '', ...shapeTable(outcomes), '', ...stepDelayTable(outcomes), '', ...decileTable(outcomes, r.rule), '',
+    ...catalogueLines(r.results, r.rule), '', ...falseAlertLines(r.results, h), '', ...seedTable(r.results));
+  if (r.extra) lines.push('', ...r.extra);
   return lines.join('\n');
 }
 
@@ -175,7 +187,7 @@ function falseAlertLines(results: readonly SeedResult[], h: Headline): string[] 
     '### False alerts',
     '',
     `- False alerts (fired on a product with no surge, or outside its surge): ${falseN} over ${int(Math.round(pd))} product-days = **${h.falsePer10k.toFixed(2)} per 10,000 product-days**.`,
-    `- False alerts inside decoy windows: daily peak ${decoyLine(h, 'daily_peak')}; site-wide ×${SCENARIO.siteWide.multiplier} ${decoyLine(h, 'site_wide')}.`,
+    `- False alerts inside decoy windows: daily peak ${decoyLine(h, 'daily_peak')}; site-wide ×${SCENARIO.siteWide.multiplier} ${decoyLine(h, 'site_wide')}; tracking gap ${decoyLine(h, 'tracking_gap')}.`,
     `- Repeated firings for one surge (correct, but a second page): ${dup}.`,
     `- Cold-start alerts during the ${SCENARIO.warmupHours} h warm-up (not scored): ${warm}.`,
   ];
@@ -194,4 +206,89 @@ function seedTable(results: readonly SeedResult[]): string[] {
     rows.push(`| ${r.seed} | ${int(r.events)} | ${r.alerts} | ${pct(precision(r.match))} | ${pct(rec.recall)} (${rec.detected}/${rec.surges}) | ${r.match.falseAlerts.length} | ${r.match.decoyAlerts.length} | ${r.seconds.toFixed(0)} |`);
   }
   return rows;
+}
+
+const ratio = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(2)}×`);
+
+/** Our delay over the oracle's, for step surges matching `pick` that both detected. */
+function oracleRatios(results: readonly SeedResult[], pick: (o: SurgeOutcome) => boolean): { ratios: number[]; missed: number; total: number } {
+  const ratios: number[] = [];
+  let missed = 0;
+  let total = 0;
+  for (const r of results) {
+    for (const o of r.match.outcomes) {
+      if (o.surge.shape !== 'step' || !pick(o)) continue;
+      const oracle = r.oracleDelayMs[o.surge.id];
+      if (oracle === undefined) continue;
+      total++;
+      if (!o.detected) { missed++; continue; }
+      ratios.push(Math.max(0, o.delayMs!) / oracle);
+    }
+  }
+  return { ratios, missed, total };
+}
+
+function ratioStats(x: { ratios: number[] }): Headline['oracle'] {
+  return { median: percentile(x.ratios, 50), p90: percentile(x.ratios, 90), n: x.ratios.length };
+}
+
+function oracleTable(results: readonly SeedResult[]): string[] {
+  const bands: [number, number][] = [[1, 3], [3, 10], [10, 100], [100, Infinity]];
+  const rows = [
+    '### Delay against the limit (oracle CUSUM)',
+    '',
+    'For each step surge, a one-sided CUSUM that knows the product\'s rate before and after the step (bench/quality/oracle.ts), on the same weighted 10 s counts, ' +
+      'with its threshold set to the rule\'s own false-alert rate in that seed. No detector can beat it on average. Cells: median (p90) of our delay ÷ the oracle\'s, ' +
+      'over surges both detected; then how many the oracle detected, and how many of those we missed. Products with ≥ 1 weighted event/min.',
+    '',
+    `| baseline weighted/min | ${SCENARIO.multipliers.map((m) => `${m}×`).join(' | ')} |`,
+    `|---|${SCENARIO.multipliers.map(() => '---').join('|')}|`,
+  ];
+  for (const [lo, hi] of bands) {
+    const cells = SCENARIO.multipliers.map((m) => {
+      const g = oracleRatios(results, (o) => o.surge.multiplier === m && o.surge.baselinePerMinute >= lo && o.surge.baselinePerMinute < hi);
+      if (g.total === 0) return '–';
+      const st = ratioStats(g);
+      return `${ratio(st.median)} (${ratio(st.p90)}), ${g.total} / missed ${g.missed}`;
+    });
+    rows.push(`| ${lo}–${hi === Infinity ? '' : hi} | ${cells.join(' | ')} |`);
+  }
+  return rows;
+}
+
+function decoyTable(h: Headline): string[] {
+  const what: Record<string, string> = {
+    daily_peak: 'the daily rise of the whole site (6 h before the peak to 1 h after)',
+    site_wide: `every product ×${SCENARIO.siteWide.multiplier} for ${SCENARIO.siteWide.durationMs / 3_600_000} h`,
+    tracking_gap: `nothing recorded for ${SCENARIO.trackingGap.durationMs / 60_000} min, then the usual traffic again`,
+    one_shopper: 'one user: two views and four purchases of one product within a minute',
+    bot: `one session viewing one product every second for ${SCENARIO.bots.durationMs / 60_000} min`,
+    dominant_rise: 'the most popular unsurged product\'s own traffic rises 3× over 3 h from 06:00 (the site does not)',
+  };
+  const rows = [
+    '### Decoys',
+    '',
+    'Alerts inside a decoy\'s window (on its product, for product decoys) against what the background rate of false alerts predicts there; ' +
+      'a decoy passes when the count is within Poisson noise of that (P ≥ 0.05).',
+    '',
+    '| decoy | what | injected | alerts in its windows | background predicts | P(≥ by chance) | |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const t of h.decoys) {
+    const p = poissonTail(t.inside, t.expected);
+    rows.push(`| ${t.kind.replace('_', ' ')} | ${what[t.kind] ?? ''} | ${t.count ?? `${t.hours.toFixed(1)} h`} | ${t.inside} | ${t.expected.toFixed(2)} | ${p.toFixed(2)} | ${check(t.inside === 0 || p >= 0.05)} |`);
+  }
+  return rows;
+}
+
+function catalogueLines(results: readonly SeedResult[], rule: CompiledRule): string[] {
+  const reached = results.reduce((n, r) => n + r.couldPage.reached, 0);
+  const seen = results.reduce((n, r) => n + r.couldPage.seen, 0);
+  return [
+    '### How much of the catalogue can page',
+    '',
+    `Products that reached minEvents (${rule.detector.minEvents} weighted events) in at least one ${rule.detector.windowMs / 60_000}-minute tumbling interval during the day, ` +
+      `of the products seen: ${int(reached)} of ${int(seen)} = **${pct(reached / Math.max(1, seen))}**. The rest cannot page on their own traffic whatever happens; ` +
+      'cover them with a category or brand rule (k8s/examples/category-surge.yaml, brand-surge.yaml) — see docs/engine.md, "The long tail".',
+  ];
 }

@@ -1,4 +1,6 @@
 import { createRuleEngine } from '../../src/engine/index.js';
+import { weigher } from '../../src/engine/fields.js';
+import { cusumThreshold, oracleBuckets } from './oracle.js';
 import type { CompiledRule, RuleEngine, Transition } from '../../src/engine/types.js';
 import { createSimulator, type SimOptions } from '../../src/sim/index.js';
 import { matchAlerts, type FiredAlert, type MatchResult, type TruthSurge } from './metrics.js';
@@ -14,6 +16,10 @@ export interface SeedResult {
   readonly match: MatchResult;
   /** Popularity rank of each falsely alerted product, for diagnosis. */
   readonly falseRanks: Record<string, number>;
+  /** Per step surge id: the oracle CUSUM's delay (ms) at the rule's false-alarm rate; absent when it never alarms. */
+  readonly oracleDelayMs: Record<string, number>;
+  /** Products that reached minEvents weighted events in some window-long tumbling interval, of those seen. */
+  readonly couldPage: { readonly reached: number; readonly seen: number };
 }
 
 const FEED_STEP_MS = 60_000;
@@ -35,9 +41,35 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
     for (const t of ts) if (t.state === 'firing') fired.push({ id: t.id, key: t.key, at: t.at, detail: { value: t.value, baseline: t.baseline, lift: t.lift, score: t.score } });
   };
   let events = 0;
+  // Weighted counts per bucket of step-surged products from their start, for the oracle CUSUM.
+  const weigh = weigher(rule);
+  const bucketMs = rule.detector.bucketMs;
+  const steps = new Map<string, { start: number; counts: Float64Array }>();
+  for (const s of sim.truth) {
+    if (s.shape === 'step') steps.set(s.productId, { start: s.start, counts: new Float64Array(Math.ceil((s.end - s.start) / bucketMs) + 1) });
+  }
+  // Which products can reach minEvents in a window (tumbling windows: a slight undercount).
+  const windowMs = rule.detector.windowMs;
+  const tumble = new Map<string, { win: number; count: number; reached: boolean }>();
   for (let t = sc.start! + FEED_STEP_MS; t <= sc.end; t += FEED_STEP_MS) {
     const batch = sim.eventsUntil(t);
     events += batch.length;
+    for (const e of batch) {
+      const w = weigh(e);
+      if (!(w > 0)) continue;
+      const key = e.productId!;
+      const win = Math.floor(e.ts / windowMs);
+      let k = tumble.get(key);
+      if (k === undefined) tumble.set(key, (k = { win, count: 0, reached: false }));
+      if (k.win !== win) { k.win = win; k.count = 0; }
+      k.count += w;
+      if (k.count >= rule.detector.minEvents) k.reached = true;
+      const st = steps.get(key);
+      if (st !== undefined && e.ts >= st.start) {
+        const i = Math.floor((e.ts - st.start) / bucketMs);
+        if (i < st.counts.length) st.counts[i]! += w;
+      }
+    }
     collect(engine.ingest(batch));
   }
   collect(engine.advanceTo(sc.end + rule.detector.windowMs + rule.detector.allowedLatenessMs));
@@ -58,7 +90,20 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
   });
   const match = matchAlerts(fired, truth, sim.decoyWindows(sc.end), {
     graceMs: rule.detector.windowMs, evaluateFrom: sc.evaluateFrom, evaluateUntil: sc.end, exposure: trafficExposure(sim, sc.start!, sc.end),
+    products: sim.productCount,
   });
+  // The oracle is held to the rule's own false-alarm rate in this seed.
+  const days = (sc.end - sc.evaluateFrom) / 86_400_000;
+  const h = cusumThreshold(match.falseAlerts.length / (sim.productCount * days), bucketMs);
+  const phi = weightDispersion(sim, rule) * (1 + 2 * (sc.clusterMean ?? 0));
+  const oracleDelayMs: Record<string, number> = {};
+  for (const s of truth) {
+    const st = s.shape === 'step' ? steps.get(s.productId) : undefined;
+    if (st === undefined) continue;
+    const lambda0 = (s.baselinePerMinute * bucketMs) / 60_000;
+    const n = oracleBuckets(st.counts, lambda0, s.multiplier, phi, h);
+    if (n !== undefined) oracleDelayMs[s.id] = n * bucketMs;
+  }
   return {
     seed,
     events,
@@ -67,6 +112,8 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
     alerts: fired.length,
     match,
     falseRanks: Object.fromEntries(match.falseAlerts.map((a) => [a.key, sim.rankOf(a.key) ?? -1])),
+    oracleDelayMs,
+    couldPage: { reached: [...tumble.values()].filter((k) => k.reached).length, seen: tumble.size },
   };
 }
 
@@ -82,4 +129,11 @@ function trafficExposure(sim: { siteFactor(ts: number): number }, start: number,
     return i + 1 < cum.length ? lo + (cum[i + 1]! - lo) * (x - i) : lo;
   };
   return (from, to) => at(to) - at(from);
+}
+
+/** Variance/mean of one organic event's weight: what weighting alone adds to Poisson dispersion. */
+function weightDispersion(sim: { meanWeight(w: Readonly<Record<string, number>>, d?: number): number }, rule: CompiledRule): number {
+  const m1 = sim.meanWeight(rule.weights, rule.defaultWeight);
+  const sq = Object.fromEntries(['view', 'add_to_cart', 'purchase'].map((t) => [t, (rule.weights[t] ?? rule.defaultWeight) ** 2]));
+  return sim.meanWeight(sq, rule.defaultWeight ** 2) / m1;
 }

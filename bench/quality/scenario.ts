@@ -1,7 +1,7 @@
 import { compileRule } from '../../src/rules/compile.js';
 import { validateRuleSpec } from '../../src/rules/validate.js';
 import type { CompiledRule } from '../../src/engine/types.js';
-import { createRng, planSurges, type SimOptions } from '../../src/sim/index.js';
+import { createRng, planSurges, type ProductDecoy, type SimOptions } from '../../src/sim/index.js';
 
 const HOUR = 3_600_000;
 
@@ -12,7 +12,10 @@ const HOUR = 3_600_000;
  */
 export const SCENARIO = {
   products: 10_000,
-  eventsPerSecond: 300,
+  /** 300 until 2026-11-25; halved so that ten seeds still finish on two cores shared by seven people. */
+  eventsPerSecond: 150,
+  /** Compound Poisson: each arrival brings 0.5 more events of the same shopper on average (counts overdispersed). */
+  clusterMean: 0.5,
   zipfExponent: 1,
   seasonality: { amplitude: 0.5, peakHourUtc: 20 },
   /** Monday 2026-11-23 00:00 UTC: one whole simulated day per seed. */
@@ -25,6 +28,13 @@ export const SCENARIO = {
   surgesPerCell: 2,
   surgesPerCellBusy: 6,
   siteWide: { multiplier: 3, durationMs: HOUR, earliestHour: 4, latestHour: 12 },
+  /** Nothing recorded for 90 minutes, then traffic resumes at its usual level. */
+  trackingGap: { durationMs: 90 * 60_000, earliestHour: 13, latestHour: 16 },
+  /** Per seed, on random products of the top half of the catalogue. */
+  oneShopperBursts: 20,
+  bots: { count: 10, durationMs: 10 * 60_000 },
+  /** The most popular product's own traffic rises 3× over 3 h from 06:00 and stays (the site does not). */
+  dominantRise: { rank: 0, startHour: 6, riseMs: 3 * HOUR },
   /** The recall target applies to surges of at least this multiple… */
   eligibleMultiplier: 3,
   /** …on products with at least this many weighted events per minute of baseline (at the surge's start, day curve included). */
@@ -56,6 +66,8 @@ export function scenarioFor(seed: number): SimOptions & { readonly end: number; 
   const evaluateFrom = s.start + s.warmupHours * HOUR;
   const rng = createRng(seed, 99);
   const siteStart = s.start + (s.siteWide.earliestHour + rng.next() * (s.siteWide.latestHour - s.siteWide.earliestHour)) * HOUR;
+  const surges = planSurges({ seed, products: s.products, from: evaluateFrom, until: end, multipliers: s.multipliers, perCell: s.surgesPerCell, perDecile: { 1: s.surgesPerCellBusy, 2: s.surgesPerCellBusy } });
+  const gapStart = s.start + (s.trackingGap.earliestHour + rng.next() * (s.trackingGap.latestHour - s.trackingGap.earliestHour)) * HOUR;
   return {
     seed,
     products: s.products,
@@ -63,9 +75,30 @@ export function scenarioFor(seed: number): SimOptions & { readonly end: number; 
     zipfExponent: s.zipfExponent,
     seasonality: s.seasonality,
     start: s.start,
-    surges: planSurges({ seed, products: s.products, from: evaluateFrom, until: end, multipliers: s.multipliers, perCell: s.surgesPerCell, perDecile: { 1: s.surgesPerCellBusy, 2: s.surgesPerCellBusy } }),
-    decoys: [{ kind: 'site_wide', start: Math.floor(siteStart), durationMs: s.siteWide.durationMs, multiplier: s.siteWide.multiplier }],
+    clusterMean: s.clusterMean,
+    productDecoys: productDecoys(seed, evaluateFrom, end, new Set(surges.map((x) => x.rank))),
+    surges,
+    decoys: [
+      { kind: 'site_wide', start: Math.floor(siteStart), durationMs: s.siteWide.durationMs, multiplier: s.siteWide.multiplier },
+      { kind: 'tracking_gap', start: Math.floor(gapStart), durationMs: s.trackingGap.durationMs, multiplier: 0 },
+    ],
     end,
     evaluateFrom,
   };
+}
+
+/** One-shopper bursts and bots on random products of the top half (where they could page), and one dominant product's rise. */
+function productDecoys(seed: number, from: number, until: number, surged: ReadonlySet<number>): ProductDecoy[] {
+  const s = SCENARIO;
+  const rng = createRng(seed, 98);
+  const at = (len: number) => Math.floor(from + rng.next() * (until - len - from));
+  // Surges use ranks drawn per decile; decoys take ranks ≥ 1 in the top half, rarely the same product.
+  let dominant = s.dominantRise.rank;
+  while (surged.has(dominant)) dominant++;
+  const rank = () => { for (;;) { const r = 1 + rng.int(s.products / 2 - 1); if (!surged.has(r) && r !== dominant) return r; } };
+  const out: ProductDecoy[] = [];
+  for (let i = 0; i < s.oneShopperBursts; i++) out.push({ kind: 'one_shopper', rank: rank(), start: at(60_000), durationMs: 60_000 });
+  for (let i = 0; i < s.bots.count; i++) out.push({ kind: 'bot', rank: rank(), start: at(s.bots.durationMs), durationMs: s.bots.durationMs });
+  out.push({ kind: 'dominant_rise', rank: dominant, start: s.start + s.dominantRise.startHour * HOUR, durationMs: s.dominantRise.riseMs });
+  return out;
 }

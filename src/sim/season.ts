@@ -10,6 +10,14 @@ export function seasonFactor(s: Seasonality | false, t: number): number {
   return 1 + s.amplitude * Math.cos((2 * Math.PI * (hour - s.peakHourUtc)) / 24);
 }
 
+const WEEK_START_MONDAY = 4 * DAY; // 1970-01-01 was a Thursday
+/** Saturday and Sunday (UTC) × weekendFactor. */
+export function weekFactor(weekendFactor: number, t: number): number {
+  if (weekendFactor === 1) return 1;
+  const day = Math.floor((((t - WEEK_START_MONDAY) % (7 * DAY)) + 7 * DAY) % (7 * DAY) / DAY);
+  return day >= 5 ? weekendFactor : 1;
+}
+
 export function decoyFactor(decoys: readonly SiteWideDecoy[], t: number): number {
   let f = 1;
   for (const d of decoys) if (t >= d.start && t < d.start + d.durationMs) f *= d.multiplier;
@@ -34,7 +42,7 @@ export function decoyWindows(s: Seasonality | false, decoys: readonly SiteWideDe
   }
   for (const d of decoys) {
     if (d.start < until && d.start + d.durationMs > from) {
-      out.push({ kind: 'site_wide', start: d.start, end: d.start + d.durationMs, multiplier: d.multiplier });
+      out.push({ kind: d.kind, start: d.start, end: d.start + d.durationMs, multiplier: d.multiplier });
     }
   }
   return out.sort((a, b) => a.start - b.start);

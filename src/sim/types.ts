@@ -20,10 +20,25 @@ export interface SurgeSpec {
 
 /** A site-wide surge: every product ×multiplier (Black Friday opening). Must not page per product. */
 export interface SiteWideDecoy {
-  readonly kind: 'site_wide';
+  /** site_wide: every product ×multiplier; tracking_gap: the same with multiplier 0 (nothing recorded), then recovery. */
+  readonly kind: 'site_wide' | 'tracking_gap';
   readonly start: number;
   readonly durationMs: number;
   readonly multiplier: number;
+}
+
+/**
+ * A decoy on one product that must not page:
+ * - one_shopper: one user views it twice and buys four within a minute;
+ * - bot: one session views it once a second for `durationMs`;
+ * - dominant_rise: the product's own traffic rises 3× over `durationMs` (a morning rise of one
+ *   dominant product that the rest of the site does not share) and stays there.
+ */
+export interface ProductDecoy {
+  readonly kind: 'one_shopper' | 'bot' | 'dominant_rise';
+  readonly rank: number;
+  readonly start: number;
+  readonly durationMs: number;
 }
 
 export interface Seasonality {
@@ -48,6 +63,15 @@ export interface SimOptions {
   readonly seasonality?: Seasonality | false;
   readonly surges?: readonly SurgeSpec[];
   readonly decoys?: readonly SiteWideDecoy[];
+  readonly productDecoys?: readonly ProductDecoy[];
+  /**
+   * Overdispersion: each organic arrival brings on average this many more events of the same
+   * user on the same product within the next minute (a geometric number: compound Poisson, so
+   * counts vary more than Poisson). Default 0 (plain Poisson).
+   */
+  readonly clusterMean?: number;
+  /** Weekly rhythm: traffic on Saturday and Sunday (UTC) × this. Default 1. */
+  readonly weekendFactor?: number;
   /** Distinct users. Default 100,000. */
   readonly users?: number;
   /** Prefix of event ids, so several simulators can feed one pipeline. Default `sim<seed>`. */
@@ -73,7 +97,9 @@ export interface InjectedSurge {
 
 /** A period in which alerts would be false by construction. */
 export interface DecoyWindow {
-  readonly kind: 'daily_peak' | 'site_wide';
+  readonly kind: 'daily_peak' | 'site_wide' | 'tracking_gap' | ProductDecoy['kind'];
+  /** For a product decoy: the product; only alerts on it count. */
+  readonly productId?: string;
   readonly start: number;
   readonly end: number;
   readonly multiplier: number;
@@ -90,7 +116,8 @@ export interface SimProduct {
 }
 
 export interface Simulator {
-  readonly options: Readonly<Required<Omit<SimOptions, 'seasonality' | 'idPrefix'>>> & { readonly seasonality: Seasonality | false; readonly idPrefix: string };
+  readonly options: Readonly<Required<Omit<SimOptions, 'seasonality' | 'idPrefix' | 'productDecoys' | 'clusterMean' | 'weekendFactor'>>>
+    & { readonly productDecoys: readonly ProductDecoy[]; readonly clusterMean: number; readonly weekendFactor: number } & { readonly seasonality: Seasonality | false; readonly idPrefix: string };
   /** All events with event time < ts, in time order; advances an internal cursor. */
   eventsUntil(ts: number): HerdEvent[];
   /** Event time up to which events have been handed out. */
