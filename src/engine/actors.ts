@@ -107,3 +107,43 @@ export function actorHash(userId: string | undefined, sessionId: string | undefi
   const a = userId ?? sessionId;
   return a === undefined || a === '' ? undefined : hashString(a) | 0;
 }
+
+/**
+ * Actors seen in one open bucket, applied to the sets when it closes: (slot, actor, weight)
+ * in parallel typed arrays, reused from bucket to bucket (no allocation per event).
+ */
+export class PendingActors {
+  slots = new Int32Array(256);
+  actors = new Int32Array(256);
+  weights = new Float64Array(256);
+  length = 0;
+  private order = new Uint32Array(256);
+
+  push(slot: number, h: number, w: number): void {
+    const n = this.length;
+    if (n === this.slots.length) {
+      const m = n * 2;
+      const s = new Int32Array(m); s.set(this.slots); this.slots = s;
+      const a = new Int32Array(m); a.set(this.actors); this.actors = a;
+      const ws = new Float64Array(m); ws.set(this.weights); this.weights = ws;
+    }
+    this.slots[n] = slot; this.actors[n] = h; this.weights[n] = w;
+    this.length = n + 1;
+  }
+
+  /**
+   * Entry indexes in (slot, actor, weight) order: a fixed order whatever the arrival order,
+   * so which actor a full set keeps never depends on how events were interleaved.
+   */
+  sorted(): Uint32Array {
+    const n = this.length;
+    if (this.order.length < n) this.order = new Uint32Array(this.slots.length);
+    const o = this.order.subarray(0, n);
+    for (let i = 0; i < n; i++) o[i] = i;
+    const { slots, actors, weights } = this;
+    o.sort((x, y) => slots[x]! - slots[y]! || actors[x]! - actors[y]! || weights[x]! - weights[y]!);
+    return o;
+  }
+
+  bytes(): number { return this.slots.length * 20; }
+}

@@ -3,7 +3,7 @@ import { formatDuration } from '../config/duration.js';
 import {
   baselineParams, dispersion, fold, foldZeros, meanOf, surgeScore, varianceOf, type BaselineParams, type Moments,
 } from './baseline.js';
-import { ActorSet, ACTOR_CAP, actorHash } from './actors.js';
+import { ActorSet, ACTOR_CAP, actorHash, PendingActors } from './actors.js';
 import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js';
 import { hashString } from './keystore.js';
 import { RecentScan, SCAN_MARGIN } from './scan.js';
@@ -83,7 +83,10 @@ export class SurgeDetector implements Detector {
   private readonly actors = new Map<number, ActorSet>();
   private actorSweep: Iterator<[number, ActorSet]> | null = null;
   private readonly counted: string;
-  private readonly pendingActors = new Map<number, { slot: number; h: number; w: number }[]>();
+  private readonly pendingActors = new Map<number, PendingActors>();
+  private readonly sparePending: PendingActors[] = [];
+  /** minActors 1 turns actor tracking off (and with it the busiest-person rule): the engine's fast path. */
+  private readonly trackActors: boolean;
   private readonly resolveLift: number;
   private readonly resolveAfter: number;
   readonly idleMs: number;
@@ -105,6 +108,7 @@ export class SurgeDetector implements Detector {
     this.resolveLift = 1 + (d.minLift - 1) / 4;
     this.resolveAfter = resolveBuckets(this.W);
     this.counted = countedWords(ctx.rule);
+    this.trackActors = d.minActors > 1;
     this.idleMs = Math.max(4 * d.baselineHalfLifeMs, d.windowMs + d.cooldownMs + d.allowedLatenessMs + (resolveBuckets(this.W) + 4) * d.bucketMs);
     const keys = ctx.keys;
     this.top = new TopK(d.topK, (a: Candidate, b: Candidate) =>
@@ -132,9 +136,11 @@ export class SurgeDetector implements Detector {
     if (!(weight > 0)) return; // weighs nothing: cannot change a count
     // Actors are applied at their bucket's close, in a fixed order: a set then only ever holds
     // closed buckets, so no decision can see an actor from a bucket after the one it judges.
-    let p = this.pendingActors.get(bucket);
-    if (p === undefined) this.pendingActors.set(bucket, (p = []));
-    p.push({ slot, h: actorHash(ev.userId, ev.sessionId) ?? hashString(ev.id) | 0, w: weight });
+    if (this.trackActors) {
+      let p = this.pendingActors.get(bucket);
+      if (p === undefined) this.pendingActors.set(bucket, (p = this.sparePending.pop() ?? new PendingActors()));
+      p.push(slot, actorHash(ev.userId, ev.sessionId) ?? hashString(ev.id) | 0, weight);
+    }
     // An older event of a new key arriving second (within lateness) moves its birth back.
     const o = this.rec(slot);
     const i32 = this.ctx.keys.i32;
@@ -170,12 +176,14 @@ export class SurgeDetector implements Detector {
 
   /** The busiest actor's weight among those seen since `from` (all of `count` when the key has had one actor). */
   private topActor(slot: number, from: number, count: number): number {
+    if (!this.trackActors) return 0;
     const set = this.actors.get(slot);
     return set !== undefined ? Math.min(count, set.topSince(from)) : count;
   }
 
   /** Distinct actors of the key seen in buckets ≥ from. */
   private actorsSince(slot: number, from: number): number {
+    if (!this.trackActors) return Number.POSITIVE_INFINITY;
     const set = this.actors.get(slot);
     if (set !== undefined) return set.since(from);
     const at = this.ctx.keys.i32[this.rec(slot) + ACTOR_AT]!;
@@ -194,8 +202,10 @@ export class SurgeDetector implements Detector {
     const pending = this.pendingActors.get(bucket);
     if (pending !== undefined) {
       this.pendingActors.delete(bucket);
-      pending.sort((x, y) => x.slot - y.slot || x.h - y.h || x.w - y.w);
-      for (const a of pending) this.noteActor(a.slot, bucket, a.h, a.w);
+      const { slots, actors, weights } = pending;
+      for (const i of pending.sorted()) this.noteActor(slots[i]!, bucket, actors[i]!, weights[i]!);
+      pending.length = 0;
+      this.sparePending.push(pending);
     }
     const siteLift = this.site.close(bucket);
     const relative = this.ctx.rule.detector.relativeTo === 'site';
@@ -332,7 +342,7 @@ export class SurgeDetector implements Detector {
         const e1 = Math.max(mean * (rf === null ? 1 : rf[1]!), MIN_EXPECTED);
         if (x >= d.minEvents && x >= (d.minLift + SPIKE_LIFT_STEP) * e1) {
           const set = this.actors.get(slot);
-          const robust = set === undefined ? 0 : x - set.topIn(b);
+          const robust = !this.trackActors ? x : set === undefined ? 0 : x - set.topIn(b);
           const s1 = surgeScore(x, e1, phi);
           if (s1 >= d.sensitivity + SPIKE_MARGIN && robust >= (d.minLift + SPIKE_LIFT_STEP) * e1 && surgeScore(robust, e1, phi) >= d.sensitivity
             && this.actorsSince(slot, b) >= d.minActors) spike = { count: x, expected: e1, score: s1 };
@@ -375,7 +385,7 @@ export class SurgeDetector implements Detector {
     const key = this.ctx.keys.keyOf(slot);
     const win = formatDuration(d.windowMs);
     const unit = this.ctx.rule.weightBy === 'quantity' ? 'weighted units' : 'weighted events';
-    const people = `${actors >= ACTOR_CAP ? `${ACTOR_CAP}+` : actors} ${actors === 1 ? 'person' : 'people'}`;
+    const people = !Number.isFinite(actors) ? 'people not counted (minActors 1)' : `${actors >= ACTOR_CAP ? `${ACTOR_CAP}+` : actors} ${actors === 1 ? 'person' : 'people'}`;
     const site = siteFactor !== 1 ? ` (site-wide traffic is ×${fmt(siteFactor)} its usual, already allowed for)` : '';
     const sub = subBuckets ?? 0;
     const recent = windowCount !== undefined && windowExpected !== undefined
@@ -395,7 +405,7 @@ export class SurgeDetector implements Detector {
     const clock = this.ctx.clock;
     return makeTransition(this.ctx.rule, {
       state, key, onset: clock.startMs(onset), at: clock.endMs(b),
-      value: count, baseline: expected, lift, score, reason, actors, counted: this.counted,
+      value: count, baseline: expected, lift, score, reason, counted: this.counted, ...(Number.isFinite(actors) ? { actors } : {}),
       ...(state === 'escalated' ? { pagedLift: firing!.pagedLift, escalation: firing!.escalations } : {}),
     });
   }
