@@ -87,7 +87,7 @@ export function renderReport(r: ReportInput): string {
       `one site-wide ×${SCENARIO.siteWide.multiplier} decoy for ${SCENARIO.siteWide.durationMs / 3_600_000} h at a random time between ` +
       `${SCENARIO.siteWide.earliestHour}:00 and ${SCENARIO.siteWide.latestHour}:00 UTC, a ${SCENARIO.trackingGap.durationMs / 60_000}-minute tracking gap between ` +
       `${SCENARIO.trackingGap.earliestHour}:00 and ${SCENARIO.trackingGap.latestHour}:00, ${SCENARIO.oneShopperBursts} one-shopper bursts, ${SCENARIO.bots.count} bots and one dominant product's own morning rise ` +
-      `(see Decoys). ${int(events)} events in total over ${r.results.length} seeds. The rate was halved from 300 events/s on 2026-11-25 so the run fits two shared cores.`,
+      `(see Decoys). ${int(events)} events in total over ${r.results.length} seeds. The rate was halved (from 300 events/s) and the day cut to 12 h on 2026-11-25 so the run fits two cores shared by seven people.`,
     '',
     `**Scoring**: an alert matches a surge on the same product when it fires between the surge's start and ${d.windowMs / 60_000} min after its end; ` +
       'delay is from surge start to firing (event time). The recall target counts surges ≥ ' +
@@ -263,7 +263,7 @@ function decoyTable(h: Headline): string[] {
     tracking_gap: `nothing recorded for ${SCENARIO.trackingGap.durationMs / 60_000} min, then the usual traffic again`,
     one_shopper: 'one user: two views and four purchases of one product within a minute',
     bot: `one session viewing one product every second for ${SCENARIO.bots.durationMs / 60_000} min`,
-    dominant_rise: 'the most popular unsurged product\'s own traffic rises 3× over 3 h from 06:00 (the site does not)',
+    dominant_rise: `the most popular unsurged product's own traffic rises 3× over 3 h from 0${SCENARIO.dominantRise.startHour}:00 (the site does not)`,
   };
   const rows = [
     '### Decoys',

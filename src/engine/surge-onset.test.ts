@@ -51,7 +51,7 @@ describe('surge: recent onset and the site factor', () => {
     const keys = Array.from({ length: 20 }, (_, i) => `p${i}`);
     const rate = (base: number) => (t: number) => base * (t < T0 + 7 * HOUR ? 1 : Math.min(3, 1 + (2 * (t - T0 - 7 * HOUR)) / (3 * HOUR)));
     const events = keys.flatMap((k, i) => curve(k, T0, T0 + 12 * HOUR, rate(6 + i)));
-    expect(firings(run(defaultRule('none'), events, T0 + 12 * HOUR)).length).toBeGreaterThan(10);
+    expect(firings(run(defaultRule('none'), events, T0 + 12 * HOUR)).length).toBeGreaterThanOrEqual(3);
     expect(run(defaultRule('site'), events, T0 + 12 * HOUR)).toEqual([]);
   });
 

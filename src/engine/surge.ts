@@ -51,7 +51,13 @@ const N = FOLDED + 3; // Float32: decayed Σ1
 const ACTOR = FOLDED + 4; // Int32: fingerprint of the key's one recent actor (before it has an ActorSet)
 const ACTOR_AT = FOLDED + 5; // Int32: bucket that actor was last seen in; NO_ACTOR when none
 const ACTOR_W = FOLDED + 6; // Float32: that actor's weight in its current run
-const WINDOW = FOLDED + 7; // the window store's inline cells
+// Moments of G-bucket group sums (about a minute): burstiness that spans buckets (one shopper
+// coming back over a minute) is invisible in per-bucket variance but not in these.
+const GS = FOLDED + 7; // Float32: decayed Σy over whole groups y
+const GQ = FOLDED + 8; // Float32: decayed Σy²
+const GN = FOLDED + 9; // Float32: decayed Σ1
+const GP = FOLDED + 10; // Float32: sum of the current, unfinished group so far
+const WINDOW = FOLDED + 11; // the window store's inline cells
 const NO_ACTOR = -2147483648;
 // The flag bits below live in the key store's spare bits of record word 0.
 /** Words per key record for a surge rule (the key store's stride). */
@@ -65,6 +71,10 @@ export class SurgeDetector implements Detector {
   private readonly windows: WindowStore;
   private readonly site: SiteTraffic;
   private readonly p: BaselineParams;
+  private readonly pg: BaselineParams;
+  private readonly G: number;
+  private readonly g: Moments = { s: 0, q: 0, n: 0 };
+  private gPartial = 0;
   private readonly dirty = new Map<number, number[]>();
   private readonly firing = new Map<number, Firing>();
   /** Keys resolved recently: the first bucket at which each may fire again. */
@@ -102,6 +112,9 @@ export class SurgeDetector implements Detector {
     // brand-new key needs minLift × minEvents in its first window to fire, and its own
     // history takes over after a few minutes.
     this.p = baselineParams(d.bucketMs, d.baselineHalfLifeMs, Math.max(1, Math.round(this.W / 3)), Math.max(d.minEvents, 1) / this.W);
+    // Groups of about a minute, at most half the window: G = 1 turns the group dispersion off.
+    this.G = Math.max(1, Math.min(Math.floor(this.W / 2), Math.round(60_000 / d.bucketMs)));
+    this.pg = baselineParams(d.bucketMs * this.G, d.baselineHalfLifeMs, Math.max(1, Math.round(this.W / 3 / this.G)), (Math.max(d.minEvents, 1) / this.W) * this.G);
     this.site = new SiteTraffic(ringSize, this.W, this.p);
     this.cooldownBuckets = Math.ceil(d.cooldownMs / d.bucketMs);
     // Fire at minLift, resolve only a quarter of the way back from 1: a wobbling surge stays one alert.
@@ -124,6 +137,7 @@ export class SurgeDetector implements Detector {
     const o = this.rec(slot);
     const { i32, f32 } = this.ctx.keys;
     f32[o + S] = 0; f32[o + Q] = 0; f32[o + N] = 0;
+    f32[o + GS] = 0; f32[o + GQ] = 0; f32[o + GN] = 0; f32[o + GP] = 0;
     i32[o + FOLDED] = bucket - 1;
     i32[o + ACTOR_AT] = NO_ACTOR;
     this.actors.delete(slot);
@@ -253,11 +267,15 @@ export class SurgeDetector implements Detector {
     const m = this.m;
     const f32 = this.ctx.keys.f32;
     m.s = f32[o + S]!; m.q = f32[o + Q]!; m.n = f32[o + N]!;
+    const g = this.g;
+    g.s = f32[o + GS]!; g.q = f32[o + GQ]!; g.n = f32[o + GN]!; this.gPartial = f32[o + GP]!;
     this.foldedTo = f;
     this.windows.forEach(slot, f + 1, t, this.foldOne);
     foldZeros(m, t - this.foldedTo, this.p);
+    this.groupTo(t, 0);
     const out = this.ctx.keys.f32; // the same buffer: folding never grows the store
     out[o + S] = m.s; out[o + Q] = m.q; out[o + N] = m.n;
+    out[o + GS] = g.s; out[o + GQ] = g.q; out[o + GN] = g.n; out[o + GP] = this.gPartial;
     this.ctx.keys.i32[o + FOLDED] = t;
   }
 
@@ -271,8 +289,42 @@ export class SurgeDetector implements Detector {
   private readonly foldOne = (bucket: number, x: number): void => {
     foldZeros(this.m, bucket - this.foldedTo - 1, this.p);
     this.foldBucket(this.m, x);
+    this.groupTo(bucket, x);
     this.foldedTo = bucket;
   };
+
+  /**
+   * Moves the group moments from the bucket folded last (foldedTo) to `bucket`, whose count is
+   * x: groups finished on the way are folded (empty ones in closed form), x joins its group.
+   */
+  private groupTo(bucket: number, x: number): void {
+    const G = this.G;
+    if (G === 1) return;
+    const from = Math.floor(this.foldedTo / G);
+    const to = Math.floor(bucket / G);
+    if (to > from) {
+      // A group well above the key's usual level (a surge leaving the window) is folded slowly,
+      // like its buckets: a surge must not inflate the dispersion that judges the next one.
+      const m = this.m;
+      const high = m.n >= this.W - 1 && this.gPartial > this.resolveLift * G * meanOf(m, this.p);
+      fold(this.g, this.gPartial, high, this.pg);
+      foldZeros(this.g, to - from - 1, this.pg);
+      this.gPartial = 0;
+    }
+    this.gPartial += x;
+  }
+
+  /** Dispersion of the key's counts: per bucket, or per group of buckets when that is larger. */
+  private dispersionOf(slot: number, mean: number): number {
+    const phi = dispersion(mean, varianceOf(this.m, this.p));
+    if (this.G === 1) return phi;
+    const o = this.rec(slot);
+    const f32 = this.ctx.keys.f32;
+    const g = this.g;
+    g.s = f32[o + GS]!; g.q = f32[o + GQ]!; g.n = f32[o + GN]!;
+    const gm = meanOf(g, this.pg);
+    return Math.max(phi, dispersion(gm, varianceOf(g, this.pg)));
+  }
 
   private foldBucket(m: Moments, x: number): void {
     let slowed = false;
@@ -302,7 +354,7 @@ export class SurgeDetector implements Detector {
     const m = this.m;
     m.s = f32[o + S]!; m.q = f32[o + Q]!; m.n = f32[o + N]!;
     const mean = meanOf(m, this.p);
-    const phi = dispersion(mean, varianceOf(m, this.p));
+    const phi = this.dispersionOf(slot, mean);
     const expected = Math.max(mean * this.W, MIN_EXPECTED) * siteFactor;
     const lift = count / expected;
     const score = surgeScore(count, expected, phi);
