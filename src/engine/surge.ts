@@ -305,10 +305,15 @@ export class SurgeDetector implements Detector {
     if (to > from) {
       // A group well above the key's usual level (a surge leaving the window) is folded slowly,
       // like its buckets: a surge must not inflate the dispersion that judges the next one.
-      const m = this.m;
-      const high = m.n >= this.W - 1 && this.gPartial > this.resolveLift * G * meanOf(m, this.p);
+      // Judged against the group moments themselves: they only change at group boundaries, so the
+      // decision does not depend on when folding happens (at a close or when a cell is reused).
+      const g = this.g;
+      const high = g.n >= (this.W - 1) / G && this.gPartial > this.resolveLift * meanOf(g, this.pg);
       fold(this.g, this.gPartial, high, this.pg);
       foldZeros(this.g, to - from - 1, this.pg);
+      // Rounded as they are stored (float32) at every step, so folding in one go or in pieces
+      // (at a close, or when a cell is reused, which depends on arrival order) gives the same bits.
+      g.s = Math.fround(g.s); g.q = Math.fround(g.q); g.n = Math.fround(g.n);
       this.gPartial = 0;
     }
     this.gPartial += x;
