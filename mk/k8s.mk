@@ -17,6 +17,10 @@ k8s-down: ## Stop the test control plane and delete its state
 test-k8s: setup ## CRD, operator and chart tests on a real API server (started here unless KUBECONFIG is set)
 	scripts/k8s/test.sh
 
+.PHONY: test-k8s-stall
+test-k8s-stall: setup ## The stalled-leader fault test alone (not in make test: it fails about one run in five, see docs/operator.md)
+	scripts/k8s/test.sh test/k8s/operator-stall.int.test.ts
+
 .PHONY: validate-chart
 validate-chart: ## helm lint --strict, helm template and kubeconform against local schemas
 	scripts/k8s/validate-chart.sh
