@@ -21,11 +21,11 @@ describe('publish failure: the broker is paused while the detector publishes', (
     const tenth = Math.ceil(s.traffic.length / 10);
     await s.send(s.traffic.slice(0, 3 * tenth));
     // Mid-stream: the detector has work queued and is publishing trends and alerts.
-    await s.waitForCommitted(tenth);
+    await s.waitForCommittedShare(1 / 3);
     const sending = s.send(s.traffic.slice(3 * tenth, 7 * tenth));
     await pauseBroker(pid, 12_000);
     await sending;
-    await s.waitForCommitted(5 * tenth);
+    await s.waitForCommittedShare(5 / 7);
     await pauseBroker(pid, 12_000);
     await s.send([...s.traffic.slice(7 * tenth), ...s.events.slice(s.traffic.length)]);
     const seen = await s.allAlerts();

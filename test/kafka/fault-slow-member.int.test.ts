@@ -21,7 +21,7 @@ describe('slow batch: a detector stalls longer than the session timeout', () => 
     const c = s.start();
     await waitFor('both members to own partitions', () => (joins(b.log) > 0 && joins(c.log) > 0 ? true : undefined), 90_000, 250);
     await s.send(s.traffic.slice(0, half));
-    await s.waitForCommitted(half / 3);
+    await s.waitForCommittedShare(1 / 3);
     c.child.kill('SIGSTOP');
     const joinsBefore = joins(b.log) + joins(c.log);
     try {

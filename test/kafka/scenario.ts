@@ -86,7 +86,13 @@ export class Scenario {
     return (res?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
   }
 
-  async waitForCommitted(atLeast: number, timeoutMs = 90_000): Promise<void> {
+  /**
+   * Waits until the group has committed `share` of the records now on the events topic. Records,
+   * not events: the API's sink packs a batch's events per partition into one record.
+   */
+  async waitForCommittedShare(share: number, timeoutMs = 90_000): Promise<void> {
+    const ends = await this.admin.fetchTopicOffsets(this.topics.events);
+    const atLeast = Math.ceil(share * ends.reduce((n, p) => n + Number(p.high), 0));
     await waitFor(`the group to commit ${atLeast} offsets`, async () => ((await this.committed()) >= atLeast ? true : undefined), timeoutMs, 250);
   }
 
