@@ -10,6 +10,7 @@ import { VelocityDetector } from './velocity.js';
 import { BucketClock } from './watermark.js';
 import { RecentIds } from './dedupe.js';
 import { DEFAULT_FUTURE_SKEW_MS, FutureGuard } from './future.js';
+import { IdleHolds } from './idlehold.js';
 
 export interface EngineOptions {
   /** Events further ahead of the stream's time than this need corroboration to move the watermark (see future.ts). */
@@ -39,6 +40,7 @@ export class Engine implements RuleEngine {
   private evictedKeys = 0;
   private readonly ids = new RecentIds();
   private readonly future: FutureGuard;
+  private readonly idle = new IdleHolds();
 
   constructor(readonly rule: CompiledRule, opts: EngineOptions = {}) {
     const d = rule.detector;
@@ -100,17 +102,37 @@ export class Engine implements RuleEngine {
     const keys = this.keys;
     const slot = keys.intern(key);
     if (slot < 0) { this.filteredEvents++; return; } // 2^26 keys held: no room for another
-    const at = slot * keys.stride + LAST_SEEN;
     if (keys.created) {
-      keys.i32[at] = b;
+      keys.i32[slot * keys.stride + LAST_SEEN] = b;
       this.detector.resetKey(slot, b);
-    } else {
-      const seen = keys.i32[at]!;
-      // A key idle this long is treated as new whether or not the sweep has evicted it yet.
-      if (b - seen >= this.idleBuckets) this.detector.resetKey(slot, b);
-      if (b > seen) keys.i32[at] = b;
+      this.detector.add(slot, b, w, ev);
+      return;
     }
+    this.place(slot, b, w, ev);
+  }
+
+  /**
+   * Applies an event of a known key. A key idle this long is treated as new whether or not the
+   * sweep has evicted it yet; but that is decided in event time, not by which event arrives
+   * first (see IdleHolds).
+   */
+  private place(slot: number, b: number, w: number, ev: HerdEvent): void {
+    const keys = this.keys;
+    const at = slot * keys.stride + LAST_SEEN;
+    const seen = keys.i32[at]!;
+    if (b - seen >= this.idleBuckets) {
+      const release = seen + this.idleBuckets - 1;
+      if (this.clock.lastClosed < release) { this.idle.hold(slot, release, b, w, ev); return; }
+      this.detector.resetKey(slot, b);
+    }
+    if (b > seen) keys.i32[at] = b;
     this.detector.add(slot, b, w, ev);
+    // This event may show that held events of the key do not start it over after all.
+    if (this.idle.has(slot)) this.retryHeld(slot);
+  }
+
+  private retryHeld(slot: number): void {
+    for (const h of this.idle.take(slot)) this.place(slot, h.bucket, h.weight, h.ev);
   }
 
   advanceTo(eventTime: number, opts?: IngestOptions): Transition[] {
@@ -132,18 +154,25 @@ export class Engine implements RuleEngine {
       const next = clock.lastClosed + 1;
       if (det.quiet()) {
         // Nothing firing or trending and no events before `busy`: those closes decide nothing.
-        const skipTo = Math.min(target, det.nextBusy() - 1);
+        const skipTo = Math.min(target, det.nextBusy() - 1, this.idle.nextRelease());
         if (skipTo >= next) {
           clock.lastClosed = skipTo;
           this.sweep(skipTo);
+          if (this.idle.size > 0) this.releaseIdle(skipTo);
           continue;
         }
       }
       det.close(next, out);
       clock.lastClosed = next;
       this.sweep(next);
+      if (this.idle.size > 0) this.releaseIdle(next);
     }
     this.ids.forgetThrough(clock.lastClosed);
+  }
+
+  /** Held events whose key's idle gap is now certain (every bucket that could break it has closed). */
+  private releaseIdle(closed: number): void {
+    for (const slot of this.idle.due(closed)) this.retryHeld(slot);
   }
 
   /** Evicts idle keys, a slice of the slot space per close, so a full pass takes a few idle periods. */
@@ -157,7 +186,7 @@ export class Engine implements RuleEngine {
     for (let n = 0; n < budget && n < hw; n++) {
       const slot = this.sweepHand;
       this.sweepHand = slot + 1 >= hw ? 0 : slot + 1;
-      if (!keys.isLive(slot) || keys.i32[slot * keys.stride + LAST_SEEN]! > limit || !this.detector.canEvict(slot)) continue;
+      if (!keys.isLive(slot) || keys.i32[slot * keys.stride + LAST_SEEN]! > limit || !this.detector.canEvict(slot) || this.idle.has(slot)) continue;
       this.detector.release(slot);
       keys.remove(slot);
       this.evictedKeys++;
@@ -186,7 +215,7 @@ export class Engine implements RuleEngine {
       futureEvents: this.future.heldEvents,
       droppedFutureEvents: this.future.droppedEvents,
       watermark: this.clock.watermark,
-      stateBytes: this.keys.bytes() + this.detector.bytes() + this.ids.bytes() + this.future.bytes(),
+      stateBytes: this.keys.bytes() + this.detector.bytes() + this.ids.bytes() + this.future.bytes() + this.idle.bytes(),
     };
   }
 }

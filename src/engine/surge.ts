@@ -300,8 +300,10 @@ export class SurgeDetector implements Detector {
   private groupTo(bucket: number, x: number): void {
     const G = this.G;
     if (G === 1) return;
-    const from = Math.floor(this.foldedTo / G);
-    const to = Math.floor(bucket / G);
+    // Groups are aligned to absolute buckets: relative numbers depend on which event arrived first.
+    const base = this.ctx.clock.absolute(0);
+    const from = Math.floor((this.foldedTo + base) / G);
+    const to = Math.floor((bucket + base) / G);
     if (to > from) {
       // A group well above the key's usual level (a surge leaving the window) is folded slowly,
       // like its buckets: a surge must not inflate the dispersion that judges the next one.

@@ -23,6 +23,13 @@ export class BucketClock {
   /** Relative bucket of an event time. */
   bucket(ts: number): number { return Math.floor(ts / this.bucketMs) - this.base; }
 
+  /**
+   * The absolute bucket number (event time / bucket) of a relative one. Anything aligned to
+   * calendar buckets (groups of buckets, the hour of day) must use it: the base depends on
+   * which event arrived first.
+   */
+  absolute(rel: number): number { return rel + this.base; }
+
   startMs(rel: number): number { return (rel + this.base) * this.bucketMs; }
   endMs(rel: number): number { return (rel + 1 + this.base) * this.bucketMs; }
 
