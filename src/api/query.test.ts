@@ -32,6 +32,15 @@ describe('GET /api/v1/trending', () => {
     expect((await t.app.inject('/api/v1/trending?rule=shop/sneaker-surge')).json().rules).toHaveLength(1);
   });
 
+  it('each entry carries how many people are behind it, when the rule counts people', async () => {
+    t = await testApi();
+    const s = snapshot('shop/a', 10, 2);
+    await t.store.sendTrends({ ...s, entries: [{ ...s.entries[0]!, actors: 7 }, s.entries[1]!] });
+    const entries = (await t.app.inject('/api/v1/trending')).json().rules[0].entries;
+    expect(entries[0].actors).toBe(7);
+    expect(entries[1]).not.toHaveProperty('actors');
+  });
+
   it('a replayed older snapshot does not replace a newer one', async () => {
     t = await testApi();
     await t.store.sendTrends(snapshot('shop/a', 20, 2));

@@ -70,6 +70,7 @@ export const TransitionBody = Type.Object({
 
 export const TrendingEntryBody = Type.Object({
   key: Type.String(), value: Type.Number(), baseline: Type.Number(), lift: Type.Number(), score: Type.Number(), firing: Type.Boolean(),
+  actors: Type.Optional(Type.Integer({ minimum: 0, description: 'Distinct people (userId, else sessionId) behind value; surge rules with minActors > 1; 16 means 16 or more' })),
 });
 export const TrendingResult = Type.Object({
   rules: Type.Array(Type.Object({ rule: Type.String(), ruleUid: Type.String(), at: Type.Number(), entries: Type.Array(TrendingEntryBody) })),

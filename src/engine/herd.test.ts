@@ -38,6 +38,21 @@ describe('a herd is many people (minActors, the busiest person)', () => {
     expect(run(catalogueRule(), [...crowd('p', T0, T0 + 6 * HOUR, 20, 'u'), ...bot], T0 + 7 * HOUR)).toEqual([]);
   });
 
+  it('the trending list says how many people are behind each entry, the same count an alert reports', () => {
+    const engine = createRuleEngine(catalogueRule());
+    // Up to the middle of a 10-people-a-minute surge: the snapshot is taken while it is on.
+    const events = [...quiet(), ...crowd('sega', T0 + 5 * HOUR, T0 + 5 * HOUR + 6 * MIN, 10, 'c')]
+      .filter((e) => e.ts < T0 + 5 * HOUR + 5 * MIN).sort((a, b) => a.ts - b.ts);
+    const fired = engine.ingest(events).filter((t) => t.state === 'firing');
+    const entry = engine.trending().entries.find((e) => e.key === 'sega');
+    expect(entry?.actors).toBeGreaterThanOrEqual(3);
+    expect(fired[0]?.actors).toBeGreaterThanOrEqual(3);
+    // minActors 1 turns people counting off: trending then says nothing about people.
+    const off = createRuleEngine(catalogueRule({ minActors: 1 }));
+    off.ingest(events);
+    expect(off.trending().entries.find((e) => e.key === 'sega')).not.toHaveProperty('actors');
+  });
+
   it('sessions stand in for users when there is no userId', () => {
     const one = steady('p', T0 + 5 * HOUR, T0 + 5 * HOUR + 5 * MIN, 10, { sessionId: 'sess-1' });
     expect(run(catalogueRule(), [...quiet().map((e) => ({ ...e, productId: 'p' })), ...one], T0 + 7 * HOUR)).toEqual([]);

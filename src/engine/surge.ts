@@ -251,6 +251,7 @@ export class SurgeDetector implements Detector {
     for (const slot of this.members) keys.setUserBits(slot, keys.userBits(slot) | TRENDING);
     this.snapshot = best.map((c) => ({
       key: keys.keyOf(c.slot), value: c.value, baseline: c.baseline, lift: c.lift, score: c.score, firing: c.firing,
+      ...(Number.isFinite(c.actors) ? { actors: c.actors } : {}),
     }));
   }
 
@@ -424,7 +425,7 @@ export class SurgeDetector implements Detector {
       }
     }
     if (count >= d.minEvents && lift > 1 && this.top.admits(score)) {
-      this.top.offer({ slot, score, value: count, baseline: expected, lift, firing });
+      this.top.offer({ slot, score, value: count, baseline: expected, lift, firing, actors });
     }
   }
 

@@ -9,6 +9,8 @@ export interface Candidate {
   baseline: number;
   lift: number;
   firing: boolean;
+  /** Distinct people in the window; Infinity when not counted. */
+  actors: number;
 }
 
 export class TopK {

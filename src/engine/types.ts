@@ -98,6 +98,8 @@ export interface TrendingEntry {
   readonly lift: number;
   readonly score: number;
   readonly firing: boolean;
+  /** Distinct people (userId, else sessionId) behind `value` (surge with minActors > 1; capped at 16, "16 or more"). */
+  readonly actors?: number;
 }
 
 export interface TrendingSnapshot {
