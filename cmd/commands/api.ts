@@ -4,7 +4,10 @@ import { listenOrExplain } from '../../src/api/listen.js';
 import { summarizeRule } from '../../src/api/rule-summary.js';
 import type { RuleSummary } from '../../src/api/types.js';
 import { API_OPTIONS, apiSettingsFrom } from '../../src/config/api.js';
-import type { OptionSpecs } from '../../src/config/options.js';
+import type { OptionSpecs, ResolvedOptions } from '../../src/config/options.js';
+import type { ApiSettings } from '../../src/config/api.js';
+import type { Registry } from 'prom-client';
+import type { NotifierStore } from '../../src/store/notify/types.js';
 import { isHwError } from '../../src/errors.js';
 import { createKafkaBackend } from '../../src/kafka/backend.js';
 import { KAFKA_OPTIONS, kafkaSettingsFrom } from '../../src/kafka/config.js';
@@ -18,6 +21,8 @@ import type { RuleRepository } from '../../src/api/rules/types.js';
 import { KubeClient } from '../../src/operator/kube.js';
 import { kafkaBacktestSource } from '../../src/backtest/kafka-source.js';
 import { RULES_OPTION, resolveRulesPath } from './rules-option.js';
+import { STORE_OPTIONS } from '../../src/notifier/options.js';
+import { MongoNotifierStore } from '../../src/store/notify/mongo.js';
 
 const OPTIONS = {
   ...API_OPTIONS,
@@ -27,6 +32,7 @@ const OPTIONS = {
   'rules-namespace': { type: 'string', env: 'HERDWATCH_RULES_NAMESPACE', default: 'default', description: 'Kubernetes namespace new rules go to, and listed when the caller may not list all namespaces' },
   'impersonate-groups': { type: 'string', env: 'HERDWATCH_IMPERSONATE_GROUPS', description: 'Comma-separated Kubernetes groups every API caller is given when impersonated (bind RBAC to them)' },
   ...KAFKA_OPTIONS,
+  ...STORE_OPTIONS,
   'group-lag': { type: 'string', env: 'HERDWATCH_GROUP_LAG', default: '10s', description: 'How often to read the detector consumer groups\' lag from the broker for /metrics (bus kafka), so a stopped detector shows as lag; 0 or off never' },
 } as const satisfies OptionSpecs;
 
@@ -47,7 +53,6 @@ export default defineCommand({
   options: OPTIONS,
   async run(o, _positionals, ctx) {
     const settings = apiSettingsFrom(o);
-    const logger = ctx.logger;
     const registry = createRegistry({ defaultMetrics: true, labels: { component: 'api' } });
     // On Kubernetes the rules API writes HerdRules as each caller (impersonation): RBAC decides.
     const kubeRules: RuleRepository | undefined = o['rules-backend'] === 'kubernetes'
@@ -57,39 +62,55 @@ export default defineCommand({
         extraGroups: (o['impersonate-groups'] ?? '').split(',').map((g) => g.trim()).filter(Boolean),
       })
       : undefined;
-    if (o.bus === 'memory') {
-      const stack = await startInProcess({ rules: await loadRuleFiles(resolveRulesPath(o.rules)), registry, settings, eventClock: Date.now, logger, ...(kubeRules ? { rulesRepo: kubeRules } : {}) });
-      try {
-        const address = await listenOrExplain(stack.app, o.host, o.port);
-        logger.info({ address, bus: 'memory' }, `listening on ${address} (in-memory bus, detectors in this process)`);
-        await untilAborted(ctx.signal);
-      } finally {
-        await stack.close();
-      }
-      return 0;
-    }
-    const kafka = kafkaSettingsFrom(o, ctx.env, { topics: { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] } });
-    const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs, logger });
-    const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
-    const groupLag = /^(0|off)$/.test(o['group-lag']) ? undefined : new GroupLagMonitor(backend.kafka, registry, {
-      topics: [o['events-topic']], intervalMs: parseDuration(o['group-lag'], '--group-lag'),
-      onError: (err) => logger.warn({ err: err.message }, 'cannot read the detector groups\' lag'),
-    });
-    await groupLag?.start();
-    const app = await buildApi({
-      sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logger,
-      ...(kubeRules ? { rulesRepo: kubeRules } : {}),
-      backtest: { source: kafkaBacktestSource(backend.kafka, kafka.topics.events) },
-    });
+    // The notifier's store (it writes alerts, deliveries, transactions, KPIs): the API serves history from it.
+    const notifications = o.mongodb ? new MongoNotifierStore({ uri: o.mongodb, ...(o['mongodb-db'] ? { db: o['mongodb-db'] } : {}) }) : undefined;
+    await notifications?.init();
     try {
-      const address = await listenOrExplain(app, o.host, o.port);
-      logger.info({ address, bus: 'kafka', brokers: kafka.brokers }, `listening on ${address} (Kafka ${kafka.brokers.join(',')})`);
-      await untilAborted(ctx.signal);
+      return await serve(o, ctx, { settings, registry, kubeRules, ...(notifications ? { notifications } : {}) });
     } finally {
-      await app.close();
-      await groupLag?.stop();
-      await backend.close();
+      await notifications?.close();
     }
-    return 0;
   },
 });
+
+async function serve(o: ResolvedOptions<typeof OPTIONS>, ctx: RunContext, deps: {
+  settings: ApiSettings; registry: Registry; kubeRules: RuleRepository | undefined; notifications?: NotifierStore;
+}): Promise<number> {
+  const { settings, registry, kubeRules } = deps;
+  const logger = ctx.logger;
+  const history = deps.notifications ? { notifications: deps.notifications } : {};
+  if (o.bus === 'memory') {
+    const stack = await startInProcess({ rules: await loadRuleFiles(resolveRulesPath(o.rules)), registry, settings, eventClock: Date.now, logger, ...history, ...(kubeRules ? { rulesRepo: kubeRules } : {}) });
+    try {
+      const address = await listenOrExplain(stack.app, o.host, o.port);
+      logger.info({ address, bus: 'memory' }, `listening on ${address} (in-memory bus, detectors in this process)`);
+      await untilAborted(ctx.signal);
+    } finally {
+      await stack.close();
+    }
+    return 0;
+  }
+  const kafka = kafkaSettingsFrom(o, ctx.env, { topics: { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] } });
+  const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs, logger });
+  const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
+  const groupLag = /^(0|off)$/.test(o['group-lag']) ? undefined : new GroupLagMonitor(backend.kafka, registry, {
+    topics: [o['events-topic']], intervalMs: parseDuration(o['group-lag'], '--group-lag'),
+    onError: (err) => logger.warn({ err: err.message }, 'cannot read the detector groups\' lag'),
+  });
+  await groupLag?.start();
+  const app = await buildApi({
+    sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logger,
+    ...(kubeRules ? { rulesRepo: kubeRules } : {}), ...history,
+    backtest: { source: kafkaBacktestSource(backend.kafka, kafka.topics.events) },
+  });
+  try {
+    const address = await listenOrExplain(app, o.host, o.port);
+    logger.info({ address, bus: 'kafka', brokers: kafka.brokers }, `listening on ${address} (Kafka ${kafka.brokers.join(',')})`);
+    await untilAborted(ctx.signal);
+  } finally {
+    await app.close();
+    await groupLag?.stop();
+    await backend.close();
+  }
+  return 0;
+}

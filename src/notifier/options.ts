@@ -13,12 +13,18 @@ export const CHANNEL_OPTIONS = {
   'mail-from': { type: 'string', env: 'HERDWATCH_MAIL_FROM', default: 'HerdWatch <herdwatch@localhost>', description: 'From address of alert e-mails' },
   'alertmanager-url': { type: 'string', env: 'HERDWATCH_ALERTMANAGER_URL', description: 'Default Alertmanager base URL for alertmanager channels' },
   'slack-api-url': { type: 'string', env: 'HERDWATCH_SLACK_API_URL', description: 'Slack Web API base for bot tokens (default https://slack.com/api/)' },
-  mongodb: { type: 'string', env: 'HERDWATCH_MONGODB_URI', description: 'MongoDB URI (alerts, outbox, transactions, KPIs); in memory when absent' },
+  mongodb: { type: 'string', env: 'HERDWATCH_MONGODB_URI', description: 'MongoDB URI of the notifier store (alert history, outbox, transactions, KPIs, silences); without it the notifier and dev keep them in memory, and api --bus kafka serves alerts from the topic only' },
+} as const satisfies OptionSpecs;
+
+/** Where the notifier store lives: the notifier writes it, `api` reads it (and writes silences). */
+export const STORE_OPTIONS = {
+  mongodb: CHANNEL_OPTIONS.mongodb,
+  'mongodb-db': { type: 'string', env: 'HERDWATCH_MONGODB_DB', description: 'Database name (default: the URI\'s, else herdwatch)' },
 } as const satisfies OptionSpecs;
 
 export const NOTIFIER_OPTIONS = {
   ...CHANNEL_OPTIONS,
-  'mongodb-db': { type: 'string', env: 'HERDWATCH_MONGODB_DB', description: 'Database name (default: the URI\'s, else herdwatch)' },
+  'mongodb-db': STORE_OPTIONS['mongodb-db'],
   ...KAFKA_CONNECTION_OPTIONS,
   'alerts-topic': KAFKA_TOPIC_OPTIONS['alerts-topic'],
   'events-topic': KAFKA_TOPIC_OPTIONS['events-topic'],

@@ -46,7 +46,9 @@ spec:
             - name: HERDWATCH_PORT
               value: {{ $v.port | quote }}
             {{- include "herdwatch.kafkaEnv" $ | nindent 12 }}
-            {{- include "herdwatch.mongoEnv" $ | nindent 12 }}
+            {{- with include "herdwatch.mongoEnv" $ | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- index . 2 | nindent 12 }}
             {{- with $v.extraEnv }}
             {{- toYaml . | nindent 12 }}

@@ -112,7 +112,7 @@ seccompProfile:
     secretKeyRef:
       name: {{ .Values.mongodb.existingSecret }}
       key: {{ .Values.mongodb.uriKey }}
-- name: HERDWATCH_MONGODB_DATABASE
+- name: HERDWATCH_MONGODB_DB
   value: {{ .Values.mongodb.database | quote }}
 {{- end }}
 {{- end -}}
@@ -129,4 +129,13 @@ livenessProbe:
   periodSeconds: 10
   timeoutSeconds: 2
   failureThreshold: 6
+{{- end -}}
+
+{{/* Where notification links point: notifier.uiUrl, else the API Service inside the cluster. */}}
+{{- define "herdwatch.uiUrl" -}}
+{{- if .Values.notifier.uiUrl -}}
+{{- .Values.notifier.uiUrl | trimSuffix "/" -}}
+{{- else -}}
+{{- printf "http://%s.%s.svc:%v" (include "herdwatch.component" (list . "api")) .Release.Namespace .Values.api.service.port -}}
+{{- end -}}
 {{- end -}}
