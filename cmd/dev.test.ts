@@ -34,6 +34,9 @@ describe('herdwatch dev', () => {
       expect(alert).toMatchObject({ state: 'firing' });
       // The terminal shows the same alert.
       await waitFor('the alert line', async () => stdout.find((l) => l.startsWith('FIRING') && l.includes(alert.key)));
+      // What the notifier would send links to this process's UI, on the port it really listens on.
+      const notice = await waitFor('a notification line', async () => stdout.find((l) => l.includes('notify: would send')));
+      expect(notice).toContain(`${base}/alerts/`);
     } finally {
       stop.abort();
     }

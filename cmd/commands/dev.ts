@@ -45,7 +45,9 @@ export default defineCommand({
     const rules = await loadRuleFiles(resolveRulesPath(o.rules));
     const registry = createRegistry({ defaultMetrics: true });
     const compiled = rules.filter((l) => !l.rule.spec.paused).map((l) => l.compiled);
-    const notify = await startDevNotifier(o, { rules, registry, env: ctx.env, out: ctx.out, logger: ctx.logger });
+    // Notification links point at this process's own UI unless --ui-url says otherwise.
+    let listenAddress = `http://${o.host}:${o.port}`;
+    const notify = await startDevNotifier(o, { rules, registry, env: ctx.env, out: ctx.out, logger: ctx.logger, listenAddress: () => listenAddress });
     const stack = await startInProcess({
       rules, registry, settings: apiSettingsFrom(o),
       alerts: fanOut(printingSink(ctx.out, compiled, { json: o.json }), notify.notifier.asSink()),
@@ -59,6 +61,7 @@ export default defineCommand({
     let address: string;
     try {
       address = await listenOrExplain(stack.app, o.host, o.port);
+      listenAddress = address;
     } catch (err) {
       await stack.close();
       await notify.stop();

@@ -30,6 +30,8 @@ export interface DevNotifier {
 
 export async function startDevNotifier(o: ResolvedOptions<typeof DEV_NOTIFIER_OPTIONS>, deps: {
   rules: readonly LoadedRule[]; registry: Registry; env: Readonly<Record<string, string | undefined>>; out: (line: string) => void; logger: Logger;
+  /** Where links point without --ui-url: dev's own address, known once it listens. */
+  listenAddress: () => string;
 }): Promise<DevNotifier> {
   const print = new Set<ChannelKind>();
   if (!o['slack-webhook']) print.add('slack');
@@ -40,7 +42,10 @@ export async function startDevNotifier(o: ResolvedOptions<typeof DEV_NOTIFIER_OP
   const notifier = new Notifier({
     store, registry: deps.registry, routes: new StaticRuleDirectory(routesFromLoaded(deps.rules)),
     secrets: new LocalSecrets(deps.env, o['secrets-dir']), log: pinoLog(deps.logger),
-    channels: channelDefaultsFrom(o, { print: { kinds: print, out: (line) => deps.out(`  notify: ${line}`) }, ...(o['slack-webhook'] ? { slackWebhook: o['slack-webhook'] } : {}) }),
+    channels: channelDefaultsFrom(o, {
+      print: { kinds: print, out: (line) => deps.out(`  notify: ${line}`) }, ...(o['slack-webhook'] ? { slackWebhook: o['slack-webhook'] } : {}),
+      uiUrl: () => o['ui-url'] ?? deps.listenAddress(),
+    }),
   });
   await notifier.start();
   const real = (['slack', 'email', 'alertmanager', 'webhook'] as const).filter((k) => !print.has(k));

@@ -4,6 +4,7 @@ import type { BackoffPolicy } from './backoff.js';
 import type { ChannelFactory } from './channels/factory.js';
 import { isDeliveryFailure, type SendRequest } from './channels/types.js';
 import { Digests } from './digest.js';
+import { DisabledTargets } from './disabled.js';
 import type { Log } from './log.js';
 import type { NotifierMetrics, Outcome } from './metrics.js';
 import { targetByName, type RuleDirectory } from './routing.js';
@@ -42,7 +43,7 @@ export class Dispatcher {
   private readonly o: Required<Omit<DispatcherOptions, 'instance'>>;
   private readonly instance: string | undefined;
   private readonly inFlight = new Map<string, number>();
-  private readonly disabled = new Map<string, string>();
+  private readonly disabled: DisabledTargets;
   private readonly silences: SilenceCache;
   private readonly digests: Digests;
   private readonly abort = new AbortController();
@@ -56,6 +57,7 @@ export class Dispatcher {
     this.owner = `${o.instance ?? 'notifier'}:${randomUUID().slice(0, 8)}`;
     this.silences = new SilenceCache(o.store, this.o.clock);
     this.digests = new Digests(o.store, o.digestPerMinute);
+    this.disabled = new DisabledTargets(o.store, this.o.clock);
   }
 
   async start(): Promise<void> {
@@ -152,8 +154,6 @@ export class Dispatcher {
 
     const silence = await this.silences.matching(alert, d.state);
     if (silence) return this.finish(d, { status: 'silenced', lastError: `${silence.kind} ${silence.id}${silence.by ? ` by ${silence.by}` : ''}` }, 'silenced');
-    const gone = this.disabled.get(d.target);
-    if (gone) return this.finish(d, { status: 'dead', lastError: gone }, 'dead');
     if (parent?.status === 'digested' || (d.state !== 'resolved' && this.digests.over(d.target, now))) {
       const digest = await this.digests.add(d, now);
       return this.finish(d, { status: 'digested', digest }, 'digested');
@@ -183,6 +183,8 @@ export class Dispatcher {
       // A missing Secret may appear (someone creates it): retry on the normal schedule first.
       return this.failed(d, isHwError(err) && err.code === 'HW_ERR_SECRET' ? 'retry' : 'permanent', msg);
     }
+    const gone = await this.disabled.reason(d.target, this.o.factory.endpointOf(d.target));
+    if (gone) return this.finish(d, { status: 'dead', lastError: gone }, 'dead');
     if (d.channel === 'slack') {
       const wait = this.o.slackLimiter.reserve(d.target, this.o.clock());
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -203,7 +205,7 @@ export class Dispatcher {
 
   private async failed(d: Delivery, kind: 'retry' | 'permanent' | 'disable', message: string, retryAfterMs?: number): Promise<void> {
     if (kind === 'disable') {
-      this.disabled.set(d.target, message);
+      await this.disabled.disable(d.target, this.o.factory.endpointOf(d.target), message);
       this.o.log('warn', 'endpoint disabled', { target: d.target, error: message });
       return this.finish(d, { status: 'dead', lastError: message }, 'disabled');
     }

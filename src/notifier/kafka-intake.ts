@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { storeThenCommit } from './commit-after-store.js';
 import { decodeAlert, type Intake } from './intake.js';
 import type { Log } from './log.js';
 import type { NotifierMetrics } from './metrics.js';
@@ -35,26 +36,14 @@ export class KafkaIntake {
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (b) => this.onBatch(b) });
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
     const list: AlertTransition[] = [];
-    for (const m of batch.messages) {
+    for (const m of payload.batch.messages) {
       const t = decodeAlert(m.value);
       if (t) list.push(t);
       else this.malformed++;
     }
-    if (!isRunning() || isStale()) return;
-    try {
-      await this.o.intake.accept(list);
-    } catch (err) {
-      this.o.metrics.storeErrors.inc({ op: 'intake' });
-      throw err;
-    }
-    const last = batch.messages[batch.messages.length - 1];
-    if (last) {
-      resolveOffset(last.offset);
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) }]);
-    }
-    await heartbeat();
+    await storeThenCommit(this.consumer, payload, () => this.o.intake.accept(list), () => this.o.metrics.storeErrors.inc({ op: 'intake' }));
   }
 
   /** Records on the topic that were not transitions (skipped, counted). */

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { decodeEvents } from '../kafka/codec.js';
 import type { HerdEvent } from '../events/schema.js';
+import { storeThenCommit } from './commit-after-store.js';
 import type { Log } from './log.js';
 import type { NotifierMetrics } from './metrics.js';
 import { storeTransactions } from './transactions.js';
@@ -24,23 +25,13 @@ export class KafkaTransactionWriter {
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (b) => this.onBatch(b) });
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
     const events: HerdEvent[] = [];
     // Binary batches (HWB1) and JSON events alike; malformed records are the detector's to report.
-    for (const m of batch.messages) decodeEvents(m.value, events);
-    if (!isRunning() || isStale()) return;
-    try {
+    for (const m of payload.batch.messages) decodeEvents(m.value, events);
+    await storeThenCommit(this.consumer, payload, async () => {
       this.o.metrics.transactions.inc(await storeTransactions(this.o.store, events));
-    } catch (err) {
-      this.o.metrics.storeErrors.inc({ op: 'transactions' });
-      throw err;
-    }
-    const last = batch.messages[batch.messages.length - 1];
-    if (last) {
-      resolveOffset(last.offset);
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) }]);
-    }
-    await heartbeat();
+    }, () => this.o.metrics.storeErrors.inc({ op: 'transactions' }));
   }
 
   async stop(): Promise<void> {

@@ -8,7 +8,7 @@ import { AddressGuard } from './ssrf.js';
 
 /** Channel and store options, declared once; `notifier` takes them all, `dev` the channel ones. */
 export const CHANNEL_OPTIONS = {
-  'ui-url': { type: 'string', env: 'HERDWATCH_UI_URL', default: 'http://127.0.0.1:8080', description: 'Base URL of the web app; messages link to <ui-url>/alerts/<id>' },
+  'ui-url': { type: 'string', env: 'HERDWATCH_UI_URL', description: 'Base URL of the web app; messages link to <ui-url>/alerts/<id> (default: dev\'s own listen address; the notifier\'s http://127.0.0.1:8080)' },
   smtp: { type: 'string', env: 'HERDWATCH_SMTP_URL', description: 'Default SMTP server for e-mail channels, smtp://user:pass@host:port (smtps:// for TLS)' },
   'mail-from': { type: 'string', env: 'HERDWATCH_MAIL_FROM', default: 'HerdWatch <herdwatch@localhost>', description: 'From address of alert e-mails' },
   'alertmanager-url': { type: 'string', env: 'HERDWATCH_ALERTMANAGER_URL', description: 'Default Alertmanager base URL for alertmanager channels' },
@@ -58,14 +58,20 @@ function positive(n: number, field: string, allowZero = false): number {
 }
 
 export function channelDefaultsFrom(o: ResolvedOptions<typeof CHANNEL_OPTIONS> & { timeout?: string; 'alertmanager-repost'?: string; 'webhook-allow-cidrs'?: string },
-  extra: { print?: { kinds: ReadonlySet<ChannelKind>; out: (line: string) => void }; slackWebhook?: string } = {}): ChannelDefaults {
+  extra: { print?: { kinds: ReadonlySet<ChannelKind>; out: (line: string) => void }; slackWebhook?: string; uiUrl?: () => string } = {}): ChannelDefaults {
   const repost = parseDuration(o['alertmanager-repost'] ?? '1m', '--alertmanager-repost');
+  const { uiUrl, ...rest } = extra;
+  // dev learns its address only once it listens (--port 0), after the notifier exists: read it at send time.
+  const ui = uiUrl ?? (() => o['ui-url'] ?? 'http://127.0.0.1:8080');
   return {
-    uiUrl: o['ui-url'], mailFrom: o['mail-from'], timeoutMs: parseDuration(o.timeout ?? '10s', '--timeout'), alertmanagerTtlMs: 4 * repost,
+    get uiUrl() {
+      return ui().replace(/\/+$/, '');
+    },
+    mailFrom: o['mail-from'], timeoutMs: parseDuration(o.timeout ?? '10s', '--timeout'), alertmanagerTtlMs: 4 * repost,
     ...(o.smtp ? { smtpUrl: o.smtp } : {}), ...(o['alertmanager-url'] ? { alertmanagerUrl: o['alertmanager-url'] } : {}),
     ...(o['slack-api-url'] ? { slackApiUrl: o['slack-api-url'] } : {}),
     guard: new AddressGuard((o['webhook-allow-cidrs'] ?? '').split(',')),
-    ...extra,
+    ...rest,
   };
 }
 

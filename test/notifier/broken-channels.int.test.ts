@@ -5,6 +5,7 @@ import { secretEnvName } from '../../src/notifier/secrets.js';
 import { transition } from '../../src/store/notify/contract.js';
 import { MemoryQueryStore } from '../../src/store/memory.js';
 import { waitFor } from '../kafka/helpers.js';
+import { freshDb } from './env.js';
 import { startNotifier, WEBHOOK_SECRET, type TestNotifier } from './pipeline.js';
 import { SlackReceiver, WebhookReceiver } from './receivers.js';
 
@@ -15,7 +16,9 @@ describe('broken channels do not hold up the others, and say so', () => {
   const good = new WebhookReceiver(WEBHOOK_SECRET);
   const gone = new WebhookReceiver(WEBHOOK_SECRET);
   const slack = new SlackReceiver();
+  const db = freshDb('broken');
   let n: TestNotifier;
+  let setup: Parameters<typeof startNotifier>[0];
 
   beforeAll(async () => {
     await Promise.all([good.start(), gone.start(), slack.start()]);
@@ -26,7 +29,8 @@ describe('broken channels do not hold up the others, and say so', () => {
       [secretEnvName({ name: 'gone', key: 'url' })]: gone.url, [secretEnvName({ name: 'gone', key: 'secret' })]: WEBHOOK_SECRET,
       [secretEnvName({ name: 'private', key: 'url' })]: 'http://10.255.255.1:9/hook', [secretEnvName({ name: 'private', key: 'secret' })]: WEBHOOK_SECRET,
     };
-    n = await startNotifier({
+    setup = {
+      db,
       route: {
         rule: 'shop/broken', ruleUid: 'uid-broken', namespace: 'shop', channels: [
           { webhook: ref('gone') }, { slack: { webhookSecretRef: { name: 'missing', key: 'url' } } }, { email: { to: ['x@shop.example'], smtpSecretRef: { name: 'nosmtp', key: 'url' } } },
@@ -36,7 +40,8 @@ describe('broken channels do not hold up the others, and say so', () => {
       env: { ...env, [secretEnvName({ name: 'nosmtp', key: 'url' })]: 'smtp://127.0.0.1:9' },
       slackApiUrl: `${slack.url}/api/`,
       overrides: { backoff: { scale: 0.0001, maxAttempts: 3 } },
-    });
+    };
+    n = await startNotifier(setup);
   });
   afterAll(async () => {
     await n?.stop();
@@ -73,5 +78,22 @@ describe('broken channels do not hold up the others, and say so', () => {
     await app.close();
     expect(detail.deliveries.filter((d) => d.status === 'dead')).toHaveLength(4);
     expect(detail.deliveries.find((d) => d.channel === 'slack')?.lastError).toMatch(/secret missing key url is not available/);
+  });
+
+  it('keeps the 410 endpoint disabled across a restart: the next notifier process sends it nothing', async () => {
+    const asked = gone.requests;
+    // At most the sends already in flight to it when the first 410 came (two per target).
+    expect(asked).toBeGreaterThanOrEqual(1);
+    expect(asked).toBeLessThanOrEqual(2);
+    await n.stop();
+    n = await startNotifier(setup);
+    const later = Array.from({ length: 3 }, (_, i) => transition({ id: `uid-broken:Q${i}:2000`, rule: 'shop/broken', ruleUid: 'uid-broken', key: `Q${i}` }));
+    await n.notifier.accept(later);
+    await waitFor('the healthy webhook to get the later three', () => (good.records.length >= 13 ? true : undefined), 60_000, 100);
+    await waitFor('every later delivery to be final', async () => ((await n.store.outboxStats()).every((s) => s.depth === 0) ? true : undefined), 60_000, 200);
+    const gone0 = (await n.store.deliveries(later[0]!.id)).find((d) => d.target === 'shop/broken/webhook#0');
+    expect(gone0).toMatchObject({ status: 'dead', lastError: expect.stringMatching(/^410 .*disabled/) });
+    expect(gone.records).toHaveLength(0);
+    expect(gone.requests).toBe(asked);
   });
 });

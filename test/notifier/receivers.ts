@@ -120,6 +120,11 @@ export class WebhookReceiver {
     this.verifier = new Webhook(secret);
   }
 
+  /** Requests received, answered or not. */
+  get requests(): number {
+    return this.n;
+  }
+
   async start(): Promise<this> {
     this.url = `${await listen(this.server)}/hook`;
     return this;

@@ -1,4 +1,5 @@
 import { HwError } from '../../errors.js';
+import { endpointId } from '../disabled.js';
 import type { Target } from '../routing.js';
 import type { SecretSource } from '../secrets.js';
 import type { AddressGuard } from '../ssrf.js';
@@ -61,6 +62,15 @@ export class ChannelFactory {
       return this.memo(t.target, `${url}\n${secret}`, () => new WebhookChannel({ url, secret, uiUrl: d.uiUrl, timeoutMs: d.timeoutMs, ...(d.guard ? { guard: d.guard } : {}) }));
     }
     throw new HwError('HW_ERR_CHANNEL_CONFIG', { field: t.target, message: 'channel names none of slack, email, alertmanager, webhook' });
+  }
+
+  /**
+   * Which endpoint `target` sends to now (after `get`): a hash of its webhook URL, so a 410
+   * disables that URL and not the target forever; other kinds have one endpoint per target.
+   */
+  endpointOf(target: string): string {
+    const fp = this.cache.get(target)?.fingerprint;
+    return fp?.includes('\n') ? endpointId(fp.slice(0, fp.indexOf('\n'))) : 'default';
   }
 
   private memo(target: string, fingerprint: string, make: () => Channel): Channel {

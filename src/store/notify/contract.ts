@@ -94,6 +94,13 @@ export function notifierStoreContract(name: string, make: () => Promise<Notifier
       expect(stats).toEqual([{ channel: 'webhook', depth: 2, dead: 1, oldestAt: 100 }]);
     });
 
+    it('remembers a disabled target, the latest disablement winning', async () => {
+      expect(await s.disabledTarget('shop/r/webhook#0')).toBeUndefined();
+      await s.disableTarget({ target: 'shop/r/webhook#0', endpoint: 'e1', reason: '410 Gone', at: 10 });
+      await s.disableTarget({ target: 'shop/r/webhook#0', endpoint: 'e2', reason: '410 Gone again', at: 20 });
+      expect(await s.disabledTarget('shop/r/webhook#0')).toEqual({ target: 'shop/r/webhook#0', endpoint: 'e2', reason: '410 Gone again', at: 20 });
+    });
+
     it('stores silences until they end', async () => {
       await s.addSilence({ id: 's1', kind: 'silence', rule: 'shop/r', createdAt: 1, until: 1000 });
       await s.addSilence({ id: 's2', kind: 'ack', alertId: 'a1', createdAt: 2, until: 5000, by: 'ana' });

@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor, foldGroups, groupOf, mergeTransition, report, ruleMatch } from './merge.js';
 import {
   TERMINAL, type AlertListQuery, type AlertPage, type AlertRecord, type AlertTransition, type ChannelKind, type Delivery, type DeliveryOutcome,
-  DEFAULT_RETENTION, type KpiBucket, type KpiReport, type KpiStep, type NotifierStore, type OutboxStats, type RetentionPolicy, type Silence, type SweepResult,
+  DEFAULT_RETENTION, type KpiBucket, type KpiReport, type KpiStep, type NotifierStore, type OutboxStats, type RetentionPolicy, type Silence, type SweepResult, type DisabledTarget,
   type TransactionRecord,
 } from './types.js';
 
@@ -10,6 +10,7 @@ export class MemoryNotifierStore implements NotifierStore {
   private readonly alertsById = new Map<string, AlertRecord>();
   private readonly rows = new Map<string, Delivery>();
   private readonly silenceById = new Map<string, Silence>();
+  private readonly disabled = new Map<string, DisabledTarget>();
   private readonly txById = new Map<string, TransactionRecord>();
   private readonly kpiByMinute = new Map<number, KpiBucket>();
 
@@ -108,6 +109,14 @@ export class MemoryNotifierStore implements NotifierStore {
       by.set(d.channel, s);
     }
     return [...by].map(([channel, s]) => ({ channel, ...s })).sort((a, b) => a.channel.localeCompare(b.channel));
+  }
+
+  async disableTarget(d: DisabledTarget): Promise<void> {
+    this.disabled.set(d.target, d);
+  }
+
+  async disabledTarget(target: string): Promise<DisabledTarget | undefined> {
+    return this.disabled.get(target);
   }
 
   async addSilence(s: Silence): Promise<void> {

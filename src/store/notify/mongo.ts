@@ -6,7 +6,7 @@ import { isDuplicateOnly, MongoOutbox } from './mongo-outbox.js';
 import {
   DEFAULT_RETENTION, type AlertListQuery, type AlertPage, type AlertRecord, type AlertTransition, type Delivery,
   type DeliveryOutcome, type KpiReport, type KpiStep, type NotifierStore, type OutboxStats, type RetentionPolicy, type Silence,
-  type SweepResult, type TransactionRecord,
+  type SweepResult, type TransactionRecord, type DisabledTarget,
 } from './types.js';
 
 /**
@@ -20,6 +20,7 @@ import {
 type Doc<T> = Omit<T, 'id'> & { _id: string; expireAt?: Date };
 type AlertDoc = Doc<AlertRecord>;
 type SilenceDoc = Doc<Silence>;
+type DisabledDoc = Omit<DisabledTarget, 'target'> & { _id: string; expireAt?: Date };
 type TxDoc = Doc<TransactionRecord> & { orders?: number };
 
 export interface MongoStoreOptions {
@@ -48,6 +49,7 @@ export class MongoNotifierStore implements NotifierStore {
   readonly alertsC: Collection<AlertDoc>;
   readonly outbox: MongoOutbox;
   readonly silencesC: Collection<SilenceDoc>;
+  readonly disabledC: Collection<DisabledDoc>;
   readonly transactionsC: Collection<TxDoc>;
   readonly kpisC: Collection<KpiDoc>;
   readonly auditC: Collection<Document>;
@@ -63,6 +65,7 @@ export class MongoNotifierStore implements NotifierStore {
     this.alertsC = this.db.collection('alerts');
     this.outbox = new MongoOutbox(this.db, this.retention.alertsMs);
     this.silencesC = this.db.collection('silences');
+    this.disabledC = this.db.collection('disabled_targets');
     this.transactionsC = this.db.collection('transactions');
     this.kpisC = this.db.collection('kpis');
     this.auditC = this.db.collection('audit');
@@ -102,7 +105,7 @@ export class MongoNotifierStore implements NotifierStore {
     await index('transactions', () => this.transactionsC.createIndexes([{ key: { minute: 1 } }]));
     await index('silences', () => this.silencesC.createIndexes([{ key: { until: 1 } }]));
     let ttl = true;
-    for (const c of [this.alertsC, this.outbox.done, this.silencesC, this.transactionsC, this.kpisC, this.auditC, this.outbox.claims] as Collection<Document>[]) {
+    for (const c of [this.alertsC, this.outbox.done, this.silencesC, this.disabledC, this.transactionsC, this.kpisC, this.auditC, this.outbox.claims] as Collection<Document>[]) {
       if (!(await index(`${c.collectionName} TTL`, () => c.createIndex({ expireAt: 1 }, { expireAfterSeconds: 0, name: 'expireAt_ttl' })))) ttl = false;
     }
     this.ttl = ttl;
@@ -193,6 +196,18 @@ export class MongoNotifierStore implements NotifierStore {
 
   outboxStats(): Promise<OutboxStats[]> {
     return this.outbox.stats();
+  }
+
+  async disableTarget(d: DisabledTarget): Promise<void> {
+    const { target, ...rest } = d;
+    await this.disabledC.replaceOne({ _id: target }, { ...rest, expireAt: this.expire(d.at + this.retention.alertsMs) }, { upsert: true });
+  }
+
+  async disabledTarget(target: string): Promise<DisabledTarget | undefined> {
+    const doc = await this.disabledC.findOne({ _id: target });
+    if (!doc) return undefined;
+    const { _id, expireAt: _e, ...rest } = doc;
+    return { target: _id, ...rest };
   }
 
   async addSilence(s: Silence): Promise<void> {

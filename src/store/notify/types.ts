@@ -116,6 +116,18 @@ export interface Silence {
   readonly comment?: string;
 }
 
+/**
+ * A target its receiver disabled (HTTP 410 Gone). Kept in the store so every replica and every
+ * restart honours it; `endpoint` is a hash of the URL, so pointing the Secret at a new URL
+ * enables the target again.
+ */
+export interface DisabledTarget {
+  readonly target: string;
+  readonly endpoint: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
 export interface OutboxStats {
   readonly channel: ChannelKind;
   /** Not yet final. */
@@ -203,6 +215,8 @@ export interface NotifierStore {
   alert(id: string): Promise<AlertRecord | undefined>;
   alerts(query: AlertListQuery): Promise<AlertPage>;
   outboxStats(): Promise<OutboxStats[]>;
+  disableTarget(d: DisabledTarget): Promise<void>;
+  disabledTarget(target: string): Promise<DisabledTarget | undefined>;
   addSilence(s: Silence): Promise<void>;
   removeSilence(id: string): Promise<boolean>;
   silences(now: number): Promise<Silence[]>;
