@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderAll, renderSections, replaceSection, staleFiles } from './generate.js';
+import { renderAll, renderFromApp, renderSections, replaceSection, staleFiles } from './generate.js';
 
 describe('scripts/generate.ts', () => {
   it('is deterministic', () => {
@@ -22,7 +22,7 @@ describe('scripts/generate.ts', () => {
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const expected = [...renderAll().keys(), ...renderSections().map((s) => `${s.path} (section ${s.name})`)];
+    const expected = [...renderAll().keys(), ...(await renderFromApp()).keys(), ...renderSections().map((s) => `${s.path} (section ${s.name})`)];
     expect((await staleFiles(await mkdtemp(join(tmpdir(), 'hw-gen-')))).sort()).toEqual(expected.sort());
   });
 

@@ -1,6 +1,6 @@
 /**
- * Regenerates every file derived from a declaration: the HerdRule schema (src/rules/schema.ts)
- * and the commands' option specs (docs/configuration.md):
+ * Regenerates every file derived from a declaration: the HerdRule schema (src/rules/schema.ts),
+ * the commands' option specs (docs/configuration.md) and the API's route schemas (docs/openapi.json):
  *   tsx scripts/generate.ts          write them
  *   tsx scripts/generate.ts --check  exit 1 and list the stale ones (make check-generated)
  * Output is deterministic: keys sorted, fixed YAML style, no timestamps.
@@ -17,6 +17,7 @@ import { buildFormSchema, buildHerdRuleCrd } from '../src/rules/index.js';
 import { renderFieldTable } from '../src/rules/reference.js';
 import { renderEnvOnlyTable, renderOptionTable } from '../src/config/reference.js';
 import { COMMANDS } from '../cmd/commands/index.js';
+import { openApiDocument } from '../src/api/document.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -80,10 +81,15 @@ function monitoringFiles(): [string, string][] {
   return out;
 }
 
+/** Files made from a running (not listening) instance: the API's OpenAPI document, from its routes' schemas. */
+export async function renderFromApp(): Promise<Map<string, string>> {
+  return new Map([['docs/openapi.json', toJson(await openApiDocument())]]);
+}
+
 /** Paths whose content on disk differs from what the generator would write. */
 export async function staleFiles(root = ROOT): Promise<string[]> {
   const stale: string[] = [];
-  for (const [path, content] of renderAll()) {
+  for (const [path, content] of [...renderAll(), ...await renderFromApp()]) {
     const current = await readFile(join(root, path), 'utf8').catch(() => undefined);
     if (current !== content) stale.push(path);
   }
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
     console.log('generate: all generated files are fresh');
     return;
   }
-  for (const [path, content] of renderAll()) {
+  for (const [path, content] of [...renderAll(), ...await renderFromApp()]) {
     const abs = join(ROOT, path);
     await mkdir(dirname(abs), { recursive: true });
     const current = await readFile(abs, 'utf8').catch(() => undefined);

@@ -7,7 +7,8 @@ import { installAuth } from './auth.js';
 import { installCors } from './cors.js';
 import { GuardedSink } from './backpressure.js';
 import { installErrorHandling } from './errors.js';
-import { collectRoutes } from './openapi.js';
+import { installOpenApi } from './openapi.js';
+import { failOnSchemaDrift } from './response-check.js';
 import { RateLimiter } from './rate-limit.js';
 import { eventsRoute } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -48,7 +49,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     metrics.requestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  const openapi = collectRoutes(app);
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  if (deps.failOnSchemaDrift) failOnSchemaDrift(app);
+  await installOpenApi(app);
   const sink = new GuardedSink(deps.sink, { timeoutMs: settings.sendTimeoutMs, maxInFlight: settings.maxInFlight, retryAfterSec: settings.retryAfterSec }, metrics);
   await app.register(async (scope) => eventsRoute(scope, { sink, metrics, clock, maxFutureSkewMs: settings.maxFutureSkewMs, ...(deps.tiers ? { tiers: deps.tiers } : {}) }));
   const repo = deps.rulesRepo;
@@ -67,9 +70,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   }
   await app.register(async (scope) => streamRoute(scope, { store: deps.store, metrics, heartbeatSec: settings.heartbeatSec }));
   await app.register(async (scope) => healthRoutes(scope, { registry, ready: deps.ready ?? (() => ({ ready: true })) }));
-  app.get('/api/v1/openapi.json', {
-    config: { openapi: { summary: 'This document', tags: ['ops'], responses: { 200: { description: 'OpenAPI 3.1' } } } },
-  }, async () => openapi());
   await app.ready();
   return app;
 }

@@ -34,36 +34,59 @@ function expectedFrom(issue: ValidationIssue, allowed: readonly string[]): strin
   }
 }
 
-/** Turns fastify's own errors (validation, body limit, media type, bad JSON) into HwErrors. */
-export function toHwError(err: unknown, bodyLimit: number): HwError {
-  if (isHwError(err)) return err as HwError;
-  const e = err as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
-  if (e.validation && e.validation.length > 0) {
-    const issue = e.validation[0]!;
-    const name = (issue.params?.missingProperty ?? issue.params?.additionalProperty) as string | undefined;
-    const path = (issue.instancePath ?? '').replace(/^\//, '');
-    const field = [path, name].filter(Boolean).join('/') || undefined;
-    const code: ErrorCode = e.validationContext === 'querystring' ? 'HW_ERR_QUERY_INVALID' : 'HW_ERR_EVENT_INVALID';
-    // A union of literals fails once per literal; gather the allowed values for one message.
-    const allowed = e.validation.filter((v) => v.instancePath === issue.instancePath && v.keyword === 'const').map((v) => String(v.params?.allowedValue));
-    const expected = expectedFrom(issue, allowed);
-    const what = e.validationContext === 'querystring' ? 'query parameter' : 'field';
-    return new HwError(code, { ...(field ? { field } : {}), ...(expected ? { expected } : {}), message: `${what} ${field ?? ''} is invalid`.replace('  ', ' ') });
-  }
-  switch (e.code) {
+const CONTEXT_CODE: Readonly<Record<string, ErrorCode>> = { querystring: 'HW_ERR_QUERY_INVALID', params: 'HW_ERR_QUERY_INVALID', headers: 'HW_ERR_BAD_REQUEST' };
+const CONTEXT_WORD: Readonly<Record<string, string>> = { querystring: 'query parameter', params: 'path parameter', headers: 'header', body: 'body field' };
+
+/** A request that failed the route's schema: the first problem, with its field and what was wanted. */
+function fromValidation(e: { validation: ValidationIssue[]; validationContext?: string }, bodyCode: ErrorCode): HwError {
+  const issue = e.validation[0]!;
+  const name = (issue.params?.missingProperty ?? issue.params?.additionalProperty) as string | undefined;
+  const path = (issue.instancePath ?? '').replace(/^\//, '');
+  const field = [path, name].filter(Boolean).join('/') || undefined;
+  const context = e.validationContext ?? 'body';
+  const code = CONTEXT_CODE[context] ?? bodyCode;
+  // A union of literals fails once per literal; gather the allowed values for one message.
+  const allowed = e.validation.filter((v) => v.instancePath === issue.instancePath && v.keyword === 'const').map((v) => String(v.params?.allowedValue));
+  const expected = expectedFrom(issue, allowed);
+  const what = CONTEXT_WORD[context] ?? 'field';
+  return new HwError(code, { ...(field ? { field } : {}), ...(expected ? { expected } : {}), message: field ? `${what} ${field} is invalid` : `${what === 'body field' ? 'body' : what} is invalid` });
+}
+
+/** fastify's own request errors (body parsing), by their FST_ERR_* code. */
+function fromFastifyCode(code: string | undefined, bodyLimit: number): HwError | undefined {
+  switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HwError('HW_ERR_BODY_TOO_LARGE', { expected: `a body of at most ${bodyLimit} bytes` });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HwError('HW_ERR_MEDIA_TYPE', { field: 'content-type', expected: 'application/json, application/x-ndjson or text/plain' });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HwError('HW_ERR_BAD_REQUEST', { field: 'content-length', expected: 'the length of the body in bytes', message: 'Content-Length does not match the body' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new HwError('HW_ERR_EVENT_FORMAT', { expected: 'a JSON array, one JSON object, NDJSON or a Segment batch' });
     default:
-      break;
+      return undefined;
   }
+}
+
+/** Other client errors keep what their status says; only a plain 400 is a generic bad request. */
+const STATUS_CODE: Readonly<Record<number, ErrorCode>> = {
+  401: 'HW_ERR_UNAUTHORIZED', 403: 'HW_ERR_FORBIDDEN', 404: 'HW_ERR_NOT_FOUND', 405: 'HW_ERR_METHOD_NOT_ALLOWED', 408: 'HW_ERR_REQUEST_TIMEOUT',
+  409: 'HW_ERR_CONFLICT', 413: 'HW_ERR_BODY_TOO_LARGE', 415: 'HW_ERR_MEDIA_TYPE', 429: 'HW_ERR_RATE_LIMITED', 431: 'HW_ERR_HEADERS_TOO_LARGE',
+};
+
+/**
+ * Turns fastify's own errors (validation, body limit, media type, bad JSON) into HwErrors.
+ * `bodyCode` is what a body failing the route's schema is called there.
+ */
+export function toHwError(err: unknown, bodyLimit: number, bodyCode: ErrorCode = 'HW_ERR_BODY_INVALID'): HwError {
+  if (isHwError(err)) return err as HwError;
+  const e = err as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
+  if (e.validation && e.validation.length > 0) return fromValidation({ validation: e.validation, ...(e.validationContext ? { validationContext: e.validationContext } : {}) }, bodyCode);
+  const known = fromFastifyCode(e.code, bodyLimit);
+  if (known) return known;
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new HwError('HW_ERR_QUERY_INVALID', { message: e.message ?? 'bad request' });
+    return new HwError(STATUS_CODE[e.statusCode] ?? 'HW_ERR_BAD_REQUEST', { message: e.message ?? 'bad request' });
   }
   return new HwError('HW_ERR_INTERNAL', { cause: err });
 }
@@ -82,7 +105,7 @@ export function sendError(reply: FastifyReply, err: HwError): FastifyReply {
 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number, metrics: ApiMetrics): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const hw = toHwError(err, bodyLimit);
+    const hw = toHwError(err, bodyLimit, request.routeOptions.config.bodyErrorCode);
     if (hw.status >= 500 && hw.code !== 'HW_ERR_BACKPRESSURE') request.log.error({ err }, 'request failed');
     metrics.refusedRequests.inc({ code: hw.code });
     return sendError(reply, hw);

@@ -1,83 +1,51 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
-import type { TSchema } from '@sinclair/typebox';
-import type { RouteDoc } from './schemas.js';
+import swagger from '@fastify/swagger';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+import { ErrorBody } from './schemas.js';
+import './types.js';
 
-interface Collected {
-  readonly method: string;
-  readonly url: string;
-  readonly querystring?: TSchema;
-  readonly role?: string;
-  readonly doc: RouteDoc;
-}
+export const OPENAPI_PATH = '/api/v1/openapi.json';
 
-/** Strips TypeBox's symbol keys and `$id` so schemas embed cleanly in the document. */
-function plain(schema: TSchema): Record<string, unknown> {
-  const json = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
-  delete json.$id;
-  return json;
-}
+const INFO = {
+  title: 'HerdWatch API', version: '1',
+  description: 'Ingest shop events; read trending products, alerts and a live stream. Errors carry a stable HW_ERR_* code (docs/errors.md).',
+};
 
-function parameters(query: TSchema | undefined): unknown[] {
-  const props = (query?.properties ?? {}) as Record<string, TSchema>;
-  const required = new Set<string>((query?.required as string[] | undefined) ?? []);
-  return Object.entries(props).map(([name, s]) => ({
-    name, in: 'query', required: required.has(name), ...(s.description ? { description: s.description } : {}), schema: plain(s),
-  }));
+/**
+ * What the document adds to a route's own schema: who may call it (from `config.role`) and,
+ * for a body the handler validates itself (`config.documentedBody`), that body's schema.
+ */
+function withAccess(schema: FastifySchema | undefined, route: RouteOptions): FastifySchema & Record<string, unknown> {
+  const config = route.config ?? {};
+  const out: FastifySchema & Record<string, unknown> = { ...schema };
+  if (config.role) Object.assign(out, { security: [{ bearer: [config.role] }], 'x-herdwatch-role': config.role });
+  const doc = config.documentedBody;
+  if (doc) Object.assign(out, { body: { ...doc.schema, description: doc.description }, consumes: doc.contentTypes });
+  return out;
 }
 
 /**
- * Records every route as it is registered (its querystring schema is the one fastify
- * validates with) and serves them as an OpenAPI 3.1 document. Call before registering routes.
+ * The OpenAPI 3.1 document, made by @fastify/swagger from the routes' own schemas (the ones
+ * fastify validates requests and serialises responses with), served at OPENAPI_PATH.
+ * Register before any route: the plugin records routes as they are added.
  */
-export function collectRoutes(app: FastifyInstance): () => Record<string, unknown> {
-  const routes: Collected[] = [];
-  app.addHook('onRoute', (opts: RouteOptions) => {
-    const doc = opts.config?.openapi;
-    if (!doc) return;
-    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
-    for (const method of methods) {
-      if (method === 'HEAD') continue;
-      const query = (opts.schema as { querystring?: TSchema } | undefined)?.querystring;
-      routes.push({ method: method.toLowerCase(), url: opts.url, doc, ...(query ? { querystring: query } : {}), ...(opts.config?.role ? { role: opts.config.role } : {}) });
-    }
-  });
-  return () => {
-    const paths: Record<string, Record<string, unknown>> = {};
-    for (const r of [...routes].sort((a, b) => a.url.localeCompare(b.url))) {
-      const responses: Record<string, unknown> = {};
-      for (const [status, resp] of Object.entries(r.doc.responses)) {
-        responses[status] = {
-          description: resp.description,
-          ...(resp.schema || resp.contentType ? { content: { [resp.contentType ?? 'application/json']: resp.schema ? { schema: plain(resp.schema) } : {} } } : {}),
-        };
-      }
-      (paths[r.url] ??= {})[r.method] = {
-        summary: r.doc.summary,
-        ...(r.doc.description ? { description: r.doc.description } : {}),
-        ...(r.doc.tags ? { tags: r.doc.tags } : {}),
-        ...(r.querystring ? { parameters: parameters(r.querystring) } : {}),
-        ...(r.doc.requestBody ? {
-          requestBody: {
-            required: true, description: r.doc.requestBody.description,
-            content: Object.fromEntries(r.doc.requestBody.contentTypes.map((ct) => [ct, { schema: plain(r.doc.requestBody!.schema) }])),
-          },
-        } : {}),
-        ...(r.role ? { security: [{ bearer: [r.role] }], 'x-herdwatch-role': r.role } : {}),
-        responses,
-      };
-    }
-    return {
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
       openapi: '3.1.0',
-      info: {
-        title: 'HerdWatch API', version: '1',
-        description: 'Ingest shop events; read trending products, alerts and a live stream. Errors carry a stable HW_ERR_* code (docs/errors.md).',
-      },
+      info: INFO,
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'Tokens configured by SHA-256 hash with roles (ingest, read, edit, admin); open when none are configured' },
         },
       },
-      paths,
-    };
-  };
+    },
+    // Shared schemas keep their $id as their name under components.schemas.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transform: ({ schema, url, route }) => ({ schema: withAccess(schema, route), url }),
+  });
+  app.get(OPENAPI_PATH, {
+    schema: { summary: 'This document', tags: ['ops'], response: { 200: Type.Unknown({ description: 'OpenAPI 3.1' }) } },
+  }, async () => app.swagger());
 }

@@ -3,30 +3,50 @@ import { ERRORS } from '../errors.js';
 import { EventSchema } from '../events/schema.js';
 
 /**
- * TypeBox schemas of the API. Query strings are validated by fastify with these very
- * objects, and the OpenAPI document is assembled from the registered routes, so the
- * document and the validation cannot drift apart.
+ * TypeBox schemas of the API. Each route hands these to fastify in its `schema`: requests
+ * are validated and responses serialised with them, and @fastify/swagger makes the OpenAPI
+ * document from the same objects, so the document and the server cannot drift apart.
  */
 
 export const ErrorBody = Type.Object({
-  code: Type.Union(Object.keys(ERRORS).map((c) => Type.Literal(c)), { description: 'Stable HW_ERR_* code; see docs/errors.md' }),
+  code: Type.String({ enum: Object.keys(ERRORS), description: 'Stable HW_ERR_* code; see docs/errors.md' }),
   message: Type.String(),
   field: Type.Optional(Type.String({ description: 'The offending field, query parameter or header' })),
   expected: Type.Optional(Type.String({ description: 'What was expected there' })),
+  issues: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), { description: 'HW_ERR_RULE_INVALID: every problem of the rule, each with its field' })),
 }, { $id: 'Error' });
+
+/** A response schema with what it means for one route (the document shows it as the answer's description). */
+export function described<T extends TSchema>(schema: T, description: string): T {
+  return { ...schema, description };
+}
+
+/** Error answers of a route, status → what it means there; each refers to the shared Error schema. */
+export function errorReplies(replies: Readonly<Record<number, string>>): Record<number, TSchema> {
+  return Object.fromEntries(Object.entries(replies).map(([status, description]) => [status, Type.Ref('Error', { description })]));
+}
 
 export const Rejected = Type.Object({
   index: Type.Integer({ description: 'Position in the batch (array index or NDJSON line, 0-based)' }),
   code: Type.String(),
   field: Type.Optional(Type.String()),
   message: Type.String(),
+  line: Type.Optional(Type.Integer({ description: '1-based line of the input (CSV)' })),
 });
 
 export const IngestResult = Type.Object({
   accepted: Type.Integer({ description: 'Events acknowledged by the bus' }),
   rejected: Type.Array(Rejected),
-  code: Type.Optional(Type.String({ description: 'Present on 400: HW_ERR_EVENT_INVALID when no event was valid' })),
-  message: Type.Optional(Type.String()),
+});
+
+/** A refused ingest: no valid event (with the rejections), or a request error (with field and expected). */
+export const IngestRefused = Type.Object({
+  code: Type.String({ description: 'HW_ERR_EVENT_INVALID or HW_ERR_EVENT_FORMAT when no event was valid; another HW_ERR_* code for a bad request' }),
+  message: Type.String(),
+  accepted: Type.Optional(Type.Integer({ description: '0 when the events were read' })),
+  rejected: Type.Optional(Type.Array(Rejected)),
+  field: Type.Optional(Type.String()),
+  expected: Type.Optional(Type.String()),
 });
 
 const RULE_NAME_PATTERN = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$';
@@ -36,7 +56,8 @@ export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [RULE_NAME_PATTERN]: 'a rule name like sneaker-surge or shop/sneaker-surge (lower-case letters, digits, - and .)',
   '^(alert|trending)(,(alert|trending))?$': 'alert, trending or alert,trending',
 };
-const Limit = (max: number, dflt: number) => Type.Integer({ minimum: 1, maximum: max, default: dflt, description: `At most this many (1–${max})` });
+// Optional on the wire (fastify fills the default), so the document does not call it required.
+const Limit = (max: number, dflt: number) => Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: dflt, description: `At most this many (1–${max})` }));
 
 export const TrendingQuery = Type.Object({ rule: Type.Optional(RuleName), limit: Limit(100, 10) }, { additionalProperties: false });
 export const AlertsQuery = Type.Object({
@@ -85,16 +106,15 @@ export const RulesResult = Type.Object({
     severity: Type.String(), paused: Type.Boolean(), description: Type.Optional(Type.String()), file: Type.Optional(Type.String()),
   })),
 });
+export const Me = Type.Object({
+  authenticated: Type.Boolean({ description: 'False when tokens are required and none valid was sent' }),
+  tokensRequired: Type.Boolean(),
+  user: Type.String({ description: 'The token\'s user, the SSO proxy\'s user, or anonymous' }),
+  roles: Type.Array(Type.String({ enum: ['ingest', 'read', 'edit', 'admin'] })),
+  rulesBackend: Type.String({ description: 'files, memory or kubernetes' }),
+  defaultNamespace: Type.String(),
+});
 export const Health = Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()) });
-
-/** Documentation attached to a route (under `config.openapi`); not used for validation. */
-export interface RouteDoc {
-  readonly summary: string;
-  readonly description?: string;
-  readonly tags?: readonly string[];
-  readonly requestBody?: { readonly contentTypes: readonly string[]; readonly schema: TSchema; readonly description: string };
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: TSchema; readonly contentType?: string }>>;
-}
 
 export const IngestBody = Type.Union([EventSchema, Type.Array(EventSchema, { maxItems: 10_000 })], {
   description: 'One event, an array of events, NDJSON (one event per line) or a Segment batch ({batch:[...]})',

@@ -39,8 +39,10 @@ export async function webAppRoutes(app: FastifyInstance, root: string | undefine
     }
     return send(reply, join(root, 'index.html'), false);
   };
-  for (const path of APP_ROUTES) app.get(path, index);
-  app.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
+  // The app's pages and assets are not API: the OpenAPI document leaves them out.
+  const hidden = { schema: { hide: true } };
+  for (const path of APP_ROUTES) app.get(path, hidden, index);
+  app.get<{ Params: { '*': string } }>('/assets/*', hidden, async (request, reply) => {
     const rel = normalize(request.params['*']);
     const dir = root ? join(root, 'assets') : undefined;
     const file = dir ? join(dir, rel) : undefined;

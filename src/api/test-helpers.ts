@@ -29,7 +29,7 @@ export async function testApi(over: Partial<ApiDeps> & { settings?: Partial<ApiS
   const clock = { now: Date.UTC(2026, 0, 1, 12) };
   const store = new MemoryQueryStore();
   const registry = createRegistry();
-  const app = await buildApi({ sink: recordingSink(), store, registry, clock: () => clock.now, ...over });
+  const app = await buildApi({ sink: recordingSink(), store, registry, clock: () => clock.now, failOnSchemaDrift: true, ...over });
   return {
     app, store, clock,
     async metric(name) {

@@ -2,7 +2,9 @@ import type { Logger } from '../log/logger.js';
 import type { Registry } from 'prom-client';
 import type { ApiSettings } from '../config/api.js';
 import type { Role } from '../config/tokens.js';
-import type { RouteDoc } from './schemas.js';
+import type { ErrorCode } from '../errors.js';
+import type { TSchema } from '@sinclair/typebox';
+import type { RouteOptions } from 'fastify';
 import type { NotifierStore } from '../store/notify/types.js';
 import type { QueryStore } from '../store/types.js';
 import type { ValueTierBounds } from '../events/enrich.js';
@@ -54,6 +56,10 @@ export interface ApiDeps {
   readonly backtest?: { readonly source: BacktestSource; readonly settings?: Partial<BacktestSettings> };
   /** The built web app (dist/web); found next to the code when absent; null: do not serve it. */
   readonly webRoot?: string | null;
+  /** Sees every route as it is registered (the test that the OpenAPI document lists them all). */
+  readonly onRoute?: (route: RouteOptions) => void;
+  /** Tests: answer 500 when a response schema drops or changes what a handler returned (src/api/response-check.ts). */
+  readonly failOnSchemaDrift?: boolean;
 }
 
 declare module 'fastify' {
@@ -66,7 +72,12 @@ declare module 'fastify' {
     role?: Role;
     /** Whether the per-client rate limit applies. */
     rateLimited?: boolean;
-    /** What /api/v1/openapi.json says about the route. */
-    openapi?: RouteDoc;
+    /**
+     * A request body the handler validates itself, shown in the OpenAPI document only
+     * (ingest: each event on its own, so one bad event does not refuse the batch).
+     */
+    documentedBody?: { readonly schema: TSchema; readonly contentTypes: readonly string[]; readonly description: string };
+    /** The code of a body that fails the route's body schema (default HW_ERR_BODY_INVALID). */
+    bodyErrorCode?: ErrorCode;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { runBacktest, type BacktestResult } from '../../backtest/run.js';
 import type { CompiledRule, Transition } from '../../engine/types.js';
@@ -7,7 +7,8 @@ import { HwError } from '../../errors.js';
 import type { HerdEvent } from '../../events/schema.js';
 import { compileRule, RuleInvalidError, specIssues } from '../../rules/index.js';
 import type { RuleRepository } from '../rules/types.js';
-import { ErrorBody } from '../schemas.js';
+import { BacktestJobBody, BacktestJobParams as JobParams, StartBacktestBody as StartBody } from '../backtest-schemas.js';
+import { described, errorReplies } from '../schemas.js';
 
 /** Where a backtest reads recent events from: dev's history, or Kafka by timestamp. */
 export interface BacktestSource {
@@ -37,13 +38,6 @@ interface Job {
   error?: { code: string; message: string };
 }
 
-const StartBody = Type.Object({
-  spec: Type.Unknown({ description: 'The HerdRule spec to try (as in the editor, unsaved)' }),
-  hours: Type.Number({ minimum: 0.1, maximum: 43_800, default: 6, description: 'Hours of event time back from the newest event' }),
-  compareTo: Type.Optional(Type.Object({ namespace: Type.String(), name: Type.String() }, { description: 'A saved rule to run over the same events for comparison' })),
-}, { additionalProperties: false });
-const JobParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-
 /**
  * "What would this rule have fired?": POST starts a bounded run (events, wall time and
  * concurrent runs are capped) and answers 202 with the job; GET polls its progress and result.
@@ -54,15 +48,15 @@ export async function backtestRoutes(app: FastifyInstance, deps: { source: Backt
   let running = 0;
 
   app.post<{ Body: Static<typeof StartBody> }>('/api/v1/backtests', {
-    schema: { body: StartBody },
-    config: {
-      role: 'read', rateLimited: true,
-      openapi: {
-        summary: 'Start a backtest preview of a rule over recent events', tags: ['rules'],
-        requestBody: { contentTypes: ['application/json'], schema: StartBody, description: '{spec, hours, compareTo?}' },
-        responses: { 202: { description: 'The job (poll GET /api/v1/backtests/:id)' }, 422: { description: 'Invalid spec', schema: ErrorBody }, 429: { description: 'Too many running (HW_ERR_BACKTEST_LIMIT)', schema: ErrorBody } },
+    schema: {
+      summary: 'Start a backtest preview of a rule over recent events', tags: ['rules'],
+      body: described(StartBody, '{spec, hours, compareTo?}'),
+      response: {
+        202: described(BacktestJobBody, 'The job (poll GET /api/v1/backtests/:id)'),
+        ...errorReplies({ 400: 'Invalid body (HW_ERR_BODY_INVALID)', 401: 'Missing or unknown token', 403: 'Token lacks role read', 404: 'No such saved rule to compare with', 422: 'Invalid spec (HW_ERR_RULE_INVALID, with issues)', 429: 'Too many running (HW_ERR_BACKTEST_LIMIT), or rate limit' }),
       },
     },
+    config: { role: 'read', rateLimited: true },
   }, async (request, reply) => {
     const { spec, hours, compareTo } = request.body;
     const checked = specIssues(spec, '/spec');
@@ -104,8 +98,11 @@ export async function backtestRoutes(app: FastifyInstance, deps: { source: Backt
   });
 
   app.get<{ Params: Static<typeof JobParams> }>('/api/v1/backtests/:id', {
-    schema: { params: JobParams },
-    config: { role: 'read', rateLimited: false, openapi: { summary: 'A backtest\'s progress and, when done, its alerts and count per hour', tags: ['rules'], responses: { 200: { description: 'The job' }, 404: { description: 'Unknown or expired job', schema: ErrorBody } } } },
+    schema: {
+      summary: 'A backtest\'s progress and, when done, its alerts and count per hour', tags: ['rules'], params: JobParams,
+      response: { 200: described(BacktestJobBody, 'The job'), ...errorReplies({ 401: 'Missing or unknown token', 403: 'Token lacks role read', 404: 'Unknown or expired job' }) },
+    },
+    config: { role: 'read', rateLimited: false },
   }, async (request) => {
     const job = jobs.get(request.params.id);
     if (!job) throw new HwError('HW_ERR_NOT_FOUND', { field: 'id', message: `no backtest ${request.params.id}` });

@@ -6,7 +6,7 @@ import { CSV_PRESETS, resolveMapping } from '../../events/csv-mapping.js';
 import { parseEvents, parseUtcOffset } from '../../events/index.js';
 import type { ApiMetrics } from '../../metrics/api.js';
 import type { GuardedSink } from '../backpressure.js';
-import { ErrorBody, IngestBody, IngestResult, type RouteDoc } from '../schemas.js';
+import { described, errorReplies, IngestBody, IngestRefused, IngestResult } from '../schemas.js';
 
 const CONTENT_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'text/plain', 'text/csv'];
 
@@ -26,21 +26,17 @@ export interface EventsRouteDeps {
   readonly maxFutureSkewMs: number;
 }
 
-const INGEST_DOC: RouteDoc = {
-  summary: 'Ingest events',
-  tags: ['ingest'],
-  description: 'Validates, enriches (receive time, value tier) and publishes events keyed by productId. Each invalid item is reported with its index, code and field; valid items in the same body are still accepted.',
-  requestBody: { contentTypes: CONTENT_TYPES, schema: IngestBody, description: 'JSON array, one JSON object, NDJSON, a Segment batch, or CSV (text/csv: a header line, then one event per row; see the csv and map parameters)' },
-  responses: {
-    202: { description: 'Some or all events accepted and acknowledged by the bus', schema: IngestResult },
-    400: { description: 'No valid event in the body (HW_ERR_EVENT_INVALID, HW_ERR_EVENT_FORMAT)', schema: IngestResult },
-    401: { description: 'Missing or unknown token', schema: ErrorBody },
-    403: { description: 'Token lacks role ingest', schema: ErrorBody },
-    413: { description: 'Body too large', schema: ErrorBody },
-    415: { description: 'Unsupported content type', schema: ErrorBody },
-    429: { description: 'Rate limit; see Retry-After', schema: ErrorBody },
-    503: { description: 'Event bus slow or unavailable; see Retry-After. Nothing was accepted.', schema: ErrorBody },
-  },
+const INGEST_RESPONSES = {
+  202: described(IngestResult, 'Some or all events accepted and acknowledged by the bus'),
+  400: described(IngestRefused, 'No valid event in the body (HW_ERR_EVENT_INVALID, HW_ERR_EVENT_FORMAT), or a bad request'),
+  ...errorReplies({
+    401: 'Missing or unknown token',
+    403: 'Token lacks role ingest',
+    413: 'Body too large',
+    415: 'Unsupported content type',
+    429: 'Rate limit; see Retry-After',
+    503: 'Event bus slow or unavailable; see Retry-After. Nothing was accepted.',
+  }),
 };
 
 /**
@@ -53,11 +49,19 @@ export async function eventsRoute(app: FastifyInstance, deps: EventsRouteDeps): 
   app.addContentTypeParser(CONTENT_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.post<{ Querystring: IngestQuery }>('/api/v1/events', {
-    schema: { querystring: IngestQuery },
+    schema: {
+      summary: 'Ingest events', tags: ['ingest'],
+      description: 'Validates, enriches (receive time, value tier) and publishes events keyed by productId. Each invalid item is reported with its index, code and field; valid items in the same body are still accepted.',
+      querystring: IngestQuery,
+      response: INGEST_RESPONSES,
+    },
     config: {
       role: 'ingest',
       rateLimited: true,
-      openapi: INGEST_DOC,
+      documentedBody: {
+        schema: IngestBody, contentTypes: CONTENT_TYPES,
+        description: 'JSON array, one JSON object, NDJSON, a Segment batch, or CSV (text/csv: a header line, then one event per row; see the csv and map parameters)',
+      },
     },
   }, async (request, reply) => {
     const now = deps.clock();

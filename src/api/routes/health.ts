@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import { answerProbe, type Probe } from '../../health/probes.js';
 import type { Readiness } from '../types.js';
-import { Health } from '../schemas.js';
+import { Type } from '@sinclair/typebox';
+import { described, Health } from '../schemas.js';
 
 /** Liveness, readiness and Prometheus metrics; open even when tokens are configured. */
 export async function healthRoutes(app: FastifyInstance, deps: { registry: Registry; ready: () => Readiness }): Promise<void> {
@@ -14,19 +15,17 @@ export async function healthRoutes(app: FastifyInstance, deps: { registry: Regis
   };
 
   app.get('/healthz', {
-    config: { openapi: { summary: 'Liveness', tags: ['ops'], responses: { 200: { description: 'The process is up', schema: Health } } } },
+    schema: { summary: 'Liveness', tags: ['ops'], response: { 200: described(Health, 'The process is up') } },
   }, async (_request, reply) => answer('/healthz', reply));
 
   app.get('/readyz', {
-    config: {
-      openapi: {
-        summary: 'Readiness', tags: ['ops'],
-        responses: { 200: { description: 'Ready to serve', schema: Health }, 503: { description: 'Not ready; reason says why', schema: Health } },
-      },
-    },
+    schema: { summary: 'Readiness', tags: ['ops'], response: { 200: described(Health, 'Ready to serve'), 503: described(Health, 'Not ready; reason says why') } },
   }, async (_request, reply) => answer('/readyz', reply));
 
   app.get('/metrics', {
-    config: { openapi: { summary: 'Prometheus metrics', tags: ['ops'], responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } } },
+    schema: {
+      summary: 'Prometheus metrics', tags: ['ops'],
+      response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: Type.String() } } } },
+    },
   }, async (_request, reply) => answer('/metrics', reply));
 }

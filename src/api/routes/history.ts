@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Value } from '@sinclair/typebox/value';
-import type { Static, TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../config/duration.js';
 import { HwError, isHwError } from '../../errors.js';
 import { silenceMatches } from '../../store/notify/merge.js';
 import type { AlertRecord, NotifierStore, Silence } from '../../store/notify/types.js';
 import { AckBody, AlertDetail, AlertIdParams, KpisQueryWire, KpisResult, NewSilence, SilenceBody, SilenceIdParams, SilencesResult } from '../history-schemas.js';
-import { ErrorBody } from '../schemas.js';
+import { described, errorReplies } from '../schemas.js';
 
-const ERR = (description: string) => ({ description, schema: ErrorBody });
-const COMMON = { 401: ERR('Missing or unknown token'), 403: ERR('Token lacks the role'), 429: ERR('Rate limit; see Retry-After'), 503: ERR('The store is unavailable (HW_ERR_STORE)') } as const;
+const COMMON = errorReplies({ 401: 'Missing or unknown token', 403: 'Token lacks the role', 429: 'Rate limit; see Retry-After', 503: 'The store is unavailable (HW_ERR_STORE)' });
+const SilenceCreated = Type.Object({ silence: SilenceBody });
 const DAY = 86_400_000;
 
 /** Store failures become HW_ERR_STORE (503), so a client knows to retry. */
@@ -21,12 +20,6 @@ async function guarded<T>(f: () => Promise<T>): Promise<T> {
     if (isHwError(err)) throw err;
     throw new HwError('HW_ERR_STORE', { message: `the alert store failed: ${(err as Error).message}` });
   }
-}
-
-function body<T extends TSchema>(schema: T, value: unknown): Static<T> {
-  if (Value.Check(schema as TSchema, value)) return value as Static<T>;
-  const first = [...Value.Errors(schema, value)][0];
-  throw new HwError('HW_ERR_SILENCE_INVALID', { field: first?.path || '/', message: first?.message ?? 'body is invalid', expected: 'alertId, or rule and/or key, with for (e.g. "2h") or until (epoch ms)' });
 }
 
 function untilOf(b: { for?: string | undefined; until?: number | undefined }, now: number, dflt: number | undefined): number {
@@ -48,8 +41,11 @@ export async function historyRoutes(app: FastifyInstance, deps: { store: Notifie
   const { store, clock } = deps;
 
   app.get<{ Params: Static<typeof AlertIdParams> }>('/api/v1/alerts/:id', {
-    schema: { params: AlertIdParams },
-    config: { role: 'read', rateLimited: true, openapi: { summary: 'One alert with its transitions and deliveries', tags: ['history'], responses: { 200: { description: 'The alert', schema: AlertDetail }, 404: ERR('No such alert (HW_ERR_NOT_FOUND)'), ...COMMON } } },
+    schema: {
+      summary: 'One alert with its transitions and deliveries', tags: ['history'], params: AlertIdParams,
+      response: { 200: described(AlertDetail, 'The alert'), ...errorReplies({ 404: 'No such alert (HW_ERR_NOT_FOUND)' }), ...COMMON },
+    },
+    config: { role: 'read', rateLimited: true },
   }, async (request) => guarded(async () => {
     const alert = await store.alert(request.params.id);
     if (!alert) throw new HwError('HW_ERR_NOT_FOUND', { field: 'id', message: `no alert ${request.params.id}` });
@@ -65,15 +61,13 @@ export async function historyRoutes(app: FastifyInstance, deps: { store: Notifie
   }));
 
   app.get<{ Querystring: Static<typeof KpisQueryWire> }>('/api/v1/kpis', {
-    schema: { querystring: KpisQueryWire },
-    config: {
-      role: 'read', rateLimited: true,
-      openapi: {
-        summary: 'Revenue and orders per minute, hour or day', tags: ['history'],
-        description: 'Rollups of stored purchases and payments: totals and breakdowns by value tier, payment method and region per bucket, and the top products and regions over the range.',
-        responses: { 200: { description: 'KPIs', schema: KpisResult }, 400: ERR('Invalid query (HW_ERR_QUERY_INVALID)'), ...COMMON },
-      },
+    schema: {
+      summary: 'Revenue and orders per minute, hour or day', tags: ['history'],
+      description: 'Rollups of stored purchases and payments: totals and breakdowns by value tier, payment method and region per bucket, and the top products and regions over the range.',
+      querystring: KpisQueryWire,
+      response: { 200: described(KpisResult, 'KPIs'), ...errorReplies({ 400: 'Invalid query (HW_ERR_QUERY_INVALID)' }), ...COMMON },
     },
+    config: { role: 'read', rateLimited: true },
   }, async (request) => {
     const to = request.query.to ?? clock();
     const from = request.query.from ?? to - DAY;
@@ -83,21 +77,20 @@ export async function historyRoutes(app: FastifyInstance, deps: { store: Notifie
   });
 
   app.get('/api/v1/silences', {
-    config: { role: 'read', rateLimited: true, openapi: { summary: 'Active silences and acknowledgements', tags: ['history'], responses: { 200: { description: 'Silences', schema: SilencesResult }, ...COMMON } } },
+    schema: { summary: 'Active silences and acknowledgements', tags: ['history'], response: { 200: described(SilencesResult, 'Silences'), ...COMMON } },
+    config: { role: 'read', rateLimited: true },
   }, async () => guarded(async () => ({ silences: await store.silences(clock()) })));
 
-  app.post<{ Body: unknown }>('/api/v1/silences', {
-    config: {
-      role: 'edit', rateLimited: true,
-      openapi: {
-        summary: 'Silence or acknowledge an alert, a rule or a key for a while', tags: ['history'],
-        description: 'A silence mutes every notification that matches; an ack mutes escalations of an alert someone is handling and still lets its resolve through.',
-        requestBody: { contentTypes: ['application/json'], schema: NewSilence, description: 'alertId, or rule and/or key; for (e.g. "2h") or until (epoch ms)' },
-        responses: { 201: { description: 'Created', schema: SilenceBody }, 400: ERR('Invalid silence (HW_ERR_SILENCE_INVALID)'), ...COMMON },
-      },
+  app.post<{ Body: Static<typeof NewSilence> }>('/api/v1/silences', {
+    schema: {
+      summary: 'Silence or acknowledge an alert, a rule or a key for a while', tags: ['history'],
+      description: 'A silence mutes every notification that matches; an ack mutes escalations of an alert someone is handling and still lets its resolve through.',
+      body: described(NewSilence, 'alertId, or rule and/or key; for (e.g. "2h") or until (epoch ms)'),
+      response: { 201: described(SilenceCreated, 'Created'), ...errorReplies({ 400: 'Invalid silence (HW_ERR_SILENCE_INVALID)' }), ...COMMON },
     },
+    config: { role: 'edit', rateLimited: true, bodyErrorCode: 'HW_ERR_SILENCE_INVALID' },
   }, async (request, reply) => {
-    const b = body(NewSilence, request.body);
+    const b = request.body;
     if (b.alertId === undefined && b.rule === undefined && b.key === undefined) {
       throw new HwError('HW_ERR_SILENCE_INVALID', { field: '/', expected: 'alertId, rule or key', message: 'a silence must name what it silences' });
     }
@@ -111,18 +104,15 @@ export async function historyRoutes(app: FastifyInstance, deps: { store: Notifie
     return reply.code(201).send({ silence: s });
   });
 
-  app.post<{ Params: Static<typeof AlertIdParams>; Body: unknown }>('/api/v1/alerts/:id/ack', {
-    schema: { params: AlertIdParams },
-    config: {
-      role: 'edit', rateLimited: true,
-      openapi: {
-        summary: 'Acknowledge an alert (no escalation messages; the resolve still goes out)', tags: ['history'],
-        requestBody: { contentTypes: ['application/json'], schema: AckBody, description: 'for (default 4h), by, comment' },
-        responses: { 201: { description: 'The ack', schema: SilenceBody }, 404: ERR('No such alert'), ...COMMON },
-      },
+  app.post<{ Params: Static<typeof AlertIdParams>; Body: Static<typeof AckBody> | undefined }>('/api/v1/alerts/:id/ack', {
+    schema: {
+      summary: 'Acknowledge an alert (no escalation messages; the resolve still goes out)', tags: ['history'],
+      params: AlertIdParams, body: described(AckBody, 'for (default 4h), by, comment; all optional'),
+      response: { 201: described(SilenceCreated, 'The ack'), ...errorReplies({ 400: 'Invalid ack (HW_ERR_SILENCE_INVALID)', 404: 'No such alert' }), ...COMMON },
     },
+    config: { role: 'edit', rateLimited: true, bodyErrorCode: 'HW_ERR_SILENCE_INVALID' },
   }, async (request, reply) => {
-    const b = body(AckBody, request.body ?? {});
+    const b = request.body ?? {};
     const now = clock();
     const alert = await guarded(() => store.alert(request.params.id));
     if (!alert) throw new HwError('HW_ERR_NOT_FOUND', { field: 'id', message: `no alert ${request.params.id}` });
@@ -135,8 +125,11 @@ export async function historyRoutes(app: FastifyInstance, deps: { store: Notifie
   });
 
   app.delete<{ Params: Static<typeof SilenceIdParams> }>('/api/v1/silences/:id', {
-    schema: { params: SilenceIdParams },
-    config: { role: 'edit', rateLimited: true, openapi: { summary: 'End a silence or acknowledgement now', tags: ['history'], responses: { 204: { description: 'Removed' }, 404: ERR('No such silence'), ...COMMON } } },
+    schema: {
+      summary: 'End a silence or acknowledgement now', tags: ['history'], params: SilenceIdParams,
+      response: { 204: Type.Null({ description: 'Removed' }), ...errorReplies({ 404: 'No such silence' }), ...COMMON },
+    },
+    config: { role: 'edit', rateLimited: true },
   }, async (request, reply) => {
     if (!(await guarded(() => store.removeSilence(request.params.id)))) throw new HwError('HW_ERR_NOT_FOUND', { field: 'id', message: `no silence ${request.params.id}` });
     return reply.code(204).send();

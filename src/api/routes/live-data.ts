@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CompiledRule } from '../../engine/types.js';
 import { HwError } from '../../errors.js';
@@ -7,7 +7,8 @@ import { keySeries, keyTransitions, parseAlertId } from '../../store/series.js';
 import { trafficPerMinute } from '../../store/traffic.js';
 import type { TrendSamples } from '../../store/trend-samples.js';
 import type { QueryStore } from '../../store/types.js';
-import { ErrorBody } from '../schemas.js';
+import { SeriesQuery, SeriesResult, TrafficQuery, TrafficResult } from '../live-data-schemas.js';
+import { described, errorReplies } from '../schemas.js';
 
 export interface LiveDataDeps {
   readonly history: EventHistory;
@@ -16,11 +17,7 @@ export interface LiveDataDeps {
   readonly rules: () => readonly CompiledRule[];
 }
 
-const SeriesQuery = Type.Object({
-  alert: Type.String({ minLength: 3, maxLength: 1024, description: 'Alert id <rule uid>:<key>:<onset ms>' }),
-  hours: Type.Number({ minimum: 0.25, maximum: 48, default: 3, description: 'How far back from the key\'s newest event' }),
-}, { additionalProperties: false });
-const TrafficQuery = Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 1_440, default: 60 }) }, { additionalProperties: false });
+const READ_ERRORS = errorReplies({ 400: 'Invalid query parameter', 401: 'Missing or unknown token', 403: 'Token lacks role read', 429: 'Rate limit; see Retry-After' });
 
 /**
  * What the web app draws from the recent-event history that `dev` and `api --bus memory`
@@ -28,20 +25,19 @@ const TrafficQuery = Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 
  */
 export async function liveDataRoutes(app: FastifyInstance, deps: LiveDataDeps): Promise<void> {
   app.get<{ Querystring: Static<typeof SeriesQuery> }>('/api/v1/series', {
-    schema: { querystring: SeriesQuery },
-    config: {
-      role: 'read', rateLimited: true,
-      openapi: {
-        summary: 'An alert\'s key: weighted count per bucket, expected level, threshold, transitions, breakdown', tags: ['query'],
-        responses: { 200: { description: 'The series' }, 400: { description: 'Invalid query', schema: ErrorBody }, 404: { description: 'No rule for this alert id', schema: ErrorBody } },
-      },
+    schema: {
+      summary: 'An alert\'s key: weighted count per bucket, expected level, threshold, transitions, breakdown', tags: ['query'],
+      querystring: SeriesQuery,
+      response: { 200: described(SeriesResult, 'The series'), ...READ_ERRORS, ...errorReplies({ 404: 'No rule for this alert id' }) },
     },
+    config: { role: 'read', rateLimited: true },
   }, async (request) => {
     const { alert, hours } = request.query;
     const found = parseAlertId(alert, deps.rules());
     if (!found) throw new HwError('HW_ERR_NOT_FOUND', { field: 'alert', expected: 'the id of an alert of a loaded rule', message: `no loaded rule matches alert ${alert}` });
     const { rule, key } = found;
-    const s = keySeries(deps.history.events(), rule, key, hours);
+    // fastify filled the schema's default; the fallback only satisfies the type.
+    const s = keySeries(deps.history.events(), rule, key, hours ?? SeriesQuery.properties.hours.default as number);
     const from = s.points[0]?.t ?? Number.NEGATIVE_INFINITY;
     const d = rule.detector;
     return {
@@ -55,10 +51,11 @@ export async function liveDataRoutes(app: FastifyInstance, deps: LiveDataDeps): 
   });
 
   app.get<{ Querystring: Static<typeof TrafficQuery> }>('/api/v1/traffic', {
-    schema: { querystring: TrafficQuery },
-    config: {
-      role: 'read', rateLimited: true,
-      openapi: { summary: 'Site traffic per minute of event time by event type', tags: ['query'], responses: { 200: { description: '{minutes: [{minute, byType}]}' }, 400: { description: 'Invalid query', schema: ErrorBody } } },
+    schema: {
+      summary: 'Site traffic per minute of event time by event type', tags: ['query'],
+      querystring: TrafficQuery,
+      response: { 200: described(TrafficResult, 'Events per minute by type'), ...READ_ERRORS },
     },
-  }, async (request) => ({ minutes: trafficPerMinute(deps.history.events(), request.query.minutes) }));
+    config: { role: 'read', rateLimited: true },
+  }, async (request) => ({ minutes: trafficPerMinute(deps.history.events(), request.query.minutes ?? TrafficQuery.properties.minutes.default as number) }));
 }

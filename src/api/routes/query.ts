@@ -5,27 +5,26 @@ import { decodeCursor } from '../../store/notify/merge.js';
 import type { NotifierStore } from '../../store/notify/types.js';
 import type { QueryStore } from '../../store/types.js';
 import type { RuleSummary } from '../types.js';
-import { AlertsQuery, AlertsResult, ErrorBody, RulesResult, TrendingQuery, TrendingResult } from '../schemas.js';
+import { AlertsQuery, AlertsResult, described, errorReplies, RulesResult, TrendingQuery, TrendingResult } from '../schemas.js';
 
-const READ_ERRORS = {
-  400: { description: 'Invalid query parameter (HW_ERR_QUERY_INVALID)', schema: ErrorBody },
-  401: { description: 'Missing or unknown token (when tokens are configured)', schema: ErrorBody },
-  403: { description: 'Token lacks role read', schema: ErrorBody },
-  429: { description: 'Rate limit; see Retry-After', schema: ErrorBody },
-} as const;
+const READ_ERRORS = errorReplies({
+  400: 'Invalid query parameter (HW_ERR_QUERY_INVALID)',
+  401: 'Missing or unknown token (when tokens are configured)',
+  403: 'Token lacks role read',
+  429: 'Rate limit; see Retry-After',
+});
+const RULE_READ_ERRORS = { ...READ_ERRORS, ...errorReplies({ 404: 'No rule of that name (HW_ERR_NOT_FOUND)' }) };
 
 /** Read side: what is trending, recent alert transitions, loaded rules. */
 export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStore; rules: () => readonly RuleSummary[]; listRules?: boolean; history?: NotifierStore }): Promise<void> {
   app.get<{ Querystring: Static<typeof TrendingQuery> }>('/api/v1/trending', {
-    schema: { querystring: TrendingQuery },
-    config: {
-      role: 'read', rateLimited: true,
-      openapi: {
-        summary: 'What is trending now', tags: ['query'],
-        description: 'The latest trending snapshot of each rule (or of one rule), top entries by lift first.',
-        responses: { 200: { description: 'Snapshots per rule', schema: TrendingResult }, ...READ_ERRORS },
-      },
+    schema: {
+      summary: 'What is trending now', tags: ['query'],
+      description: 'The latest trending snapshot of each rule (or of one rule), top entries by lift first.',
+      querystring: TrendingQuery,
+      response: { 200: described(TrendingResult, 'Snapshots per rule'), ...RULE_READ_ERRORS },
     },
+    config: { role: 'read', rateLimited: true },
   }, async (request) => {
     const { rule, limit } = request.query;
     return {
@@ -34,15 +33,13 @@ export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStor
   });
 
   app.get<{ Querystring: Static<typeof AlertsQuery> }>('/api/v1/alerts', {
-    schema: { querystring: AlertsQuery },
-    config: {
-      role: 'read', rateLimited: true,
-      openapi: {
-        summary: 'Alert transitions, newest first', tags: ['query'],
-        description: 'Without a notifier store: the recent transitions this process saw. With one (--mongodb, or dev): every stored alert, newest first, as its latest transition, paginated with `cursor`; `from`/`to` filter on when the alert last changed. A transition id is the same for a firing and its resolved.',
-        responses: { 200: { description: 'Transitions', schema: AlertsResult }, ...READ_ERRORS },
-      },
+    schema: {
+      summary: 'Alert transitions, newest first', tags: ['query'],
+      description: 'Without a notifier store: the recent transitions this process saw. With one (--mongodb, or dev): every stored alert, newest first, as its latest transition, paginated with `cursor`; `from`/`to` filter on when the alert last changed. A transition id is the same for a firing and its resolved.',
+      querystring: AlertsQuery,
+      response: { 200: described(AlertsResult, 'Transitions'), ...RULE_READ_ERRORS, ...errorReplies({ 503: 'The alert store is unavailable (HW_ERR_STORE)' }) },
     },
+    config: { role: 'read', rateLimited: true },
   }, async (request) => {
     const { rule, state, limit, key, from, to, cursor } = request.query;
     if (deps.history) {
@@ -60,9 +57,7 @@ export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStor
   // With a rules repository, /api/v1/rules is served by the rules routes instead.
   if (deps.listRules === false) return;
   app.get('/api/v1/rules', {
-    config: {
-      role: 'read', rateLimited: true,
-      openapi: { summary: 'Rules loaded', tags: ['query'], responses: { 200: { description: 'Rules', schema: RulesResult }, ...READ_ERRORS } },
-    },
+    schema: { summary: 'Rules loaded', tags: ['query'], response: { 200: described(RulesResult, 'Rules'), ...READ_ERRORS } },
+    config: { role: 'read', rateLimited: true },
   }, async () => ({ rules: deps.rules() }));
 }

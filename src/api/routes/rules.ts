@@ -1,32 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AuditResult, ListQuery, NameParams, RuleBody, RuleList, RuleView, WriteQuery } from '../rules-schemas.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RuleDoc, RuleRepository } from '../rules/types.js';
-import { ErrorBody } from '../schemas.js';
+import { described, errorReplies } from '../schemas.js';
 
-const NameParams = Type.Object({
-  namespace: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 }),
-  name: Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 }),
+const ERRORS = errorReplies({
+  401: 'Missing or unknown token',
+  403: 'Token lacks role edit, or Kubernetes RBAC refused the requesting user',
+  404: 'No such rule',
+  409: 'Exists already, or changed meanwhile (HW_ERR_CONFLICT)',
+  422: 'Invalid rule (HW_ERR_RULE_INVALID) with `issues`: [{field, message}]',
+  429: 'Rate limit; see Retry-After',
 });
-const WriteQuery = Type.Object({
-  dryRun: Type.Optional(Type.Boolean({ description: 'Validate and authorise only (the Kubernetes API server runs dryRun=All); change nothing' })),
-}, { additionalProperties: false });
-const ListQuery = Type.Object({ full: Type.Optional(Type.Boolean({ description: 'Accepted for compatibility; specs are always included' })) }, { additionalProperties: false });
-const RuleBody = Type.Object({
-  metadata: Type.Object({
-    name: Type.String({ maxLength: 253 }),
-    namespace: Type.Optional(Type.String({ maxLength: 63 })),
-    resourceVersion: Type.Optional(Type.String({ description: 'The version edited; 409 when the rule changed meanwhile' })),
-  }),
-  spec: Type.Unknown({ description: 'The HerdRule spec (docs/rules.md); validated with every problem reported in `issues`' }),
-});
-
-const ERRORS = {
-  401: { description: 'Missing or unknown token', schema: ErrorBody },
-  403: { description: 'Token lacks role edit, or Kubernetes RBAC refused the requesting user', schema: ErrorBody },
-  404: { description: 'No such rule', schema: ErrorBody },
-  409: { description: 'Exists already, or changed meanwhile (HW_ERR_CONFLICT)', schema: ErrorBody },
-  422: { description: 'Invalid rule (HW_ERR_RULE_INVALID) with `issues`: [{field, message}]', schema: ErrorBody },
-} as const;
+const BAD_REQUEST = errorReplies({ 400: 'Invalid parameter or body (HW_ERR_QUERY_INVALID, HW_ERR_BODY_INVALID)' });
 
 /** The summary fields older clients read, plus the spec and status the web app edits. */
 function view(d: RuleDoc) {
@@ -46,25 +32,27 @@ const caller = (r: FastifyRequest) => ({ user: r.caller.user, groups: r.caller.g
 export async function rulesRoutes(app: FastifyInstance, deps: { repo: RuleRepository }): Promise<void> {
   const { repo } = deps;
   app.get<{ Querystring: Static<typeof ListQuery> }>('/api/v1/rules', {
-    schema: { querystring: ListQuery },
-    config: { role: 'read', rateLimited: true, openapi: { summary: 'Rules with spec and status', tags: ['rules'], responses: { 200: { description: 'Rules' }, ...ERRORS } } },
+    schema: { summary: 'Rules with spec and status', tags: ['rules'], querystring: ListQuery, response: { 200: described(RuleList, 'Rules'), ...BAD_REQUEST, ...ERRORS } },
+    config: { role: 'read', rateLimited: true },
   }, async (request) => ({ rules: (await repo.list(caller(request))).map(view) }));
 
   app.get('/api/v1/rules/audit', {
-    config: { role: 'read', rateLimited: true, openapi: { summary: 'Who changed which rule, newest first', tags: ['rules'], responses: { 200: { description: 'Audit entries' }, ...ERRORS } } },
+    schema: { summary: 'Who changed which rule, newest first', tags: ['rules'], response: { 200: described(AuditResult, 'Audit entries'), ...ERRORS } },
+    config: { role: 'read', rateLimited: true },
   }, async (request) => ({ entries: await repo.audit(caller(request)) }));
 
   app.get<{ Params: Static<typeof NameParams> }>('/api/v1/rules/:namespace/:name', {
-    schema: { params: NameParams },
-    config: { role: 'read', rateLimited: true, openapi: { summary: 'One rule', tags: ['rules'], responses: { 200: { description: 'The rule' }, ...ERRORS } } },
+    schema: { summary: 'One rule', tags: ['rules'], params: NameParams, response: { 200: described(RuleView, 'The rule'), ...BAD_REQUEST, ...ERRORS } },
+    config: { role: 'read', rateLimited: true },
   }, async (request) => view(await repo.get(caller(request), request.params.namespace, request.params.name)));
 
   app.post<{ Querystring: Static<typeof WriteQuery>; Body: Static<typeof RuleBody> }>('/api/v1/rules', {
-    schema: { querystring: WriteQuery, body: RuleBody },
-    config: {
-      role: 'edit', rateLimited: true,
-      openapi: { summary: 'Create a rule (dryRun=true: validate only)', tags: ['rules'], requestBody: { contentTypes: ['application/json'], schema: RuleBody, description: '{metadata: {name, namespace}, spec}' }, responses: { 201: { description: 'Created' }, 200: { description: 'Dry run passed' }, ...ERRORS } },
+    schema: {
+      summary: 'Create a rule (dryRun=true: validate only)', tags: ['rules'],
+      querystring: WriteQuery, body: described(RuleBody, '{metadata: {name, namespace}, spec}'),
+      response: { 201: described(RuleView, 'Created'), 200: described(RuleView, 'Dry run passed'), ...BAD_REQUEST, ...ERRORS },
     },
+    config: { role: 'edit', rateLimited: true },
   }, async (request, reply) => {
     const { metadata, spec } = request.body;
     const doc = await repo.create(caller(request), { namespace: metadata.namespace ?? repo.defaultNamespace, name: metadata.name, spec }, { dryRun: request.query.dryRun === true });
@@ -72,11 +60,12 @@ export async function rulesRoutes(app: FastifyInstance, deps: { repo: RuleReposi
   });
 
   app.put<{ Params: Static<typeof NameParams>; Querystring: Static<typeof WriteQuery>; Body: Static<typeof RuleBody> }>('/api/v1/rules/:namespace/:name', {
-    schema: { params: NameParams, querystring: WriteQuery, body: RuleBody },
-    config: {
-      role: 'edit', rateLimited: true,
-      openapi: { summary: 'Replace a rule\'s spec (dryRun=true: validate only)', tags: ['rules'], requestBody: { contentTypes: ['application/json'], schema: RuleBody, description: '{metadata: {name, resourceVersion?}, spec}' }, responses: { 200: { description: 'Updated' }, ...ERRORS } },
+    schema: {
+      summary: 'Replace a rule\'s spec (dryRun=true: validate only)', tags: ['rules'],
+      params: NameParams, querystring: WriteQuery, body: described(RuleBody, '{metadata: {name, resourceVersion?}, spec}'),
+      response: { 200: described(RuleView, 'Updated'), ...BAD_REQUEST, ...ERRORS },
     },
+    config: { role: 'edit', rateLimited: true },
   }, async (request) => {
     const { namespace, name } = request.params;
     const rv = request.body.metadata.resourceVersion;
@@ -84,8 +73,8 @@ export async function rulesRoutes(app: FastifyInstance, deps: { repo: RuleReposi
   });
 
   app.delete<{ Params: Static<typeof NameParams>; Querystring: Static<typeof WriteQuery> }>('/api/v1/rules/:namespace/:name', {
-    schema: { params: NameParams, querystring: WriteQuery },
-    config: { role: 'edit', rateLimited: true, openapi: { summary: 'Delete a rule', tags: ['rules'], responses: { 204: { description: 'Deleted' }, ...ERRORS } } },
+    schema: { summary: 'Delete a rule', tags: ['rules'], params: NameParams, querystring: WriteQuery, response: { 204: Type.Null({ description: 'Deleted' }), ...BAD_REQUEST, ...ERRORS } },
+    config: { role: 'edit', rateLimited: true },
   }, async (request, reply) => {
     await repo.delete(caller(request), request.params.namespace, request.params.name, { dryRun: request.query.dryRun === true });
     return reply.code(204).send();

@@ -1,9 +1,9 @@
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { ruleMatches, type QueryStore, type StoreEvent } from '../../store/types.js';
 import type { ApiMetrics } from '../../metrics/api.js';
-import { ErrorBody, StreamQuery } from '../schemas.js';
+import { errorReplies, StreamQuery } from '../schemas.js';
 
 export interface StreamDeps {
   readonly store: QueryStore;
@@ -30,22 +30,18 @@ export async function streamRoute(app: FastifyInstance, deps: StreamDeps): Promi
   });
 
   app.get<{ Querystring: Static<typeof StreamQuery> }>('/api/v1/stream', {
-    schema: { querystring: StreamQuery },
-    // A HEAD would open an endless stream with no body to read.
-    exposeHeadRoute: false,
-    config: {
-      role: 'read', rateLimited: true,
-      openapi: {
-        summary: 'Live alerts and trending (server-sent events)', tags: ['query'],
-        description: 'text/event-stream with events `alert` (a transition, id = transition id|state) and `trending` (a snapshot); `: heartbeat` comments keep it open.',
-        responses: {
-          200: { description: 'An endless event stream', contentType: 'text/event-stream' },
-          400: { description: 'Invalid query parameter', schema: ErrorBody },
-          401: { description: 'Missing or unknown token', schema: ErrorBody },
-          403: { description: 'Token lacks role read', schema: ErrorBody },
-        },
+    schema: {
+      summary: 'Live alerts and trending (server-sent events)', tags: ['query'],
+      description: 'text/event-stream with events `alert` (a transition, id = transition id|state) and `trending` (a snapshot); `: heartbeat` comments keep it open.',
+      querystring: StreamQuery,
+      response: {
+        200: { description: 'An endless event stream', content: { 'text/event-stream': { schema: Type.String() } } },
+        ...errorReplies({ 400: 'Invalid query parameter', 401: 'Missing or unknown token', 403: 'Token lacks role read', 404: 'No such rule (HW_ERR_NOT_FOUND)', 429: 'Rate limit; see Retry-After' }),
       },
     },
+    // A HEAD would open an endless stream with no body to read.
+    exposeHeadRoute: false,
+    config: { role: 'read', rateLimited: true },
   }, (request, reply) => {
     const { rule, types } = request.query;
     const wanted = new Set((types ?? 'alert,trending').split(','));
