@@ -10,6 +10,7 @@ const SPAN = 90 * 60_000;
 
 const rules: Record<string, CompiledRule> = {
   surge: testRule({ type: 'surge', window: '2m', bucket: '10s', allowedLateness: '30s', baselineHalfLife: '10m', minEvents: 5, minLift: 2, sensitivity: 2, cooldown: '2m', relativeTo: 'site' }, { weights: { view: 1, purchase: 5 } }),
+  seasonal: testRule({ type: 'surge', window: '2m', bucket: '10s', allowedLateness: '30s', baselineHalfLife: '10m', minEvents: 5, minLift: 2, sensitivity: 2, cooldown: '2m', relativeTo: 'site', seasonality: 'daily' }, { weights: { view: 1, purchase: 5 } }),
   velocity: testRule({ type: 'velocity', window: '1m', bucket: '10s', allowedLateness: '30s', maxEvents: 3, cooldown: '1m' }),
   threshold: testRule({ type: 'threshold', field: 'amount', above: 900, bucket: '10s', allowedLateness: '30s', cooldown: '1m' }),
   novelty: testRule({ type: 'novelty', field: 'location', memory: '20m', minHistory: 2, bucket: '10s', allowedLateness: '30s', cooldown: '1m' }),
@@ -118,6 +119,19 @@ describe('reordering within lateness (found counterexamples)', () => {
     const want = replay(rules.novelty!, nov);
     expect(want.map((t) => t.state)).toEqual(['firing', 'resolved']);
     expect(replay(rules.novelty!, arrivalOrder(nov, [0, 0, 0, 20_000, 0]))).toEqual(want);
+  });
+
+  it('an event just over the future skew, held, is released as soon as the stream catches up, not left to be late', () => {
+    // e1 is exactly one future skew (1 h) after e0 and arrives 8 s late, after e2, which is just
+    // over the skew and so is held; e1's arrival must release e2 before later events close its bucket.
+    const events = numbered([1_080_405, 4_680_405, 4_688_324, 4_696_243, 4_704_162, 4_712_081, 4_720_000]
+      .map((x) => ({ type: 'view', ts: T0 + x, productId: 'p0' })));
+    for (const name of ['velocity', 'surge']) {
+      const engine = createRuleEngine(rules[name]!);
+      const got = [...arrivalOrder(events, [0, 7_920]).flatMap((e) => engine.ingest([e])), ...engine.advanceTo(END)];
+      expect(engine.stats().lateEvents, name).toBe(0);
+      expect(got, name).toEqual(replay(rules[name]!, events));
+    }
   });
 
   it('a burst judged with minute-group dispersion does not depend on which event arrived first', () => {

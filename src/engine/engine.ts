@@ -72,6 +72,9 @@ export class Engine implements RuleEngine {
         continue;
       }
       this.accept(ev, key, w, out);
+      // This event may have moved the stream's time close enough to release held ones. They are
+      // later than it (they were too far ahead of an earlier time), so none of their buckets closed yet.
+      if (future.size > 0) this.releaseHeld(out);
     }
     return opts?.silent ? [] : out;
   }

@@ -1,4 +1,5 @@
 import { fold, foldZeros, type BaselineParams, type Moments } from './baseline.js';
+import type { SeasonProfile } from './seasonal.js';
 
 /**
  * Rule-wide (site-wide) traffic: the same window count and decaying baseline as a key,
@@ -27,7 +28,13 @@ export class SiteTraffic {
    */
   readonly recentLift: Float64Array;
 
-  constructor(private readonly ringSize: number, private readonly windowBuckets: number, private readonly p: BaselineParams) {
+  /**
+   * With a season profile, the site's baseline holds de-seasonalised counts (count / profile
+   * factor of its bucket) and the profile learns from the raw counts as they are folded, in order.
+   * `origin` turns relative bucket numbers into absolute ones (the profile is calendar-aligned).
+   */
+  constructor(private readonly ringSize: number, private readonly windowBuckets: number, private readonly p: BaselineParams,
+    private readonly season: SeasonProfile | null = null, private readonly origin: () => number = () => 0) {
     this.tags = new Int32Array(ringSize).fill(NO_BUCKET);
     this.counts = new Float64Array(ringSize);
     this.recentLift = new Float64Array(windowBuckets + 1).fill(1);
@@ -53,24 +60,36 @@ export class SiteTraffic {
     return this.tags[i] === bucket ? this.counts[i]! : 0;
   }
 
-  /** Folds every stored bucket in (folded, t] oldest first, and the empty ones between. */
-  private foldThrough(t: number): void {
-    if (t <= this.folded) return;
+  /**
+   * Folds every stored bucket in (folded, t] oldest first, and the empty ones between. Only
+   * ever called with closed buckets, so it is a pure function of their counts whenever it runs.
+   */
+  foldThrough(t: number): void {
+    if (t <= this.folded || this.born === NO_BUCKET) return;
     const stored: number[] = [];
     for (const tag of this.tags) if (tag > this.folded && tag <= t) stored.push(tag);
     stored.sort((a, b) => a - b);
     let f = this.folded;
+    const season = this.season;
+    const o = season === null ? 0 : this.origin();
     for (const b of stored) {
       foldZeros(this.m, b - f - 1, this.p);
-      fold(this.m, this.count(b), false, this.p);
+      const x = this.count(b);
+      if (season === null) fold(this.m, x, false, this.p);
+      else {
+        if (b - f > 1) season.observe(f + 1 + o, b - f - 1, 0);
+        season.observe(b + o, 1, x);
+        fold(this.m, x / season.factor(b + o), false, this.p);
+      }
       f = b;
     }
     foldZeros(this.m, t - f, this.p);
+    if (season !== null && t > f) season.observe(f + 1 + o, t - f, 0);
     this.folded = t;
   }
 
   /** The site's lift at the close of `bucket`: its window vs its baseline of the buckets before. */
-  close(bucket: number): number {
+  close(bucket: number, seasonal: Float64Array | null = null): number {
     const r = this.recentLift;
     if (this.born === NO_BUCKET || bucket < this.born) { r.fill(1); return (this.lift = 1); }
     this.foldThrough(bucket - this.windowBuckets);
@@ -78,7 +97,9 @@ export class SiteTraffic {
     let c = 0;
     for (let k = 1; k <= this.windowBuckets; k++) {
       c += this.count(bucket - k + 1);
-      r[k] = rate > 0 ? c / (rate * k) : 1;
+      // seasonal[k]: the mean profile factor of the newest k buckets (what the level becomes there).
+      const e = rate * k * (seasonal === null ? 1 : seasonal[k]!);
+      r[k] = e > 0 ? c / e : 1;
     }
     this.lift = r[this.windowBuckets]!;
     return this.lift;

@@ -8,6 +8,7 @@ import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js
 import { hashString } from './keystore.js';
 import { RecentScan, SCAN_MARGIN } from './scan.js';
 import { SiteTraffic } from './site.js';
+import { seasonProfile, type SeasonProfile } from './seasonal.js';
 import { TopK, type Candidate } from './topk.js';
 import { fmt, makeTransition } from './transition.js';
 import type { CompiledRule, TrendingEntry, Transition } from './types.js';
@@ -88,6 +89,11 @@ export class SurgeDetector implements Detector {
   /** Site factor per sub-window length at this close (relativeTo site), and its least value. */
   private readonly recentFactor: Float64Array;
   private minRecentFactor = 1;
+  /** The rule's time-of-day profile (seasonality daily/weekly), and its mean factor over the newest k buckets at this close. */
+  private readonly season: SeasonProfile | null;
+  private readonly seasonal: Float64Array;
+  /** Whether expectations carry a factor per sub-window (relativeTo site, or a season profile). */
+  private readonly scaled: boolean;
   private readonly cooldownBuckets: number;
   /** Distinct actors of keys with two or more recent actors (one lives inline in the record). */
   private readonly actors = new Map<number, ActorSet>();
@@ -115,17 +121,24 @@ export class SurgeDetector implements Detector {
     // Groups of about a minute, at most half the window: G = 1 turns the group dispersion off.
     this.G = Math.max(1, Math.min(Math.floor(this.W / 2), Math.round(60_000 / d.bucketMs)));
     this.pg = baselineParams(d.bucketMs * this.G, d.baselineHalfLifeMs, Math.max(1, Math.round(this.W / 3 / this.G)), (Math.max(d.minEvents, 1) / this.W) * this.G);
-    this.site = new SiteTraffic(ringSize, this.W, this.p);
+    this.season = seasonProfile(d.seasonality, d.bucketMs, ringSize, this.idleMsFor(d));
+    this.seasonal = new Float64Array(this.W + 1).fill(1);
+    this.scaled = d.relativeTo === 'site' || this.season !== null;
+    this.site = new SiteTraffic(ringSize, this.W, this.p, this.season, () => ctx.clock.absolute(0));
     this.cooldownBuckets = Math.ceil(d.cooldownMs / d.bucketMs);
     // Fire at minLift, resolve only a quarter of the way back from 1: a wobbling surge stays one alert.
     this.resolveLift = 1 + (d.minLift - 1) / 4;
     this.resolveAfter = resolveBuckets(this.W);
     this.counted = countedWords(ctx.rule);
     this.trackActors = d.minActors > 1;
-    this.idleMs = Math.max(4 * d.baselineHalfLifeMs, d.windowMs + d.cooldownMs + d.allowedLatenessMs + (resolveBuckets(this.W) + 4) * d.bucketMs);
+    this.idleMs = this.idleMsFor(d);
     const keys = ctx.keys;
     this.top = new TopK(d.topK, (a: Candidate, b: Candidate) =>
       a.score !== b.score ? a.score > b.score : keys.compare(a.slot, b.slot) < 0);
+  }
+
+  private idleMsFor(d: CompiledRule['detector']): number {
+    return Math.max(4 * d.baselineHalfLifeMs, d.windowMs + d.cooldownMs + d.allowedLatenessMs + (resolveBuckets(this.W) + 4) * d.bucketMs);
   }
 
   grow(): void {}
@@ -221,14 +234,20 @@ export class SurgeDetector implements Detector {
       pending.length = 0;
       this.sparePending.push(pending);
     }
-    const siteLift = this.site.close(bucket);
+    const season = this.season;
+    if (season !== null) this.seasonalFactors(bucket, season);
+    const siteLift = this.site.close(bucket, season === null ? null : this.seasonal);
     const relative = this.ctx.rule.detector.relativeTo === 'site';
-    const siteFactor = relative ? Math.max(MIN_SITE_FACTOR, siteLift) : 1;
-    if (relative) {
-      // The same floor for the site factor of each recent sub-window (see RecentScan).
+    const siteFactor = (relative ? Math.max(MIN_SITE_FACTOR, siteLift) : 1) * this.seasonal[this.W]!;
+    if (this.scaled) {
+      // The same floor for the site factor of each recent sub-window (see RecentScan), times the time of day's.
       const r = this.site.recentLift;
       let min = Number.POSITIVE_INFINITY;
-      for (let k = 1; k <= this.W; k++) { const f = Math.max(MIN_SITE_FACTOR, r[k]!); this.recentFactor[k] = f; if (f < min) min = f; }
+      for (let k = 1; k <= this.W; k++) {
+        const f = (relative ? Math.max(MIN_SITE_FACTOR, r[k]!) : 1) * this.seasonal[k]!;
+        this.recentFactor[k] = f;
+        if (f < min) min = f;
+      }
       this.minRecentFactor = min;
     }
     const found: Transition[] = [];
@@ -256,6 +275,17 @@ export class SurgeDetector implements Detector {
   }
 
   /**
+   * seasonal[k]: the mean profile factor of the newest k buckets of the window closing now. The
+   * site is folded up to the window first, which takes the profile snapshot of today if due.
+   */
+  private seasonalFactors(bucket: number, season: SeasonProfile): void {
+    this.site.foldThrough(bucket - this.W);
+    const o = this.ctx.clock.absolute(0);
+    let sum = 0;
+    for (let k = 1; k <= this.W; k++) { sum += season.factor(bucket - k + 1 + o); this.seasonal[k] = sum / k; }
+  }
+
+  /**
    * Folds the key's buckets up to `t` into its baseline, oldest first. The baseline only
    * ever holds buckets that have left the window, so a surge is judged against what came
    * before it. Folding is a pure function of the bucket counts, so doing it at a close or
@@ -271,6 +301,8 @@ export class SurgeDetector implements Detector {
     const g = this.g;
     g.s = f32[o + GS]!; g.q = f32[o + GQ]!; g.n = f32[o + GN]!; this.gPartial = f32[o + GP]!;
     this.foldedTo = f;
+    // With seasonality, buckets are folded de-seasonalised: the site's profile must be known up to t.
+    if (this.season !== null) { this.site.foldThrough(t); this.origin = this.ctx.clock.absolute(0); }
     this.windows.forEach(slot, f + 1, t, this.foldOne);
     foldZeros(m, t - this.foldedTo, this.p);
     this.groupTo(t, 0);
@@ -287,7 +319,9 @@ export class SurgeDetector implements Detector {
    */
   /** forEach callback of foldThrough, allocated once: folds the gap, then the bucket. */
   private foldedTo = 0;
-  private readonly foldOne = (bucket: number, x: number): void => {
+  private origin = 0;
+  private readonly foldOne = (bucket: number, count: number): void => {
+    const x = this.season === null ? count : count / this.season.factor(bucket + this.origin);
     foldZeros(this.m, bucket - this.foldedTo - 1, this.p);
     this.foldBucket(this.m, x);
     this.groupTo(bucket, x);
@@ -386,7 +420,7 @@ export class SurgeDetector implements Detector {
     } else if (b >= (this.cooling.get(slot) ?? b) && count >= d.minEvents && actors >= d.minActors && this.settled(slot, m.n)) {
       // A herd is many people: the lift must hold without the busiest one (a bot, one big buyer) too.
       const whole = lift >= d.minLift && score >= d.sensitivity && count - this.topActor(slot, b - this.W + 1, count) >= d.minLift * expected;
-      const rf = d.relativeTo === 'site' ? this.recentFactor : null;
+      const rf = this.scaled ? this.recentFactor : null;
       // Not yet over the whole window: has the recent part of it (since a step) jumped?
       let recent = !whole && this.scan.test(count, mean, rf,
         this.minRecentFactor, phi, d.minEvents, d.minLift, d.sensitivity + SCAN_MARGIN,
@@ -446,7 +480,9 @@ export class SurgeDetector implements Detector {
     const win = formatDuration(d.windowMs);
     const unit = this.ctx.rule.weightBy === 'quantity' ? 'weighted units' : 'weighted events';
     const people = !Number.isFinite(actors) ? 'people not counted (minActors 1)' : `${actors >= ACTOR_CAP ? `${ACTOR_CAP}+` : actors} ${actors === 1 ? 'person' : 'people'}`;
-    const site = siteFactor !== 1 ? ` (site-wide traffic is ×${fmt(siteFactor)} its usual, already allowed for)` : '';
+    const site = siteFactor === 1 ? '' : this.season === null
+      ? ` (site-wide traffic is ×${fmt(siteFactor)} its usual, already allowed for)`
+      : ` (×${fmt(siteFactor)} for ${d.relativeTo === 'site' ? 'site-wide traffic and ' : ''}the time of day, already allowed for)`;
     const sub = subBuckets ?? 0;
     const recent = windowCount !== undefined && windowExpected !== undefined
       ? `${key}: ${fmt(windowCount)} ${unit} in ${win} (${fmt(windowCount / Math.max(windowExpected, MIN_EXPECTED))}× the ${fmt(windowExpected)} expected), `
@@ -507,7 +543,7 @@ export class SurgeDetector implements Detector {
     // The per-key words are counted by the key store.
     let actorBytes = 0;
     for (const set of this.actors.values()) actorBytes += set.bytes() + 40;
-    return this.cooling.size * 40 + this.windows.bytes() + actorBytes
+    return this.cooling.size * 40 + this.windows.bytes() + actorBytes + (this.season?.bytes() ?? 0)
       + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128;
   }
 }

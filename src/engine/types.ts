@@ -40,6 +40,8 @@ export interface CompiledDetector {
   readonly minLift: number;
   readonly sensitivity: number;
   readonly relativeTo: 'none' | 'site';
+  /** Hour-of-day (daily) or hour-of-week (weekly) profile of the rule's traffic, learnt from it. */
+  readonly seasonality: 'none' | 'daily' | 'weekly';
   // velocity
   readonly maxEvents: number;
   // threshold / novelty

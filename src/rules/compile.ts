@@ -18,6 +18,7 @@ export const DETECTOR_DEFAULTS = {
   escalateAt: 2,
   cooldown: '30m',
   relativeTo: 'site',
+  seasonality: 'none',
   memory: '30d',
   minHistory: 1,
   topK: 20,
@@ -35,6 +36,19 @@ export function defaultWindowMs(bucketMs: number): number {
 /** The window as written, or the default for the bucket. */
 export function windowOf(window: string | undefined, bucket: string): string {
   return window ?? formatDuration(defaultWindowMs(parseDuration(bucket, '/spec/detector/bucket')));
+}
+
+/** The surge detector's plain options, defaults applied. */
+function surgeOptions(d: HerdRuleSpec['detector']) {
+  return {
+    minEvents: d.minEvents ?? DETECTOR_DEFAULTS.minEvents,
+    minActors: d.minActors ?? DETECTOR_DEFAULTS.minActors,
+    escalateAt: d.escalateAt ?? DETECTOR_DEFAULTS.escalateAt,
+    minLift: d.minLift ?? DETECTOR_DEFAULTS.minLift,
+    sensitivity: d.sensitivity ?? DETECTOR_DEFAULTS.sensitivity,
+    relativeTo: d.relativeTo ?? DETECTOR_DEFAULTS.relativeTo,
+    seasonality: d.seasonality ?? DETECTOR_DEFAULTS.seasonality,
+  };
 }
 
 export interface RuleIdentity {
@@ -62,12 +76,7 @@ export function compileRule(id: RuleIdentity, spec: HerdRuleSpec): CompiledRule 
     baselineHalfLifeMs: d.baselineHalfLife === undefined
       ? Math.max(parseDuration(DETECTOR_DEFAULTS.baselineHalfLife, field('baselineHalfLife')), 6 * windowMs)
       : parseDuration(d.baselineHalfLife, field('baselineHalfLife')),
-    minEvents: d.minEvents ?? DETECTOR_DEFAULTS.minEvents,
-    minActors: d.minActors ?? DETECTOR_DEFAULTS.minActors,
-    escalateAt: d.escalateAt ?? DETECTOR_DEFAULTS.escalateAt,
-    minLift: d.minLift ?? DETECTOR_DEFAULTS.minLift,
-    sensitivity: d.sensitivity ?? DETECTOR_DEFAULTS.sensitivity,
-    relativeTo: d.relativeTo ?? DETECTOR_DEFAULTS.relativeTo,
+    ...surgeOptions(d),
     maxEvents: d.maxEvents ?? Number.POSITIVE_INFINITY,
     field: d.field ?? '',
     above: d.above ?? Number.POSITIVE_INFINITY,

@@ -4,7 +4,7 @@ import { API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, DETECTOR_TYPES, 
 
 /** Which optional detector fields matter for each type, so a form shows only those. */
 export const DETECTOR_FIELDS: Readonly<Record<DetectorType, readonly string[]>> = {
-  surge: ['window', 'bucket', 'allowedLateness', 'baselineHalfLife', 'minEvents', 'minLift', 'sensitivity', 'cooldown', 'relativeTo', 'topK'],
+  surge: ['window', 'bucket', 'allowedLateness', 'baselineHalfLife', 'minEvents', 'minActors', 'minLift', 'sensitivity', 'escalateAt', 'cooldown', 'relativeTo', 'seasonality', 'topK'],
   velocity: ['window', 'bucket', 'allowedLateness', 'maxEvents', 'cooldown', 'topK'],
   threshold: ['bucket', 'allowedLateness', 'field', 'above', 'topK'],
   novelty: ['bucket', 'allowedLateness', 'field', 'memory', 'minHistory', 'cooldown', 'topK'],

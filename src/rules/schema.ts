@@ -56,6 +56,9 @@ export const DetectorSchema = Type.Object(
     relativeTo: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('site')], {
       description: 'surge: "site" (default) divides each key\'s lift by the site-wide lift, so a surge of everything (or a tracking gap\'s recovery) does not page per product; "none" judges each key alone',
     })),
+    seasonality: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('daily'), Type.Literal('weekly')], {
+      description: 'surge: "daily" or "weekly" makes the baseline know the hour of day (and day of week, UTC) from the rule\'s own traffic, so a daily rhythm (a morning rise of 3–4×) does not page; needs a day (a week) of history to learn; "none" (default) assumes a flat day',
+    })),
     // velocity
     maxEvents: Type.Optional(Type.Integer({ minimum: 1, description: 'velocity: fire when a key has more than this many events within window' })),
     // threshold / novelty
