@@ -273,6 +273,14 @@ Baseline: a bare kafkajs consumer (\`eachMessage\`) posting each record to the s
 | notifier store: insertTransactions | ${fmt(insertOnly)} | ${(insertOnly / raw).toFixed(3)}× |
 | notifier store: insertTransactions + KPI rollup (what the writer does) | ${fmt(withRollup)} | ${(withRollup / raw).toFixed(3)}× |
 
+Reading: the notifier's own work (outbox bookkeeping, rendering, signing) costs little against the bare
+loop when the outbox is in memory. On FerretDB v1 (SQLite) every delivery is several store operations
+(claim token, claim, alert and silence reads, finish, move to \`deliveries\`, audit), and under this machine's load
+each of them is slow, so FerretDB sets the pace; when ~20 alerts/s arrive faster than that, the
+latency rows measure a queue, not one delivery. The rollup recomputes each touched minute with \`$group\`;
+the insert alone keeps up, so the aggregation on FerretDB v1 is what is slow (it appears to read the collection). Use MongoDB
+in production (\`MONGODB_URI\` points this benchmark at one).
+
 Reproduce: \`make bench-notifier\` (sizes: \`HW_BENCH_DELIVERIES\`, \`HW_BENCH_LATENCY_ALERTS\`, \`HW_BENCH_TRANSACTIONS\`).
 `;
 console.log(body);

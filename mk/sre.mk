@@ -3,7 +3,7 @@
 # on a real Kafka; the container image built without Docker (buildah) and run as the chart runs it.
 INTEGRATION_TESTS += check-dashboards test-alerts test-sre image-check
 SERVICES_BIN := $(HW_CACHE)/services/bin
-# This suite's ports: HW_SRE_PORT+1..6 (API, detector, Prometheus, Alertmanager, webhook, operator).
+# This suite's ports: HW_SRE_PORT+1..8 (API, detector, Prometheus, Alertmanager, webhook, operator, notifier, failing channel).
 HW_SRE_PORT ?= 19600
 export HW_SRE_PORT
 

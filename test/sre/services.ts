@@ -42,8 +42,8 @@ export function start(name: string, cmd: string, args: string[], env: NodeJS.Pro
 }
 
 /** `herdwatch <command>` from source, as one process (tsx as a loader), so a signal reaches it. */
-export function herdwatch(name: string, args: string[]): Proc {
-  return start(name, process.execPath, ['--import', 'tsx', join(ROOT, 'cmd', 'herdwatch.ts'), ...args], { HERDWATCH_KAFKA_LOG: 'none' });
+export function herdwatch(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  return start(name, process.execPath, ['--import', 'tsx', join(ROOT, 'cmd', 'herdwatch.ts'), ...args], { HERDWATCH_KAFKA_LOG: 'none', ...env });
 }
 
 export function serviceBinary(name: string): string {
@@ -77,6 +77,7 @@ export interface Targets {
   readonly api: string;
   readonly detector: string;
   readonly operator?: string;
+  readonly notifier?: string;
 }
 
 /** Prometheus scraping HerdWatch every second, evaluating `rules` every second, alerting `alertmanager`. */

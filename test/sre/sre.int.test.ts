@@ -33,6 +33,9 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
   const delivered: AmAlert[] = [];
   let dir: string;
   let webhook: Server;
+  // The channel that fails: a webhook receiver that answers every delivery with 500.
+  let failing: Server;
+  let failingRequests = 0;
   let detector: Proc;
   let operator: Proc;
   let ns: Awaited<ReturnType<typeof createNamespace>>;
@@ -63,13 +66,25 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
     });
     await new Promise<void>((r) => webhook.listen(port(5), '127.0.0.1', r));
     procs.push(await startAlertmanager(join(dir, 'am'), port(4), `http://127.0.0.1:${port(5)}/hook`));
+    failing = createServer((req, res) => {
+      failingRequests++;
+      req.resume();
+      req.on('end', () => res.writeHead(500).end('receiver down'));
+    });
+    await new Promise<void>((r) => failing.listen(port(8), '127.0.0.1', r));
 
     const kafka = ['--kafka-brokers', process.env.KAFKA_BROKERS ?? '', '--events-topic', topics.events, '--alerts-topic', topics.alerts, '--trends-topic', topics.trends];
     procs.push(herdwatch('api', ['api', '--bus', 'kafka', ...kafka, '--host', '127.0.0.1', '--port', String(port(1)), '--rate-limit', '0', '--log-level', 'warn', '--group-lag', '2s']));
     detector = herdwatch('detector', ['detector', '--rule', rule, '--rule-file', ruleFile, ...kafka, '--start-from', 'earliest', '--idle-advance', '1s', '--host', '127.0.0.1', '--port', String(port(2))]);
     procs.push(detector);
+    // The notifier (outbox in memory) delivers the rule's alerts: to this Alertmanager, and to the failing webhook,
+    // retried on the Standard Webhooks schedule shrunk 1000× so failures keep coming for about two minutes.
+    procs.push(herdwatch('notifier', ['notifier', ...kafka.filter((a) => a !== '--trends-topic' && a !== topics.trends), '--rules', ruleFile,
+      '--alertmanager-url', am, '--webhook-allow-cidrs', '127.0.0.0/8', '--retry-scale', '0.001', '--host', '127.0.0.1', '--port', String(port(7)), '--log-level', 'warn'],
+    { HERDWATCH_SECRET_SRE_HOOK_URL: `http://127.0.0.1:${port(8)}/hook`, HERDWATCH_SECRET_SRE_HOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }));
     await waitFor('the API', () => httpOk(`${api}/healthz`), 90_000, 500, procs);
     await waitFor('the detector', () => httpOk(`http://127.0.0.1:${port(2)}/healthz`), 90_000, 500, procs);
+    await waitFor('the notifier', () => httpOk(`http://127.0.0.1:${port(7)}/readyz`), 90_000, 500, procs);
     // The operator on the real API server that scripts/k8s/test.sh started, reconciling one rule.
     ns = await createNamespace('sre');
     await ensureCrd();
@@ -78,7 +93,7 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
     await waitFor('the operator', () => httpOk(`http://127.0.0.1:${port(6)}/healthz`), 90_000, 500, procs);
     await kubectlOk(['apply', '-n', ns.name, '-f', '-'], JSON.stringify(herdRule('sre-surge')));
     procs.push(await startPrometheus(join(dir, 'prom'), port(3), {
-      api: `127.0.0.1:${port(1)}`, detector: `127.0.0.1:${port(2)}`, operator: `127.0.0.1:${port(6)}`,
+      api: `127.0.0.1:${port(1)}`, detector: `127.0.0.1:${port(2)}`, operator: `127.0.0.1:${port(6)}`, notifier: `127.0.0.1:${port(7)}`,
     }, rulesYaml(rulesFile(TEST_TUNING)), port(4)));
 
     expect(await sendHistory(api)).toBeGreaterThan(30_000);
@@ -92,6 +107,7 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
     await traffic?.stop();
     for (const p of procs.reverse()) await p.stop();
     await new Promise((r) => webhook?.close(r));
+    await new Promise((r) => failing?.close(r));
     await ns?.remove();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -99,9 +115,9 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
   it('Prometheus scrapes every HerdWatch process, each with its component label', async () => {
     const up = await waitFor('both targets up', async () => {
       const r = await promQuery(prom, 'count by (component) (herdwatch_process_start_time_seconds)');
-      return r.length >= 3 ? r : undefined;
+      return r.length >= 4 ? r : undefined;
     }, 60_000, 1000, procs);
-    expect(up.map((s) => s.metric.component).sort()).toEqual(['api', 'detector', 'operator']);
+    expect(up.map((s) => s.metric.component).sort()).toEqual(['api', 'detector', 'notifier', 'operator']);
   });
 
   it('every dashboard panel query is valid PromQL and returns data, unless the panel says why it may be empty', async () => {
@@ -142,6 +158,24 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
     expect(alert.annotations.runbook_url).toMatch(/runbooks\.md#herdwatchingesterrors$/);
     await waitFor('the webhook to get it', async () => delivered.find((a) => a.labels.alertname === 'HerdWatchIngestErrors'), 30_000);
   });
+
+  it('a failing channel fires HerdWatchNotificationFailures, and its waiting deliveries HerdWatchOutboxStuck, in Alertmanager', async () => {
+    // The surge alert reaches the notifier, which sends it on to Alertmanager (a working channel) ...
+    await waitFor('the surge, delivered by the notifier to Alertmanager', async () => (await amAlerts(am)).find((a) => a.labels.alertname === 'HerdWatchSurge'), 120_000, 1000, procs);
+    // ... and to the webhook, which keeps answering 500.
+    await waitFor('the notifier to try the failing webhook', async () => (failingRequests > 0 ? true : undefined), 60_000, 500, procs);
+    const failures = await waitFor('HerdWatchNotificationFailures in Alertmanager', () => firing('HerdWatchNotificationFailures', { channel: 'webhook' }), 90_000, 1000, procs);
+    expect(failures.labels).toMatchObject({ component: 'notifier', severity: 'warning' });
+    expect(failures.annotations.runbook_url).toMatch(/runbooks\.md#herdwatchnotificationfailures$/);
+    const stuck = await waitFor('HerdWatchOutboxStuck in Alertmanager', () => firing('HerdWatchOutboxStuck', { channel: 'webhook' }), 120_000, 1000, procs);
+    expect(stuck.labels.severity).toBe('critical');
+    await waitFor('the pager webhook to get both', async () => {
+      const names = new Set(delivered.map((a) => a.labels.alertname));
+      return names.has('HerdWatchNotificationFailures') && names.has('HerdWatchOutboxStuck') ? true : undefined;
+    }, 30_000);
+    // The working channel is not reported.
+    expect(await firing('HerdWatchNotificationFailures', { channel: 'alertmanager' })).toBeUndefined();
+  }, 300_000);
 
   it('a stopped detector fires HerdWatchDetectorLag (seen by the broker) and HerdWatchTargetAbsent', async () => {
     // Silent while the detector keeps up (on a busy machine it may lag after the history burst: wait that out).
