@@ -20,10 +20,11 @@ test-web-unit: setup ## Component tests (vitest + Testing Library, jsdom)
 chromium: ## Print the Chromium the browser tests use, installing Debian's package if missing (HW_CHROMIUM overrides)
 	@scripts/web/chromium.sh
 
-test-web: setup ## Browser tests: Chromium against `herdwatch dev`, then rules against the real control plane; screenshots in .tmp/web-shots
+test-web: setup ## Browser tests: Chromium against `herdwatch dev`, `api --bus kafka` on a real broker, then rules on the real control plane; screenshots in .tmp/web-shots
 	tsc -p tsconfig.json
 	$(MAKE) --no-print-directory web-build
 	HW_CHROMIUM="$$(scripts/web/chromium.sh)" vitest run --config vitest.int.config.ts test/web/dev.int.test.ts
+	HW_CHROMIUM="$$(scripts/web/chromium.sh)" $(KAFKA_SCRIPTS)/with-broker.sh vitest run --config vitest.int.config.ts test/web/kafka.int.test.ts
 	HW_CHROMIUM="$$(scripts/web/chromium.sh)" scripts/k8s/test.sh test/web/k8s.int.test.ts
 
 BENCHMARKS += bench-web-bundle bench-web-frames

@@ -2,7 +2,6 @@ import { buildApi } from '../../src/api/app.js';
 import { startInProcess } from '../../src/dev/pipeline.js';
 import { listenOrExplain } from '../../src/api/listen.js';
 import { summarizeRule } from '../../src/api/rule-summary.js';
-import type { RuleSummary } from '../../src/api/types.js';
 import { API_OPTIONS, apiSettingsFrom } from '../../src/config/api.js';
 import type { OptionSpecs, ResolvedOptions } from '../../src/config/options.js';
 import type { ApiSettings } from '../../src/config/api.js';
@@ -14,7 +13,9 @@ import { KAFKA_OPTIONS, kafkaSettingsFrom } from '../../src/kafka/config.js';
 import { parseDuration } from '../../src/config/duration.js';
 import { GroupLagMonitor } from '../../src/metrics/group-lag.js';
 import { createRegistry } from '../../src/metrics/registry.js';
-import { loadRuleFiles } from '../../src/rules/index.js';
+import { loadRuleFiles, type LoadedRule } from '../../src/rules/index.js';
+import { knownRules } from '../../src/api/rules/known.js';
+import { startKafkaLiveData } from '../../src/kafka/live-data.js';
 import { defineCommand, untilAborted, type RunContext } from './command.js';
 import { KubeRuleRepository } from '../../src/api/rules/kubernetes.js';
 import type { RuleRepository } from '../../src/api/rules/types.js';
@@ -33,13 +34,14 @@ const OPTIONS = {
   'impersonate-groups': { type: 'string', env: 'HERDWATCH_IMPERSONATE_GROUPS', description: 'Comma-separated Kubernetes groups every API caller is given when impersonated (bind RBAC to them)' },
   ...KAFKA_OPTIONS,
   ...STORE_OPTIONS,
+  'traffic-topic': { type: 'string', env: 'HERDWATCH_TRAFFIC_TOPIC', default: 'herdwatch.traffic', description: 'Compacted topic of site traffic per minute that API replicas publish and read (bus kafka; the Live traffic chart)' },
   'group-lag': { type: 'string', env: 'HERDWATCH_GROUP_LAG', default: '10s', description: 'How often to read the detector consumer groups\' lag from the broker for /metrics (bus kafka), so a stopped detector shows as lag; 0 or off never' },
 } as const satisfies OptionSpecs;
 
 /** Rules to list at /api/v1/rules; with Kafka they live in the cluster, so a missing directory is not an error. */
-async function ruleSummaries(path: string, optional: boolean, ctx: RunContext): Promise<RuleSummary[]> {
+async function ruleFiles(path: string, optional: boolean, ctx: RunContext): Promise<LoadedRule[]> {
   try {
-    return (await loadRuleFiles(path)).map(summarizeRule);
+    return await loadRuleFiles(path);
   } catch (err) {
     if (!optional || !isHwError(err) || err.code !== 'HW_ERR_RULE_FILE') throw err;
     ctx.logger.warn({ path }, `no rule files at ${path}; /api/v1/rules lists none`);
@@ -92,14 +94,19 @@ async function serve(o: ResolvedOptions<typeof OPTIONS>, ctx: RunContext, deps: 
   }
   const kafka = kafkaSettingsFrom(o, ctx.env, { topics: { events: o['events-topic'], alerts: o['alerts-topic'], trends: o['trends-topic'] } });
   const backend = await createKafkaBackend(kafka, { sendTimeoutMs: settings.sendTimeoutMs, logger });
-  const rules = await ruleSummaries(resolveRulesPath(o.rules), true, ctx);
+  const files = await ruleFiles(resolveRulesPath(o.rules), true, ctx);
+  const rules = files.map(summarizeRule);
+  const live = await startKafkaLiveData({
+    kafka: backend.kafka, eventsTopic: kafka.topics.events, trafficTopic: o['traffic-topic'], store: backend.store, logger,
+    rules: knownRules(files.map((l) => l.compiled), kubeRules),
+  });
   const groupLag = /^(0|off)$/.test(o['group-lag']) ? undefined : new GroupLagMonitor(backend.kafka, registry, {
     topics: [o['events-topic']], intervalMs: parseDuration(o['group-lag'], '--group-lag'),
     onError: (err) => logger.warn({ err: err.message }, 'cannot read the detector groups\' lag'),
   });
   await groupLag?.start();
   const app = await buildApi({
-    sink: backend.sink, store: backend.store, registry, settings, ready: backend.ready, rules: () => rules, logger,
+    sink: live.counting(backend.sink), store: backend.store, liveData: live.liveData, registry, settings, ready: backend.ready, rules: () => rules, logger,
     ...(kubeRules ? { rulesRepo: kubeRules } : {}), ...history,
     backtest: { source: kafkaBacktestSource(backend.kafka, kafka.topics.events) },
   });
@@ -110,6 +117,7 @@ async function serve(o: ResolvedOptions<typeof OPTIONS>, ctx: RunContext, deps: 
   } finally {
     await app.close();
     await groupLag?.stop();
+    await live.close();
     await backend.close();
   }
   return 0;

@@ -7,6 +7,7 @@ import { buildApi } from './app.js';
 import { OPENAPI_PATH } from './openapi.js';
 import { MemoryRuleRepository } from './rules/memory.js';
 import { historySource } from './routes/backtest.js';
+import { historyLiveData } from './routes/live-data.js';
 import type { ApiDeps } from './types.js';
 
 /**
@@ -21,7 +22,7 @@ export async function fullApi(over: Partial<ApiDeps> = {}, history = new EventHi
     store,
     notifications: new MemoryNotifierStore(),
     rulesRepo: new MemoryRuleRepository({ rules: [] }),
-    liveData: { history, samples: new TrendSamples(), store, rules: () => [] },
+    liveData: { ...historyLiveData(history), samples: new TrendSamples(), store, rules: () => [] },
     backtest: { source: historySource(history) },
     webRoot: null,
     ...over,

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { TransitionBody } from './schemas.js';
 
-/** Schemas of the drill-down series and site-traffic routes (served from dev's recent-event history). */
+/** Schemas of the drill-down series and site-traffic routes (dev's recent-event history, or Kafka: ADR 0011). */
 
 export const SeriesQuery = Type.Object({
   alert: Type.String({ minLength: 3, maxLength: 1024, description: 'Alert id <rule uid>:<key>:<onset ms>' }),
@@ -22,9 +22,16 @@ export const SeriesResult = Type.Object({
     bucket: Type.Number({ description: 'Weighted count in the bucket' }),
     window: Type.Number({ description: 'Weighted count in the window ending with the bucket' }),
   })),
-  expected: Type.Array(Type.Object({ t: Type.Number(), baseline: Type.Number() }), { description: 'The baseline the detector compared with, per bucket' }),
+  expected: Type.Array(Type.Object({
+    t: Type.Number(),
+    baseline: Type.Number({ description: 'Expected window count' }),
+    low: Type.Optional(Type.Number({ description: 'surge: expected − one unit of noise on the score\'s scale' })),
+    high: Type.Optional(Type.Number({ description: 'surge: expected + one unit of noise' })),
+    threshold: Type.Optional(Type.Number({ description: 'surge: the window count the whole-window test fires at' })),
+    dispersion: Type.Optional(Type.Number({ description: 'surge: overdispersion φ the key was judged with' })),
+  }), { description: 'The engine\'s expected level while the key was trending (from its snapshots)' }),
   threshold: Type.Object({
-    minLift: Type.Optional(Type.Number()), minEvents: Type.Optional(Type.Number()), above: Type.Optional(Type.Number()), maxEvents: Type.Optional(Type.Number()),
+    minLift: Type.Optional(Type.Number()), minEvents: Type.Optional(Type.Number()), sensitivity: Type.Optional(Type.Number()), above: Type.Optional(Type.Number()), maxEvents: Type.Optional(Type.Number()),
   }, { description: 'The rule\'s firing condition' }),
   transitions: Type.Array(TransitionBody),
   byType: Counts,

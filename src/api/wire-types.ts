@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { BacktestJobBody } from './backtest-schemas.js';
+import type { AlertRecordBody, SilenceBody } from './history-schemas.js';
 import type { SeriesResult, TrafficResult } from './live-data-schemas.js';
 import type { ErrorBody, TransitionBody, TrendingResult } from './schemas.js';
 
@@ -18,3 +19,7 @@ export type TrafficMinute = Static<typeof TrafficResult>['minutes'][number];
 export type BacktestJob = Static<typeof BacktestJobBody>;
 export type ApiErrorBody = Static<typeof ErrorBody>;
 export type FieldError = NonNullable<ApiErrorBody['issues']>[number];
+/** A silence (mutes matching notifications) or an acknowledgement (mutes an alert's escalations). */
+export type Silence = Static<typeof SilenceBody>;
+/** The notifier's record of an alert, with who acknowledged or silenced it. */
+export type AlertRecord = Static<typeof AlertRecordBody>;

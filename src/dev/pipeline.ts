@@ -10,6 +10,7 @@ import { TrendSamples } from '../store/trend-samples.js';
 import { MemoryRuleRepository } from '../api/rules/memory.js';
 import type { RuleRepository } from '../api/rules/types.js';
 import { historySource } from '../api/routes/backtest.js';
+import { historyLiveData } from '../api/routes/live-data.js';
 import { MemoryQueryStore } from '../store/memory.js';
 import type { HerdEvent } from '../events/schema.js';
 import { MemoryBus } from '../bus/memory.js';
@@ -111,7 +112,7 @@ export async function startInProcess(o: InProcessOptions): Promise<InProcessStac
     registry: o.registry,
     rules: () => summaries,
     rulesRepo: o.rulesRepo ?? rulesRepo,
-    liveData: { history, samples, store, rules: () => rulesRepo.loaded().map((l) => l.compiled) },
+    liveData: { ...historyLiveData(history), samples, store, rules: () => rulesRepo.loaded().map((l) => l.compiled) },
     backtest: { source: historySource(history) },
     ...(o.webRoot !== undefined ? { webRoot: o.webRoot } : {}),
     ...(o.notifications ? { notifications: o.notifications } : {}),

@@ -4,11 +4,13 @@ export interface TrendSample {
   readonly t: number;
   readonly value: number;
   readonly baseline: number;
+  readonly score: number;
 }
 
 /**
  * The engine's expected level (baseline) for keys while they appear in a rule's trending
- * snapshots: the drill-down draws it as the expected band. Bounded per key and in keys
+ * snapshots, with the value and score they were judged with: the drill-down draws the
+ * expected band and firing threshold from them. Bounded per key and in keys
  * (least recently seen dropped first), so a long demo's memory stays flat.
  */
 export class TrendSamples {
@@ -22,7 +24,7 @@ export class TrendSamples {
       const list = this.byKey.get(id) ?? [];
       this.byKey.delete(id);
       const last = list[list.length - 1];
-      if (!last || last.t < s.at) list.push({ t: s.at, value: e.value, baseline: e.baseline });
+      if (!last || last.t < s.at) list.push({ t: s.at, value: e.value, baseline: e.baseline, score: e.score });
       if (list.length > this.perKey) list.splice(0, list.length - this.perKey);
       this.byKey.set(id, list);
     }

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, qs } from './client';
 import { keys } from './keys';
-import type { AuditEntry, BacktestJob, Kpis, RuleDoc, Series, TrafficMinute, Transition, TrendingSnapshot } from './types';
+import type { AlertRecord, AuditEntry, BacktestJob, Kpis, RuleDoc, Series, Silence, TrafficMinute, Transition, TrendingSnapshot } from './types';
 
 /** One hook per API resource. Live resources are also fed by useLiveStream. */
 
@@ -32,6 +32,36 @@ export function useSeries(alertId: string, hours: number) {
     queryFn: () => api<Series>(`/api/v1/series${qs({ alert: alertId, hours })}`),
     refetchInterval: 5_000,
   });
+}
+
+/** The notifier's record of one alert (who acknowledged or silenced it); absent without a notifier store. */
+export function useAlertRecord(id: string) {
+  return useQuery({ queryKey: keys.alert(id), queryFn: () => api<{ alert: AlertRecord }>(`/api/v1/alerts/${encodeURIComponent(id)}`), retry: false, refetchInterval: 10_000 });
+}
+
+export function useSilences() {
+  return useQuery({ queryKey: keys.silences, queryFn: () => api<{ silences: Silence[] }>('/api/v1/silences'), retry: false, refetchInterval: 10_000 });
+}
+
+export type SilenceInput =
+  | { kind: 'ack'; alertId: string; for: string; by?: string }
+  | { kind: 'silence'; alertId?: string; rule?: string; key?: string; for: string; by?: string };
+
+/** Acknowledge an alert, or silence an alert, a rule or a key; DELETE ends one. */
+export function useSilenceActions() {
+  const client = useQueryClient();
+  const refresh = () => {
+    void client.invalidateQueries({ queryKey: keys.silences });
+    void client.invalidateQueries({ queryKey: ['alert'] });
+  };
+  const add = useMutation({
+    mutationFn: (s: SilenceInput) => s.kind === 'ack'
+      ? api<{ silence: Silence }>(`/api/v1/alerts/${encodeURIComponent(s.alertId)}/ack`, { method: 'POST', body: { for: s.for, ...(s.by ? { by: s.by } : {}) } })
+      : api<{ silence: Silence }>('/api/v1/silences', { method: 'POST', body: s }),
+    onSuccess: refresh,
+  });
+  const end = useMutation({ mutationFn: (id: string) => api<unknown>(`/api/v1/silences/${encodeURIComponent(id)}`, { method: 'DELETE' }), onSuccess: refresh });
+  return { add, end };
 }
 
 export function useTraffic() {

@@ -6,6 +6,7 @@ export const keys = {
   sparks: (ruleUid: string) => ['sparks', ruleUid] as const,
   alerts: ['alerts'] as const,
   alert: (id: string) => ['alert', id] as const,
+  silences: ['silences'] as const,
   series: (rule: string, key: string, hours: number) => ['series', rule, key, hours] as const,
   traffic: ['traffic'] as const,
   kpis: (from?: number, to?: number) => ['kpis', from ?? null, to ?? null] as const,

@@ -3,7 +3,7 @@ export type AlertState = 'firing' | 'escalated' | 'resolved';
 
 // Made from the server's route schemas (src/api/wire-types.ts), type-only: what the server sends.
 export type {
-  ApiErrorBody, BacktestJob, FieldError, Series, SeriesPoint, TrafficMinute, Transition, TrendingEntry, TrendingSnapshot,
+  AlertRecord, ApiErrorBody, BacktestJob, FieldError, Series, SeriesPoint, Silence, TrafficMinute, Transition, TrendingEntry, TrendingSnapshot,
 } from '../../../src/api/wire-types';
 
 export interface RuleStatus {

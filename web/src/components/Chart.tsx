@@ -12,6 +12,13 @@ export interface ChartSeries {
   width?: number;
 }
 
+/** A shaded range between two of the series (indexes into `series`). */
+export interface ChartBand {
+  upper: number;
+  lower: number;
+  fill: string;
+}
+
 export interface ChartMark {
   at: number;
   label: string;
@@ -26,6 +33,8 @@ export interface ChartProps {
   series: ChartSeries[];
   /** Vertical markers (alert transitions). */
   marks?: ChartMark[];
+  /** Ranges shaded between two series (e.g. the expected band). */
+  bands?: ChartBand[];
   height?: number;
   /** Name of the test id on the wrapper (browser tests read the data table, not pixels). */
   testId?: string;
@@ -75,13 +84,14 @@ function marksPlugin(get: () => ChartMark[]): uPlot.Plugin {
  * takes new data without being rebuilt, and renders its numbers as a visually hidden
  * table so screen readers (and browser tests) can read what the canvas shows.
  */
-export function Chart({ title, times, series, marks = [], height = 220, testId }: ChartProps) {
+export function Chart({ title, times, series, marks = [], bands = [], height = 220, testId }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const marksRef = useRef(marks);
   // When the last setData started; the draw hook turns it into that update's frame cost.
   const pending = useRef<number | null>(null);
-  const shape = series.map((s) => `${s.label}|${s.color}|${s.dash?.join(',') ?? ''}|${s.fill ?? ''}`).join(';');
+  const shape = series.map((s) => `${s.label}|${s.color}|${s.dash?.join(',') ?? ''}|${s.fill ?? ''}|${s.width ?? ''}`).join(';')
+    + bands.map((b) => `#${b.upper}-${b.lower}-${b.fill}`).join('');
 
   useEffect(() => {
     const el = box.current;
@@ -101,6 +111,7 @@ export function Chart({ title, times, series, marks = [], height = 220, testId }
         { ...axis, size: 56, values: (_u, ticks) => ticks.map((t) => formatNumber(t)) },
       ],
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 2, ...(s.dash ? { dash: s.dash } : {}), ...(s.fill ? { fill: s.fill } : {}), spanGaps: true }))],
+      ...(bands.length > 0 ? { bands: bands.map((b) => ({ series: [b.upper + 1, b.lower + 1] as [number, number], fill: b.fill })) } : {}),
       plugins: [marksPlugin(() => marksRef.current)],
       hooks: {
         draw: [() => {

@@ -1,32 +1,52 @@
 import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
-import { api } from '../api/client';
 import { useSeries } from '../api/hooks';
 import type { Series, Transition } from '../api/types';
 import { Chart } from '../components/Chart';
 import { formatCount, formatDateTime, formatDuration, formatLift, formatNumber, formatSince } from '../format';
 import { Link } from '../router';
+import { AlertActions } from './AlertActions';
 import { useNow } from './LiveView';
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
-/** Expected level carried forward onto every point (snapshots are sparser than buckets). */
-function alignExpected(s: Series): (number | null)[] {
+type Expected = Series['expected'][number];
+
+/**
+ * The engine's expected band at each point: the latest snapshot at or before it, carried
+ * forward for at most one window (snapshots are sparser than buckets, and a key that left the
+ * trending list has no current expectation to draw).
+ */
+export function alignExpected(s: Series): (Expected | null)[] {
   let j = -1;
   return s.points.map((p) => {
     while (j + 1 < s.expected.length && s.expected[j + 1]!.t <= p.t) j++;
-    return j >= 0 ? s.expected[j]!.baseline : null;
+    const e = j >= 0 ? s.expected[j]! : null;
+    return e && p.t - e.t <= s.windowMs ? e : null;
   });
 }
 
-function thresholdLine(s: Series, expected: (number | null)[]): (number | null)[] {
+/** The firing level per point: the engine's own (surge), else the rule's fixed limit. */
+export function thresholdLine(s: Series, expected: (Expected | null)[]): (number | null)[] {
   const th = s.threshold;
   if (th.above !== undefined) return s.points.map(() => th.above!);
   if (th.maxEvents !== undefined) return s.points.map(() => th.maxEvents!);
-  if (th.minLift !== undefined) return expected.map((e) => (e === null ? null : Math.max(th.minEvents ?? 0, e * th.minLift!)));
+  if (th.minLift !== undefined) return expected.map((e) => (e === null ? null : e.threshold ?? Math.max(th.minEvents ?? 0, e.baseline * th.minLift!)));
   return s.points.map(() => null);
+}
+
+/** What the shaded band and the red line mean, in words (the chart's own legend only names them). */
+function Legend({ s }: { s: Series }) {
+  if (s.detector !== 'surge') return null;
+  const th = s.threshold;
+  return (
+    <p className="muted chart-note">
+      Shaded: the range the engine treats as normal for this key (expected ± one unit of noise on the scale its
+      significance uses). Red: the count at which it fires — at least {formatNumber(th.minEvents ?? 0)} weighted events,
+      {' '}{formatLift(th.minLift ?? 1)} the expected level and {formatNumber(th.sensitivity ?? 0)} units above it.
+    </p>
+  );
 }
 
 function Breakdown({ title, counts }: { title: string; counts: Record<string, number> }) {
@@ -67,22 +87,6 @@ function Decision({ t }: { t: Transition }) {
   );
 }
 
-function Actions({ id }: { id: string }) {
-  const act = useMutation({
-    mutationFn: (action: 'ack' | 'silence') => action === 'ack'
-      ? api<unknown>(`/api/v1/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', body: { for: '4h' } })
-      : api<unknown>('/api/v1/silences', { method: 'POST', body: { alertId: id, for: '1h', kind: 'silence' } }),
-  });
-  return (
-    <div className="actions">
-      <button type="button" onClick={() => act.mutate('ack')} disabled={act.isPending}>Acknowledge for 4 h</button>
-      <button type="button" onClick={() => act.mutate('silence')} disabled={act.isPending}>Silence 1 h</button>
-      {act.isSuccess && <span role="status">Done.</span>}
-      {act.isError && <span role="alert" className="error">{act.error.message}</span>}
-    </div>
-  );
-}
-
 /** Drill-down of one alert: the key's counts with expected level and threshold, transitions marked. */
 export function AlertView({ id }: { id: string }) {
   const [hours, setHours] = useState(3);
@@ -108,6 +112,7 @@ export function AlertView({ id }: { id: string }) {
         </select>
       </label>
       <section className="card">
+        <Legend s={s} />
         <Chart
           title={`Weighted count per ${formatDuration(s.windowMs)} window`}
           testId="drill-chart"
@@ -115,9 +120,12 @@ export function AlertView({ id }: { id: string }) {
           times={s.points.map((p) => p.t)}
           series={[
             { label: 'count in window', values: s.points.map((p) => p.window), color: cssVar('--c1') },
-            { label: 'expected', values: expected, color: cssVar('--c3'), dash: [4, 4] },
-            { label: 'firing threshold', values: thresholdLine(s, expected), color: cssVar('--danger'), dash: [2, 4], width: 1 },
+            { label: 'expected', values: expected.map((e) => e?.baseline ?? null), color: cssVar('--c3'), dash: [4, 4] },
+            { label: 'normal range, high', values: expected.map((e) => e?.high ?? null), color: cssVar('--band'), width: 1 },
+            { label: 'normal range, low', values: expected.map((e) => e?.low ?? null), color: cssVar('--band'), width: 1 },
+            { label: 'firing threshold', values: thresholdLine(s, expected), color: cssVar('--danger'), dash: [2, 4], width: 2 },
           ]}
+          bands={[{ upper: 2, lower: 3, fill: cssVar('--band-fill') }]}
           marks={s.transitions.map((t) => ({ at: t.state === 'firing' ? t.onset : t.at, label: t.state, color: t.state === 'resolved' ? cssVar('--ok') : cssVar('--danger') }))}
         />
       </section>
@@ -125,7 +133,7 @@ export function AlertView({ id }: { id: string }) {
         <section className="card">
           <h2>The numbers behind the decision</h2>
           {latest ? <Decision t={latest} /> : <p className="muted">This alert is no longer in the recent history.</p>}
-          <Actions id={id} />
+          <AlertActions id={id} rule={s.rule} alertKey={s.key} />
         </section>
         <div>
           <Breakdown title="By event type" counts={s.byType} />
