@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HerdEvent } from '../events/schema.js';
 import { countMinutes, lastMinutes, trafficPerMinute, type MinuteCounts } from './traffic.js';
 
-const ev = (ts: number, type = 'view', count?: number): HerdEvent => ({ id: `e${ts}-${type}`, type, ts, productId: 'p', ...(count ? { count } : {}) });
+const ev = (ts: number, type: HerdEvent['type'] = 'view', count?: number): HerdEvent => ({ id: `e${ts}-${type}`, type, ts, productId: 'p', ...(count ? { count } : {}) });
 
 describe('site traffic per minute', () => {
   it('counts by type per minute of event time, leaves out the minute still filling, and shows empty minutes as zero', () => {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, qs } from './client';
 import { keys } from './keys';
-import type { AlertRecord, AuditEntry, BacktestJob, Kpis, RuleDoc, Series, Silence, TrafficMinute, Transition, TrendingSnapshot } from './types';
+import type { AlertRecord, AuditEntry, Kpis, RuleDoc, Series, Silence, TrafficMinute, Transition, TrendingSnapshot } from './types';
 
 /** One hook per API resource. Live resources are also fed by useLiveStream. */
 
@@ -130,17 +130,4 @@ export interface BacktestInput {
   spec: Record<string, unknown>;
   hours: number;
   compareTo?: { namespace: string; name: string };
-}
-
-export function useStartBacktest() {
-  return useMutation({ mutationFn: (b: BacktestInput) => api<BacktestJob>('/api/v1/backtests', { method: 'POST', body: b }) });
-}
-
-export function useBacktest(id: string | undefined) {
-  return useQuery({
-    queryKey: keys.backtest(id ?? ''),
-    queryFn: () => api<BacktestJob>(`/api/v1/backtests/${encodeURIComponent(id ?? '')}`),
-    enabled: id !== undefined,
-    refetchInterval: (q) => (q.state.data?.state === 'running' ? 250 : false),
-  });
 }

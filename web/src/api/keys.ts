@@ -13,5 +13,4 @@ export const keys = {
   rules: ['rules'] as const,
   rule: (ns: string, name: string) => ['rule', ns, name] as const,
   audit: ['audit'] as const,
-  backtest: (id: string) => ['backtest', id] as const,
 };

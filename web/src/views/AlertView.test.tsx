@@ -13,6 +13,8 @@ vi.mock('uplot', () => ({
   },
 }));
 
+// A busy machine (make test runs suites side by side) can take seconds to render.
+const SLOW = { timeout: 15_000 };
 const ID = 'file:shop/surge:P3:600000';
 const series: Series = {
   rule: 'shop/surge', key: 'P3', detector: 'surge', bucketMs: 10_000, windowMs: 120_000,
@@ -60,7 +62,7 @@ describe('the drill-down chart', () => {
   it('draws the expected band and the engine\'s firing level, not just a line', async () => {
     serve([]);
     renderView();
-    const table = (await screen.findByText(/Weighted count per/, { selector: 'caption' })).closest('table')!;
+    const table = (await screen.findByText(/Weighted count per/, { selector: 'caption' }, SLOW)).closest('table')!;
     const header = within(table).getAllByRole('columnheader').map((h) => h.textContent);
     expect(header).toEqual(['time', 'count in window', 'expected', 'normal range, high', 'normal range, low', 'firing threshold']);
     const rows = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('cell').slice(1).map((c) => c.textContent));
@@ -84,8 +86,8 @@ describe('acknowledge and silence', () => {
       { id: 's2', kind: 'silence', rule: 'shop/other', createdAt: 0, until: 4_000_000_000_000 },
     ], { by: 'bob', until: 4_000_000_000_000 });
     renderView();
-    expect((await screen.findByTestId('acked')).textContent).toMatch(/^Acknowledged by bob until/);
-    const list = await screen.findByRole('list', { name: 'Silences in force' });
+    expect((await screen.findByTestId('acked', {}, SLOW)).textContent).toMatch(/^Acknowledged by bob until/);
+    const list = await screen.findByRole('list', { name: 'Silences in force' }, SLOW);
     const items = within(list).getAllByRole('listitem').map((li) => li.textContent);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatch(/every alert of shop\/surge until .* by alice/);
@@ -94,11 +96,11 @@ describe('acknowledge and silence', () => {
   it('silences the key under the rule for the chosen time', async () => {
     const posted = serve([]);
     renderView();
-    await screen.findByRole('button', { name: 'Acknowledge for 4 h' });
+    await screen.findByRole('button', { name: 'Acknowledge for 4 h' }, SLOW);
     fireEvent.change(screen.getByLabelText('Silence what'), { target: { value: 'key' } });
     fireEvent.change(screen.getByLabelText('Silence for'), { target: { value: '4h' } });
     fireEvent.click(screen.getByRole('button', { name: 'Silence' }));
-    await vi.waitFor(() => expect(posted).toHaveLength(1));
+    await vi.waitFor(() => expect(posted).toHaveLength(1), SLOW);
     expect(posted[0]!.url).toBe('/api/v1/silences');
     expect(posted[0]!.body).toMatchObject({ kind: 'silence', rule: 'shop/surge', key: 'P3', for: '4h' });
   });

@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { useBacktest, useStartBacktest } from '../api/hooks';
+import { useStreamBacktest } from '../api/backtest-stream';
+import { plainMessage } from '../api/client';
 import { formatCount, formatDateTime, formatShare, formatTime } from '../format';
 
 /** "What would this rule have fired over the last N hours?" — the engine over recent events. */
 export function BacktestPanel({ spec, compareTo }: { spec: Record<string, unknown>; compareTo?: { namespace: string; name: string } }) {
   const [hours, setHours] = useState(6);
-  const start = useStartBacktest();
-  const job = useBacktest(start.data?.id);
-  const j = job.data ?? start.data;
-  const run = () => start.mutate({ spec, hours, ...(compareTo ? { compareTo } : {}) });
+  const backtest = useStreamBacktest();
+  const j = backtest.job;
+  const run = () => backtest.start({ spec, hours, ...(compareTo ? { compareTo } : {}) });
   const progress = j && j.progress.total > 0 ? j.progress.events / j.progress.total : 0;
   const maxPerHour = Math.max(1, ...(j?.perHour ?? []).map((h) => h.count));
   const savedByHour = new Map((j?.saved?.perHour ?? []).map((h) => [h.hour, h.count]));
@@ -22,9 +22,9 @@ export function BacktestPanel({ spec, compareTo }: { spec: Record<string, unknow
             {[1, 3, 6, 12, 24, 72, 24 * 365 * 5].map((h) => <option key={h} value={h}>{h > 72 ? 'all history' : `${h} h`}</option>)}
           </select>
         </label>
-        <button type="button" onClick={run} disabled={start.isPending || j?.state === 'running'}>Run backtest</button>
+        <button type="button" onClick={run} disabled={backtest.pending}>Run backtest</button>
       </div>
-      {start.isError && <p role="alert" className="error">{start.error.message}</p>}
+      {backtest.error && <p role="alert" className="error">{plainMessage(backtest.error)}</p>}
       {j && (
         <div aria-live="polite">
           {j.state === 'running' && (
