@@ -1,27 +1,11 @@
 #!/usr/bin/env node
-import { runCli } from './cli.js';
-import { COMMANDS } from './commands/index.js';
-import { safeLines } from '../src/terminal/safe-text.js';
-
-// Entry point: parse, wire, run. SIGINT/SIGTERM abort the command's signal so it can
-// close servers and flush; a second signal exits at once.
-const stop = new AbortController();
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (stop.signal.aborted) process.exit(130);
-    stop.abort();
-  });
+// The version check runs before anything else is loaded: on an older Node the dependencies
+// fail while loading (a TypeError deep in undici), which tells a user nothing. So this file
+// imports nothing statically, and loads the CLI only once the version is right.
+const NEEDED_MAJOR = 24;
+const major = Number(process.versions.node.split('.')[0]);
+if (!(major >= NEEDED_MAJOR)) {
+  process.stderr.write(`herdwatch: HW_ERR_CONFIG: HerdWatch needs Node.js ${NEEDED_MAJOR} or newer; this is Node.js ${process.versions.node} (${process.execPath}). Install Node ${NEEDED_MAJOR} (https://nodejs.org) or run \`make setup\`, which fetches it into the checkout.\n`);
+  process.exit(1);
 }
-
-const code = await runCli(process.argv.slice(2), COMMANDS, {
-  env: process.env,
-  // A last guard for the terminal: no escape sequence from input reaches it (lines embedding
-  // input are escaped where they are made; our own newlines and progress \r stay).
-  out: (line) => process.stdout.write(`${safeLines(line)}\n`),
-  err: (line) => process.stderr.write(`${safeLines(line)}\n`),
-  progress: (text) => process.stderr.write(text.split('\r').map(safeLines).join('\r')),
-  signal: stop.signal,
-});
-process.exitCode = code;
-// Long-running commands hold timers or sockets only until they return; nothing should keep us alive after.
-setTimeout(() => process.exit(code), 2_000).unref();
+await import('./main.js');

@@ -24,6 +24,7 @@ export const ERRORS = {
   HW_ERR_UNAUTHORIZED: { status: 401, message: 'missing or unknown bearer token' },
   HW_ERR_FORBIDDEN: { status: 403, message: 'token lacks the required role' },
   HW_ERR_BODY_TOO_LARGE: { status: 413, message: 'request body is too large' },
+  HW_ERR_BATCH_TOO_LARGE: { status: 413, message: 'too many events in one request' },
   HW_ERR_RATE_LIMITED: { status: 429, message: 'rate limit exceeded' },
   HW_ERR_BACKPRESSURE: { status: 503, message: 'event bus is unavailable or slow; retry later' },
   HW_ERR_NOT_FOUND: { status: 404, message: 'not found' },

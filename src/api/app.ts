@@ -7,6 +7,7 @@ import { installAuth } from './auth.js';
 import { installCors } from './cors.js';
 import { GuardedSink } from './backpressure.js';
 import { installErrorHandling } from './errors.js';
+import { answerClientError } from './client-errors.js';
 import { installOpenApi } from './openapi.js';
 import { failOnSchemaDrift } from './response-check.js';
 import { RateLimiter } from './rate-limit.js';
@@ -39,8 +40,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // Unknown query parameters are an error (a typo should not silently do nothing).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
     forceCloseConnections: true,
+    // A client that stalls mid-request is answered 408 and closed instead of holding its connection.
+    requestTimeout: settings.requestTimeoutMs,
+    http: {
+      requestTimeout: settings.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, settings.requestTimeoutMs),
+      // How often Node looks for expired requests; the default 30 s would let a short timeout run long.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(settings.requestTimeoutMs / 4))),
+    },
+    clientErrorHandler: answerClientError,
   });
-  installErrorHandling(app, settings.bodyLimitBytes, metrics);
+  installErrorHandling(app, { bodyLimit: settings.bodyLimitBytes, retryAfterSec: settings.retryAfterSec }, metrics);
   installCors(app, settings.corsOrigins);
   installAuth(app, settings, new RateLimiter(settings.rateLimitPerSec, settings.rateBurst, clock));
 
@@ -55,7 +65,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const sink = new GuardedSink(deps.sink, { timeoutMs: settings.sendTimeoutMs, maxInFlight: settings.maxInFlight, retryAfterSec: settings.retryAfterSec }, metrics);
   await app.register(async (scope) => eventsRoute(scope, { sink, metrics, clock, maxFutureSkewMs: settings.maxFutureSkewMs, ...(deps.tiers ? { tiers: deps.tiers } : {}) }));
   const repo = deps.rulesRepo;
-  await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []), listRules: !repo, ...(deps.notifications ? { history: deps.notifications } : {}) }));
+  await app.register(async (scope) => queryRoutes(scope, { store: deps.store, rules: deps.rules ?? (() => []), listRules: !repo, ...(repo ? { repo } : {}), ...(deps.notifications ? { history: deps.notifications } : {}) }));
   const notifications = deps.notifications;
   if (notifications) await app.register(async (scope) => historyRoutes(scope, { store: notifications, clock }));
   if (repo) await app.register(async (scope) => rulesRoutes(scope, { repo }));
@@ -68,7 +78,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const root = deps.webRoot ?? defaultWebRoot();
     await app.register(async (scope) => webAppRoutes(scope, root));
   }
-  await app.register(async (scope) => streamRoute(scope, { store: deps.store, metrics, heartbeatSec: settings.heartbeatSec }));
+  await app.register(async (scope) => streamRoute(scope, { store: deps.store, metrics, heartbeatSec: settings.heartbeatSec, rules: deps.rules ?? (() => []), ...(repo ? { repo } : {}) }));
   await app.register(async (scope) => healthRoutes(scope, { registry, ready: deps.ready ?? (() => ({ ready: true })) }));
   await app.ready();
   return app;

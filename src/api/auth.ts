@@ -41,39 +41,55 @@ function proxyCaller(request: FastifyRequest, editGroups: readonly string[]): Fa
   return { user, groups, roles };
 }
 
+/** Who is asking, and the rate-limit bucket that is theirs. */
+interface Identified {
+  readonly caller: FastifyRequest['caller'];
+  /** Roles proven by a known token or the SSO proxy; undefined for an anonymous caller. */
+  readonly proven?: ReadonlySet<Role>;
+  /** Only a token the API knows names the client: a made-up token per request must not be a fresh bucket. */
+  readonly bucket: string;
+}
+
+function identify(request: FastifyRequest, auth: AuthSettings, enforce: boolean): Identified {
+  const token = bearer(request);
+  const known = enforce && token !== undefined ? rolesOf(auth.tokens, token) : undefined;
+  if (known && token !== undefined) return { caller: { user: userOf(auth.tokens, token), groups: [], roles: known }, proven: known, bucket: `token:${sha256Hex(token)}` };
+  const proxied = auth.authProxy ? proxyCaller(request, auth.proxyEditGroups ?? []) : undefined;
+  if (proxied) return { caller: proxied, proven: proxied.roles, bucket: `user:${proxied.user}` };
+  // No tokens configured (dev): everyone may do everything, as "anonymous".
+  return { caller: { user: 'anonymous', groups: [], roles: enforce ? new Set<Role>() : new Set<Role>(['admin']) }, bucket: `ip:${request.ip}` };
+}
+
+function refusal(request: FastifyRequest, who: Identified, role: Role): HwError | undefined {
+  if (!who.proven) {
+    return bearer(request) === undefined
+      ? new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'an "Authorization: Bearer <token>" header', message: 'no bearer token' })
+      : new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'a configured token', message: 'unknown bearer token' });
+  }
+  if (hasRole(who.proven, role)) return undefined;
+  const by = who.bucket.startsWith('user:') ? `user ${who.caller.user}` : 'token';
+  return new HwError('HW_ERR_FORBIDDEN', { field: 'authorization', expected: `a token with role ${role}`, message: `${by} has roles ${[...who.proven].join(', ')}` });
+}
+
 export function installAuth(app: FastifyInstance, auth: AuthSettings, limiter: RateLimiter): void {
-  const { tokens, openReads } = auth;
-  const enforce = tokens.byHash.size > 0 || auth.authProxy === true;
+  const enforce = auth.tokens.byHash.size > 0 || auth.authProxy === true;
   app.decorateRequest('caller', null as unknown as FastifyRequest['caller']);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
-    const role = config.role;
-    const token = bearer(request);
     const limit = (client: string) => {
       if (!config.rateLimited) return;
       const d = limiter.take(client);
       if (!d.allowed) throw retryable('HW_ERR_RATE_LIMITED', d.retryAfterSec, { expected: 'fewer requests per second', message: 'rate limit exceeded for this client' });
     };
-    const known = enforce && token !== undefined ? rolesOf(tokens, token) : undefined;
-    const proxied = auth.authProxy && !known ? proxyCaller(request, auth.proxyEditGroups ?? []) : undefined;
-    request.caller = known && token !== undefined
-      ? { user: userOf(tokens, token), groups: [], roles: known }
-      : proxied
-      // No tokens configured (dev): everyone may do everything, as "anonymous".
-        ?? { user: 'anonymous', groups: [], roles: enforce ? new Set<Role>() : new Set<Role>(['admin']) };
-    if (enforce && role && !(role === 'read' && openReads)) {
-      const roles = known ?? proxied?.roles;
-      if (!roles) {
-        // Failed attempts count against the address, so guessing tokens is rate limited too.
-        limit(`ip:${request.ip}`);
-        throw token === undefined
-          ? new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'an "Authorization: Bearer <token>" header', message: 'no bearer token' })
-          : new HwError('HW_ERR_UNAUTHORIZED', { field: 'authorization', expected: 'a configured token', message: 'unknown bearer token' });
-      }
-      if (!hasRole(roles, role)) {
-        throw new HwError('HW_ERR_FORBIDDEN', { field: 'authorization', expected: `a token with role ${role}`, message: `${proxied ? `user ${proxied.user}` : 'token'} has roles ${[...roles].join(', ')}` });
-      }
+    const who = identify(request, auth, enforce);
+    request.caller = who.caller;
+    const role = config.role;
+    const refused = enforce && role && !(role === 'read' && auth.openReads) ? refusal(request, who, role) : undefined;
+    if (refused) {
+      // Failed attempts count against the address, so guessing tokens is rate limited too.
+      if (refused.code === 'HW_ERR_UNAUTHORIZED') limit(`ip:${request.ip}`);
+      throw refused;
     }
-    limit(token !== undefined ? `token:${sha256Hex(token)}` : proxied ? `user:${proxied.user}` : `ip:${request.ip}`);
+    limit(who.bucket);
   });
 }

@@ -1,6 +1,7 @@
 import type { HerdEvent } from '../events/schema.js';
 import type { EventSink } from '../bus/types.js';
 import type { ApiMetrics } from '../metrics/api.js';
+import { hasCode } from '../errors.js';
 import { retryable } from './errors.js';
 
 /**
@@ -47,8 +48,9 @@ export class GuardedSink {
     try {
       await Promise.race([sending, timeout]);
     } catch (err) {
-      if ((err as { code?: string }).code === 'HW_ERR_BACKPRESSURE') throw err;
-      throw refuse('event bus refused the events', err);
+      // Ours (timeout, full) already say when to retry; the bus's own refusal is given a Retry-After too.
+      if (hasCode(err, 'HW_ERR_BACKPRESSURE') && err.retryAfterSec !== undefined) throw err;
+      throw refuse(hasCode(err, 'HW_ERR_BACKPRESSURE') ? 'the event bus has too many events waiting' : 'event bus refused the events', err);
     } finally {
       clearTimeout(timer);
     }

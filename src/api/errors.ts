@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HwError, isHwError, type ErrorCode } from '../errors.js';
 import type { ApiMetrics } from '../metrics/api.js';
+import { trackMethods } from './allowed-methods.js';
 import { PATTERN_WORDS } from './schemas.js';
 
 /** An HwError that tells the client when to come back (429, 503). */
@@ -58,12 +59,13 @@ function fromFastifyCode(code: string | undefined, bodyLimit: number): HwError |
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HwError('HW_ERR_BODY_TOO_LARGE', { expected: `a body of at most ${bodyLimit} bytes` });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HwError('HW_ERR_MEDIA_TYPE', { field: 'content-type', expected: 'application/json, application/x-ndjson or text/plain' });
+      return new HwError('HW_ERR_MEDIA_TYPE', { field: 'content-type', expected: 'a content type the route takes (see /api/v1/openapi.json): application/json; events also NDJSON, text/plain, text/csv' });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HwError('HW_ERR_BAD_REQUEST', { field: 'content-length', expected: 'the length of the body in bytes', message: 'Content-Length does not match the body' });
+    // Ingest reads its body as text itself, so these come from the JSON routes (rules, silences, backtests).
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new HwError('HW_ERR_EVENT_FORMAT', { expected: 'a JSON array, one JSON object, NDJSON or a Segment batch' });
+      return new HwError('HW_ERR_BODY_INVALID', { expected: 'a JSON object as the route documents', message: code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty' : 'the body is not valid JSON' });
     default:
       return undefined;
   }
@@ -91,8 +93,9 @@ export function toHwError(err: unknown, bodyLimit: number, bodyCode: ErrorCode =
   return new HwError('HW_ERR_INTERNAL', { cause: err });
 }
 
-export function sendError(reply: FastifyReply, err: HwError): FastifyReply {
-  const retry = (err as HwError).retryAfterSec;
+/** The coded JSON answer; a 503 always says when to come back (`defaultRetryAfterSec` when the error does not). */
+export function sendError(reply: FastifyReply, err: HwError, defaultRetryAfterSec?: number): FastifyReply {
+  const retry = err.retryAfterSec ?? (err.status === 503 ? defaultRetryAfterSec : undefined);
   if (retry !== undefined) reply.header('retry-after', String(retry));
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.field !== undefined) body.field = err.field;
@@ -103,15 +106,23 @@ export function sendError(reply: FastifyReply, err: HwError): FastifyReply {
   return reply.code(err.status).type('application/json; charset=utf-8').send(body);
 }
 
-export function installErrorHandling(app: FastifyInstance, bodyLimit: number, metrics: ApiMetrics): void {
+export function installErrorHandling(app: FastifyInstance, opts: { bodyLimit: number; retryAfterSec: number }, metrics: ApiMetrics): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const hw = toHwError(err, bodyLimit, request.routeOptions.config.bodyErrorCode);
+    const hw = toHwError(err, opts.bodyLimit, request.routeOptions.config.bodyErrorCode);
     if (hw.status >= 500 && hw.code !== 'HW_ERR_BACKPRESSURE') request.log.error({ err }, 'request failed');
     metrics.refusedRequests.inc({ code: hw.code });
-    return sendError(reply, hw);
+    return sendError(reply, hw, opts.retryAfterSec);
   });
+  const methodsOf = trackMethods(app);
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = methodsOf(path);
+    if (allowed.length > 0) {
+      metrics.refusedRequests.inc({ code: 'HW_ERR_METHOD_NOT_ALLOWED' });
+      reply.header('allow', allowed.join(', '));
+      return sendError(reply, new HwError('HW_ERR_METHOD_NOT_ALLOWED', { field: 'method', expected: `one of ${allowed.join(', ')}`, message: `${request.method} is not allowed on ${path}` }));
+    }
     metrics.refusedRequests.inc({ code: 'HW_ERR_NOT_FOUND' });
-    return sendError(reply, new HwError('HW_ERR_NOT_FOUND', { field: 'url', expected: 'a route listed in /api/v1/openapi.json', message: `${request.method} ${request.url.split('?')[0]} is not a route` }));
+    return sendError(reply, new HwError('HW_ERR_NOT_FOUND', { field: 'url', expected: 'a route listed in /api/v1/openapi.json', message: `${request.method} ${path} is not a route` }));
   });
 }

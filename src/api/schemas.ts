@@ -116,6 +116,9 @@ export const Me = Type.Object({
 });
 export const Health = Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()) });
 
-export const IngestBody = Type.Union([EventSchema, Type.Array(EventSchema, { maxItems: 10_000 })], {
-  description: 'One event, an array of events, NDJSON (one event per line) or a Segment batch ({batch:[...]})',
+/** Most events (items) one ingest request may carry, whatever its format; more is HW_ERR_BATCH_TOO_LARGE. */
+export const MAX_BATCH_EVENTS = 10_000;
+
+export const IngestBody = Type.Union([EventSchema, Type.Array(EventSchema, { maxItems: MAX_BATCH_EVENTS })], {
+  description: `One event, an array of events, NDJSON (one event per line) or a Segment batch ({batch:[...]}); at most ${MAX_BATCH_EVENTS} events (lines, rows) in any format`,
 });

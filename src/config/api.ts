@@ -31,6 +31,8 @@ export interface ApiSettings {
   readonly proxyEditGroups: readonly string[];
   /** Events whose time is further than this ahead of their receive time are rejected (HW_ERR_EVENT_FUTURE), ms. */
   readonly maxFutureSkewMs: number;
+  /** Time a client has to send a whole request (headers and body), ms; a stalled one gets 408 and is closed. */
+  readonly requestTimeoutMs: number;
 }
 
 export const DEFAULT_API_SETTINGS: ApiSettings = {
@@ -47,30 +49,25 @@ export const DEFAULT_API_SETTINGS: ApiSettings = {
   authProxy: false,
   proxyEditGroups: [],
   maxFutureSkewMs: 300_000,
+  requestTimeoutMs: 30_000,
 };
 
 export const API_OPTIONS = {
   host: { type: 'string', env: 'HERDWATCH_HOST', default: '127.0.0.1', description: 'Address the API listens on' },
-  port: { type: 'number', env: 'HERDWATCH_PORT', default: 8080, description: 'Port the API listens on (0 picks a free one)' },
-  tokens: { type: 'string', env: 'HERDWATCH_TOKENS', description: 'Bearer tokens as <sha256hex>:<role>[+<role>],... ; none configured means open (dev only)' },
-  'body-limit': { type: 'number', env: 'HERDWATCH_BODY_LIMIT', default: DEFAULT_API_SETTINGS.bodyLimitBytes, description: 'Largest request body in bytes (413 above)' },
-  'rate-limit': { type: 'number', env: 'HERDWATCH_RATE_LIMIT', default: DEFAULT_API_SETTINGS.rateLimitPerSec, description: 'Requests per second per token; 0 disables (429 above)' },
-  'rate-burst': { type: 'number', env: 'HERDWATCH_RATE_BURST', default: DEFAULT_API_SETTINGS.rateBurst, description: 'Burst size of the per-token rate limit' },
-  'send-timeout': { type: 'number', env: 'HERDWATCH_SEND_TIMEOUT_MS', default: DEFAULT_API_SETTINGS.sendTimeoutMs, description: 'Milliseconds to wait for the bus before answering 503' },
+  port: { type: 'number', env: 'HERDWATCH_PORT', default: 8080, integer: true, min: 0, max: 65535, description: 'Port the API listens on (0 picks a free one)' },
+  tokens: { type: 'string', env: 'HERDWATCH_TOKENS', secret: true, description: 'Bearer tokens as <sha256hex>:<role>[+<role>],... ; none configured means open (dev only)' },
+  'body-limit': { type: 'number', env: 'HERDWATCH_BODY_LIMIT', default: DEFAULT_API_SETTINGS.bodyLimitBytes, integer: true, min: 1, description: 'Largest request body in bytes (413 above)' },
+  'rate-limit': { type: 'number', env: 'HERDWATCH_RATE_LIMIT', default: DEFAULT_API_SETTINGS.rateLimitPerSec, min: 0, description: 'Requests per second per token; 0 disables (429 above)' },
+  'rate-burst': { type: 'number', env: 'HERDWATCH_RATE_BURST', default: DEFAULT_API_SETTINGS.rateBurst, min: 1, description: 'Burst size of the per-token rate limit' },
+  'send-timeout': { type: 'number', env: 'HERDWATCH_SEND_TIMEOUT_MS', default: DEFAULT_API_SETTINGS.sendTimeoutMs, min: 1, description: 'Milliseconds to wait for the bus before answering 503' },
+  'request-timeout': { type: 'number', env: 'HERDWATCH_REQUEST_TIMEOUT_MS', default: DEFAULT_API_SETTINGS.requestTimeoutMs, integer: true, min: 1_000, max: 3_600_000, description: 'Milliseconds a client has to send a whole request, body included (408 and the connection closed after)' },
   'open-reads': { type: 'boolean', env: 'HERDWATCH_OPEN_READS', default: false, description: 'With tokens configured, serve trending/alerts/stream/rules without a token' },
   'cors-origins': { type: 'string', env: 'HERDWATCH_CORS_ORIGINS', description: 'Comma-separated origins (https://host:port) allowed to call the API from a browser; none: CORS off' },
   'auth-proxy': { type: 'boolean', env: 'HERDWATCH_AUTH_PROXY', default: false, description: 'Trust X-Forwarded-User/-Email/-Groups from an SSO proxy in front (only when nothing else can reach the API)' },
   'proxy-edit-groups': { type: 'string', env: 'HERDWATCH_PROXY_EDIT_GROUPS', description: 'Comma-separated proxy groups whose users get the edit role (others: read)' },
-  'max-in-flight': { type: 'number', env: 'HERDWATCH_MAX_IN_FLIGHT', default: DEFAULT_API_SETTINGS.maxInFlight, description: 'Ingest requests waiting on the bus at once before 503' },
-  'max-future-skew': { type: 'number', env: 'HERDWATCH_MAX_FUTURE_SKEW_MS', default: DEFAULT_API_SETTINGS.maxFutureSkewMs, description: 'Milliseconds an event time may be ahead of its receive time (clock skew); later ones are rejected with HW_ERR_EVENT_FUTURE' },
+  'max-in-flight': { type: 'number', env: 'HERDWATCH_MAX_IN_FLIGHT', default: DEFAULT_API_SETTINGS.maxInFlight, integer: true, min: 1, description: 'Ingest requests waiting on the bus at once before 503' },
+  'max-future-skew': { type: 'number', env: 'HERDWATCH_MAX_FUTURE_SKEW_MS', default: DEFAULT_API_SETTINGS.maxFutureSkewMs, min: 0, description: 'Milliseconds an event time may be ahead of its receive time (clock skew); later ones are rejected with HW_ERR_EVENT_FUTURE' },
 } as const satisfies OptionSpecs;
-
-function positive(value: number, field: string, allowZero = false): number {
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new HwError('HW_ERR_CONFIG', { field, expected: allowZero ? 'a number ≥ 0' : 'a number > 0', message: `${value} is out of range` });
-  }
-  return value;
-}
 
 const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -91,15 +88,17 @@ export function apiSettingsFrom(values: ResolvedOptions<typeof API_OPTIONS>): Ap
   return {
     ...DEFAULT_API_SETTINGS,
     tokens: parseTokens(values.tokens),
-    bodyLimitBytes: Math.floor(positive(values['body-limit'], '--body-limit')),
-    rateLimitPerSec: positive(values['rate-limit'], '--rate-limit', true),
-    rateBurst: positive(values['rate-burst'], '--rate-burst'),
-    sendTimeoutMs: positive(values['send-timeout'], '--send-timeout'),
-    maxInFlight: Math.floor(positive(values['max-in-flight'], '--max-in-flight')),
+    // Ranges are checked by the option specs (parseCommand), with coded errors naming the flag.
+    bodyLimitBytes: values['body-limit'],
+    rateLimitPerSec: values['rate-limit'],
+    rateBurst: values['rate-burst'],
+    sendTimeoutMs: values['send-timeout'],
+    requestTimeoutMs: values['request-timeout'],
+    maxInFlight: values['max-in-flight'],
     openReads: values['open-reads'],
     corsOrigins: list(values['cors-origins']).map((o) => origin(o)),
     authProxy: values['auth-proxy'],
     proxyEditGroups: list(values['proxy-edit-groups']),
-    maxFutureSkewMs: positive(values['max-future-skew'], '--max-future-skew', true),
+    maxFutureSkewMs: values['max-future-skew'],
   };
 }

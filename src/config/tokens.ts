@@ -30,13 +30,17 @@ export function sha256Hex(text: string): string {
 export function parseTokens(text: string | undefined, field = 'HERDWATCH_TOKENS'): TokenTable {
   const byHash = new Map<string, Set<Role>>();
   const names = new Map<string, string>();
-  for (const raw of (text ?? '').split(',')) {
+  for (const [i, raw] of (text ?? '').split(',').entries()) {
     const entry = raw.trim();
     if (entry === '') continue;
     const [hash, roleList, user, ...rest] = entry.split(':');
     const expected = '<sha256 hex>:<role>[+<role>][:<user>] with roles ingest, read, edit, admin';
-    if (!hash || !/^[0-9a-fA-F]{64}$/.test(hash) || !roleList || rest.length > 0 || (user !== undefined && !/^[A-Za-z0-9.@_-]{1,128}$/.test(user))) {
-      throw new HwError('HW_ERR_CONFIG', { field, expected, message: `token entry "${entry.slice(0, 80)}" is malformed` });
+    // Never quote the entry: a plain-text token put here by mistake would end up in logs.
+    if (!hash || !/^[0-9a-fA-F]{64}$/.test(hash)) {
+      throw new HwError('HW_ERR_CONFIG', { field, expected, message: `token entry ${i + 1} does not start with a SHA-256 hash (64 hex digits); configure the hash of a token (printf %s "$TOKEN" | sha256sum), never the token itself` });
+    }
+    if (!roleList || rest.length > 0 || (user !== undefined && !/^[A-Za-z0-9.@_-]{1,128}$/.test(user))) {
+      throw new HwError('HW_ERR_CONFIG', { field, expected, message: `token entry ${i + 1} is malformed` });
     }
     const roles = byHash.get(hash.toLowerCase()) ?? new Set<Role>();
     for (const role of roleList.split('+')) {

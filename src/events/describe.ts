@@ -123,7 +123,11 @@ function issueOf(e: ValueError, field: string, hints: Hints): FieldIssue {
     return { field, expected: fieldHint, message: e.value === undefined ? `is required: expected ${fieldHint}` : `expected ${fieldHint}, got ${shown(e.value)}` };
   }
   if (e.type === ValueErrorType.ObjectAdditionalProperties) {
-    return { field, expected: 'no such field', message: `unknown field "${decode(e.path.split('/').pop() ?? '')}"` };
+    const key = decode(e.path.split('/').pop() ?? '');
+    // A free-form map (patternProperties) refuses a key by its shape, not by its name.
+    const shape = Object.keys((e.schema as { patternProperties?: Record<string, unknown> }).patternProperties ?? {})[0];
+    if (shape !== undefined) return { field, expected: hints[shape] ?? `a key matching ${shape}`, message: `key "${key.slice(0, 80)}${key.length > 80 ? '…' : ''}" (${key.length} characters) is not allowed: expected ${hints[shape] ?? `a key matching ${shape}`}` };
+    return { field, expected: 'no such field', message: `unknown field "${key}"` };
   }
   if (e.type === ValueErrorType.ObjectRequiredProperty || (e.value === undefined && e.type !== ValueErrorType.Union)) {
     const expected = expectedOf(e.schema, hints);

@@ -8,6 +8,9 @@ const Str = (max: number, description: string) => Type.String({ minLength: 1, ma
 /** Ids: exports often carry them as numbers (REES46's product_id); stored as strings. */
 const Id = (description: string) => Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], { description: `${description}; a number is taken as its decimal string` });
 
+/** Attribute keys: 1–64 characters. (A key schema's maxLength would be dropped: TypeBox turns the key into a pattern.) */
+const ATTR_KEY = '^[\\s\\S]{1,64}$';
+
 /**
  * The one canonical event, as it arrives on the wire (JSON) and as it is written to Kafka.
  * `ts` may be an ISO-8601 string or epoch milliseconds on input; after normalisation it is
@@ -32,9 +35,10 @@ export const EventSchema = Type.Object(
     location: Type.Optional(Str(128, 'City or location of the user')),
     paymentMethod: Type.Optional(Str(64, 'Payment method')),
     attrs: Type.Optional(
-      Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 512 }), Type.Number(), Type.Boolean()]), {
+      Type.Record(Type.String({ pattern: ATTR_KEY }), Type.Union([Type.String({ maxLength: 512 }), Type.Number(), Type.Boolean()]), {
         description: 'Free-form attributes; rules may match and key on them',
         maxProperties: 32,
+        additionalProperties: false,
       }),
     ),
     count: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Pre-aggregated: this event stands for `count` events (0: an observed empty interval)' })),

@@ -76,7 +76,8 @@ export function fromSegment(call: Obj, index: number): SegmentCandidate[] | Reje
   const messageId = typeof call.messageId === 'string' ? call.messageId : undefined;
   const currency = typeof props.currency === 'string' ? props.currency.toUpperCase() : props.currency;
 
-  const type = SINGLE[name];
+  // Own keys only: an event named `constructor` or `toString` must not find Object's.
+  const type = Object.hasOwn(SINGLE, name) ? SINGLE[name] : undefined;
   if (type !== undefined) {
     const p = product(props, '/properties');
     return [{

@@ -7,6 +7,7 @@ const checker = TypeCompiler.Compile(EventSchema);
 
 const HINTS = {
   '^[A-Z]{3}$': 'a three-letter ISO-4217 currency code like EUR',
+  '^[\\s\\S]{1,64}$': 'an attribute key of 1 to 64 characters',
   '/ts': 'an ISO-8601 date-time with a zone (like 2025-09-30T10:05:00Z) or epoch milliseconds',
 };
 

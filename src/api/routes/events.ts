@@ -6,7 +6,8 @@ import { CSV_PRESETS, resolveMapping } from '../../events/csv-mapping.js';
 import { parseEvents, parseUtcOffset } from '../../events/index.js';
 import type { ApiMetrics } from '../../metrics/api.js';
 import type { GuardedSink } from '../backpressure.js';
-import { described, errorReplies, IngestBody, IngestRefused, IngestResult } from '../schemas.js';
+import { HwError } from '../../errors.js';
+import { described, errorReplies, IngestBody, MAX_BATCH_EVENTS, IngestRefused, IngestResult } from '../schemas.js';
 
 const CONTENT_TYPES = ['application/json', 'application/x-ndjson', 'application/ndjson', 'text/plain', 'text/csv'];
 
@@ -32,7 +33,7 @@ const INGEST_RESPONSES = {
   ...errorReplies({
     401: 'Missing or unknown token',
     403: 'Token lacks role ingest',
-    413: 'Body too large',
+    413: 'Body too large (HW_ERR_BODY_TOO_LARGE), or more events than the batch limit (HW_ERR_BATCH_TOO_LARGE)',
     415: 'Unsupported content type',
     429: 'Rate limit; see Retry-After',
     503: 'Event bus slow or unavailable; see Retry-After. Nothing was accepted.',
@@ -72,6 +73,11 @@ export async function eventsRoute(app: FastifyInstance, deps: EventsRouteDeps): 
     const { events, rejected } = contentType !== undefined && /^text\/csv\b/i.test(contentType)
       ? readCsvEvents(body, { ...limits, mapping: resolveMapping({ preset: request.query.csv, map: request.query.map }), utcOffsetMin: parseUtcOffset(request.query.utcOffset) })
       : parseEvents(body, contentType, limits);
+    // Refused whole, before anything is published, so a client never has to find where a cut fell.
+    const items = events.length + new Set(rejected.map((r) => r.index)).size;
+    if (items > MAX_BATCH_EVENTS) {
+      throw new HwError('HW_ERR_BATCH_TOO_LARGE', { expected: `at most ${MAX_BATCH_EVENTS} events per request`, message: `the body holds ${items} events; nothing was accepted` });
+    }
     for (const r of rejected) deps.metrics.rejectedEvents.inc({ code: r.code });
     if (events.length === 0) {
       // A body that is not events at all is a format error; otherwise each item was invalid.

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { HwError } from '../../errors.js';
 import { decodeCursor } from '../../store/notify/merge.js';
 import type { NotifierStore } from '../../store/notify/types.js';
-import type { QueryStore } from '../../store/types.js';
-import type { RuleSummary } from '../types.js';
+import { requireKnownRule, type RuleSources } from '../known-rule.js';
 import { AlertsQuery, AlertsResult, described, errorReplies, RulesResult, TrendingQuery, TrendingResult } from '../schemas.js';
 
 const READ_ERRORS = errorReplies({
@@ -16,7 +15,7 @@ const READ_ERRORS = errorReplies({
 const RULE_READ_ERRORS = { ...READ_ERRORS, ...errorReplies({ 404: 'No rule of that name (HW_ERR_NOT_FOUND)' }) };
 
 /** Read side: what is trending, recent alert transitions, loaded rules. */
-export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStore; rules: () => readonly RuleSummary[]; listRules?: boolean; history?: NotifierStore }): Promise<void> {
+export async function queryRoutes(app: FastifyInstance, deps: RuleSources & { listRules?: boolean; history?: NotifierStore }): Promise<void> {
   app.get<{ Querystring: Static<typeof TrendingQuery> }>('/api/v1/trending', {
     schema: {
       summary: 'What is trending now', tags: ['query'],
@@ -27,8 +26,10 @@ export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStor
     config: { role: 'read', rateLimited: true },
   }, async (request) => {
     const { rule, limit } = request.query;
+    const snapshots = deps.store.trending(rule);
+    if (snapshots.length === 0) await requireKnownRule(rule, request, deps);
     return {
-      rules: deps.store.trending(rule).map((s) => ({ rule: s.rule, ruleUid: s.ruleUid, at: s.at, entries: s.entries.slice(0, limit) })),
+      rules: snapshots.map((s) => ({ rule: s.rule, ruleUid: s.ruleUid, at: s.at, entries: s.entries.slice(0, limit) })),
     };
   });
 
@@ -47,10 +48,12 @@ export async function queryRoutes(app: FastifyInstance, deps: { store: QueryStor
       if (cursor !== undefined && !decodeCursor(cursor)) throw new HwError('HW_ERR_QUERY_INVALID', { field: 'cursor', expected: 'the `next` value of a previous page', message: 'cursor is not one this API gave out' });
       const page = await deps.history.alerts({ limit, ...(rule ? { rule } : {}), ...(state ? { state } : {}), ...(key ? { key } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(cursor ? { cursor } : {}) })
         .catch((err: unknown) => { throw new HwError('HW_ERR_STORE', { message: `the alert store failed: ${(err as Error).message}` }); });
+      if (page.alerts.length === 0 && cursor === undefined) await requireKnownRule(rule, request, deps);
       return { alerts: page.alerts.map((a) => a.transitions[a.transitions.length - 1]!), ...(page.next ? { next: page.next } : {}) };
     }
     const recent = deps.store.alerts({ limit: key !== undefined || from !== undefined || to !== undefined ? 100_000 : limit, ...(rule ? { rule } : {}), ...(state ? { state } : {}) });
     const alerts = recent.filter((t) => (key === undefined || t.key === key) && (from === undefined || t.at >= from) && (to === undefined || t.at < to)).slice(0, limit);
+    if (alerts.length === 0) await requireKnownRule(rule, request, deps);
     return { alerts };
   });
 

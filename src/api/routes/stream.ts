@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { ruleMatches, type QueryStore, type StoreEvent } from '../../store/types.js';
 import type { ApiMetrics } from '../../metrics/api.js';
+import { requireKnownRule, type RuleSources } from '../known-rule.js';
 import { errorReplies, StreamQuery } from '../schemas.js';
 
-export interface StreamDeps {
+export interface StreamDeps extends RuleSources {
   readonly store: QueryStore;
   readonly metrics: ApiMetrics;
   readonly heartbeatSec: number;
@@ -42,8 +43,10 @@ export async function streamRoute(app: FastifyInstance, deps: StreamDeps): Promi
     // A HEAD would open an endless stream with no body to read.
     exposeHeadRoute: false,
     config: { role: 'read', rateLimited: true },
-  }, (request, reply) => {
+  }, async (request, reply) => {
     const { rule, types } = request.query;
+    // Before the stream opens: a typo in `rule` is a 404, not a stream that never says anything.
+    await requireKnownRule(rule, request, deps);
     const wanted = new Set((types ?? 'alert,trending').split(','));
     const res = reply.raw;
     reply.hijack();
