@@ -73,6 +73,20 @@ describe('alert history, KPIs and silences over HTTP', () => {
     expect((await app.inject({ url: `/api/v1/kpis?from=${t0}&to=${t0}` })).json()).toMatchObject({ code: 'HW_ERR_QUERY_INVALID', field: 'from' });
   });
 
+  it('lists targets disabled by a 410 and enables one again; 404 for a target that is not disabled', async () => {
+    const { app, notifications } = await withHistory();
+    await notifications.disableTarget({ target: 'shop/r/webhook#3', endpoint: 'abc', reason: '410 Gone: endpoint is gone; it is disabled', at: 5 });
+    const list = await app.inject({ url: '/api/v1/disabled-targets' });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toEqual({ targets: [{ target: 'shop/r/webhook#3', endpoint: 'abc', reason: '410 Gone: endpoint is gone; it is disabled', at: 5 }] });
+    const target = encodeURIComponent('shop/r/webhook#3');
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/disabled-targets/${target}` })).statusCode).toBe(204);
+    expect(await notifications.disabledTarget('shop/r/webhook#3')).toBeUndefined();
+    const again = await app.inject({ method: 'DELETE', url: `/api/v1/disabled-targets/${target}` });
+    expect(again.statusCode).toBe(404);
+    expect(again.json()).toMatchObject({ code: 'HW_ERR_NOT_FOUND' });
+  });
+
   it('is not served without a notifier store', async () => {
     const { app } = await testApi();
     expect((await app.inject({ url: '/api/v1/kpis' })).statusCode).toBe(404);

@@ -80,7 +80,7 @@ describe('broken channels do not hold up the others, and say so', () => {
     expect(detail.deliveries.find((d) => d.channel === 'slack')?.lastError).toMatch(/secret missing key url is not available/);
   });
 
-  it('keeps the 410 endpoint disabled across a restart: the next notifier process sends it nothing', async () => {
+  it('keeps the 410 endpoint disabled across a restart (the next notifier process sends it nothing) until someone enables it again', async () => {
     const asked = gone.requests;
     // At most the sends already in flight to it when the first 410 came (two per target).
     expect(asked).toBeGreaterThanOrEqual(1);
@@ -95,5 +95,12 @@ describe('broken channels do not hold up the others, and say so', () => {
     expect(gone0).toMatchObject({ status: 'dead', lastError: expect.stringMatching(/^410 .*disabled/) });
     expect(gone.records).toHaveLength(0);
     expect(gone.requests).toBe(asked);
+
+    // Someone fixed the receiver and enabled the target again (DELETE /api/v1/disabled-targets/...): it is asked again.
+    expect(await n.store.enableTarget('shop/broken/webhook#0')).toBe(true);
+    await n.stop();
+    n = await startNotifier(setup);
+    await n.notifier.accept([transition({ id: 'uid-broken:R0:3000', rule: 'shop/broken', ruleUid: 'uid-broken', key: 'R0' })]);
+    await waitFor('the re-enabled target to be asked', () => (gone.requests > asked ? true : undefined), 60_000, 100);
   });
 });

@@ -2,25 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseDuration } from '../../config/duration.js';
-import { HwError, isHwError } from '../../errors.js';
+import { HwError } from '../../errors.js';
 import { silenceMatches } from '../../store/notify/merge.js';
 import type { AlertRecord, NotifierStore, Silence } from '../../store/notify/types.js';
 import { AckBody, AlertDetail, AlertIdParams, KpisQueryWire, KpisResult, NewSilence, SilenceBody, SilenceIdParams, SilencesResult } from '../history-schemas.js';
 import { described, errorReplies } from '../schemas.js';
+import { disabledTargetRoutes } from './disabled-targets.js';
+import { guarded, STORE_ROUTE_ERRORS } from './history-common.js';
 
-const COMMON = errorReplies({ 401: 'Missing or unknown token', 403: 'Token lacks the role', 429: 'Rate limit; see Retry-After', 503: 'The store is unavailable (HW_ERR_STORE)' });
+const COMMON = STORE_ROUTE_ERRORS;
 const SilenceCreated = Type.Object({ silence: SilenceBody });
 const DAY = 86_400_000;
-
-/** Store failures become HW_ERR_STORE (503), so a client knows to retry. */
-async function guarded<T>(f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (err) {
-    if (isHwError(err)) throw err;
-    throw new HwError('HW_ERR_STORE', { message: `the alert store failed: ${(err as Error).message}` });
-  }
-}
 
 function untilOf(b: { for?: string | undefined; until?: number | undefined }, now: number, dflt: number | undefined): number {
   const until = b.until ?? (b.for !== undefined ? now + parseDuration(b.for, '/for') : dflt);
@@ -134,4 +126,6 @@ export async function historyRoutes(app: FastifyInstance, deps: { store: Notifie
     if (!(await guarded(() => store.removeSilence(request.params.id)))) throw new HwError('HW_ERR_NOT_FOUND', { field: 'id', message: `no silence ${request.params.id}` });
     return reply.code(204).send();
   });
+
+  await disabledTargetRoutes(app, { store });
 }

@@ -99,6 +99,11 @@ export function notifierStoreContract(name: string, make: () => Promise<Notifier
       await s.disableTarget({ target: 'shop/r/webhook#0', endpoint: 'e1', reason: '410 Gone', at: 10 });
       await s.disableTarget({ target: 'shop/r/webhook#0', endpoint: 'e2', reason: '410 Gone again', at: 20 });
       expect(await s.disabledTarget('shop/r/webhook#0')).toEqual({ target: 'shop/r/webhook#0', endpoint: 'e2', reason: '410 Gone again', at: 20 });
+      await s.disableTarget({ target: 'shop/a/webhook#1', endpoint: 'e3', reason: '410 Gone', at: 30 });
+      expect((await s.disabledTargets()).map((d) => d.target)).toEqual(['shop/a/webhook#1', 'shop/r/webhook#0']);
+      expect(await s.enableTarget('shop/a/webhook#1')).toBe(true);
+      expect(await s.enableTarget('shop/a/webhook#1')).toBe(false);
+      expect((await s.disabledTargets()).map((d) => d.target)).toEqual(['shop/r/webhook#0']);
     });
 
     it('stores silences until they end', async () => {

@@ -119,6 +119,14 @@ export class MemoryNotifierStore implements NotifierStore {
     return this.disabled.get(target);
   }
 
+  async disabledTargets(): Promise<DisabledTarget[]> {
+    return [...this.disabled.values()].sort((a, b) => a.target.localeCompare(b.target));
+  }
+
+  async enableTarget(target: string): Promise<boolean> {
+    return this.disabled.delete(target);
+  }
+
   async addSilence(s: Silence): Promise<void> {
     this.silenceById.set(s.id, s);
   }

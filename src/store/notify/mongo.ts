@@ -21,6 +21,7 @@ type Doc<T> = Omit<T, 'id'> & { _id: string; expireAt?: Date };
 type AlertDoc = Doc<AlertRecord>;
 type SilenceDoc = Doc<Silence>;
 type DisabledDoc = Omit<DisabledTarget, 'target'> & { _id: string; expireAt?: Date };
+const fromDisabledDoc = ({ _id, expireAt: _e, ...rest }: DisabledDoc): DisabledTarget => ({ target: _id, ...rest });
 type TxDoc = Doc<TransactionRecord> & { orders?: number };
 
 export interface MongoStoreOptions {
@@ -205,9 +206,16 @@ export class MongoNotifierStore implements NotifierStore {
 
   async disabledTarget(target: string): Promise<DisabledTarget | undefined> {
     const doc = await this.disabledC.findOne({ _id: target });
-    if (!doc) return undefined;
-    const { _id, expireAt: _e, ...rest } = doc;
-    return { target: _id, ...rest };
+    return doc ? fromDisabledDoc(doc) : undefined;
+  }
+
+  async disabledTargets(): Promise<DisabledTarget[]> {
+    // One document per target that ever answered 410: a small collection, read whole.
+    return (await this.disabledC.find({}).sort({ _id: 1 }).toArray()).map(fromDisabledDoc);
+  }
+
+  async enableTarget(target: string): Promise<boolean> {
+    return (await this.disabledC.deleteOne({ _id: target })).deletedCount === 1;
   }
 
   async addSilence(s: Silence): Promise<void> {

@@ -217,6 +217,9 @@ export interface NotifierStore {
   outboxStats(): Promise<OutboxStats[]>;
   disableTarget(d: DisabledTarget): Promise<void>;
   disabledTarget(target: string): Promise<DisabledTarget | undefined>;
+  disabledTargets(): Promise<DisabledTarget[]>;
+  /** Lets a disabled target be sent to again; false when it was not disabled. */
+  enableTarget(target: string): Promise<boolean>;
   addSilence(s: Silence): Promise<void>;
   removeSilence(id: string): Promise<boolean>;
   silences(now: number): Promise<Silence[]>;
