@@ -36,8 +36,5 @@ export KUBECONFIG
 [ -n "${KUBECONFIG_FROM_USER:-}" ] || export HW_K8S_AUDIT_LOG="${HW_K8S_AUDIT_LOG:-${HW_K8S_STATE:-$K8S_STATE}/logs/audit.log}"
 
 cd "$root"
-# The stalled-leader test is left out of the default run: it still catches, in about one run in
-# five, one write that a leader frozen between its lease check and the send puts on the wire after
-# another replica took over (a client-side elector cannot fence that). `make test-k8s-stall` runs it.
-if [ "$#" -eq 0 ]; then set -- --exclude test/k8s/operator-stall.int.test.ts test/k8s; fi
+if [ "$#" -eq 0 ]; then set -- test/k8s; fi
 vitest run --config vitest.int.config.ts "$@"

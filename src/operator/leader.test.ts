@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeRequester } from './kube.js';
-import { leaseConflict, leaderOnly, LeaderElector, type LeaseRecord, type LeaseStore } from './leader.js';
+import { leaderOnly } from './fence.js';
+import { leaseConflict, LeaderElector, type LeaseRecord, type LeaseStore } from './leader.js';
 import { ManualClock } from './testing.js';
 
 /** An in-memory Lease with the API server's optimistic concurrency. */

@@ -1,7 +1,7 @@
 import { hasCode, HwError } from '../errors.js';
 import { sleep, systemClock, type Clock } from './clock.js';
-import type { KubeRequester, RequestOptions } from './kube.js';
 import { errFields, type Logger } from '../log/logger.js';
+import { leaderTerm } from './fence.js';
 
 /** What a coordination.k8s.io/v1 Lease holds, in the operator's terms. */
 export interface LeaseRecord {
@@ -61,6 +61,7 @@ export class LeaderElector {
   private lastRenew = 0;
   private leader = false;
   private currentHolder = '';
+  private wrote: LeaseRecord | undefined;
 
   constructor(opts: ElectorOptions) {
     this.o = { clock: systemClock, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, ...opts };
@@ -89,6 +90,15 @@ export class LeaderElector {
     return this.currentHolder;
   }
 
+  /**
+   * The leader's term as the Lease states it, `<leaseTransitions>/<holderIdentity>`, while this
+   * replica may act; undefined otherwise. Every write carries it, and the API server's fence
+   * (see fence.ts) refuses a write whose term is not the Lease's current one.
+   */
+  term(): string | undefined {
+    return this.isLeader && this.wrote ? leaderTerm(this.wrote) : undefined;
+  }
+
   /** One attempt; true when this process holds the lease afterwards. Never throws. */
   async tryAcquireOrRenew(): Promise<boolean> {
     const { clock, identity, store } = this.o;
@@ -112,8 +122,9 @@ export class LeaderElector {
     try {
       const current = await bounded(store.get(ac.signal));
       if (!current) {
-        await bounded(store.create(fresh(), ac.signal));
-        return this.won(now);
+        const mine = fresh();
+        await bounded(store.create(mine, ac.signal));
+        return this.won(now, mine);
       }
       const { record, version } = current;
       const key = `${record.holderIdentity}|${record.renewTime}|${version}`;
@@ -122,8 +133,9 @@ export class LeaderElector {
       const heldByOther = record.holderIdentity !== '' && record.holderIdentity !== identity;
       const expired = this.observed.at + record.leaseDurationSeconds * 1000 <= now;
       if (heldByOther && !expired) return this.lost();
-      await bounded(store.update(fresh(record), version, ac.signal));
-      return this.won(now);
+      const mine = fresh(record);
+      await bounded(store.update(mine, version, ac.signal));
+      return this.won(now, mine);
     } catch (err) {
       this.o.logger?.warn(errFields(err), 'leader election: acquire or renew failed');
       // A leader keeps leading through brief API errors, until the renew deadline.
@@ -167,9 +179,10 @@ export class LeaderElector {
     }
   }
 
-  private won(now: number): boolean {
+  private won(now: number, record: LeaseRecord): boolean {
     this.leader = true;
     this.lastRenew = now;
+    this.wrote = record;
     this.seeHolder(this.o.identity);
     return true;
   }
@@ -195,28 +208,4 @@ function within<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/**
- * The Kubernetes API as the controller may use it: reads always, writes only while `elector`
- * holds the lease within its renew deadline, each write cut off when that deadline passes.
- * So a leader that stalled (GC, SIGSTOP, CPU starvation) and resumed after another replica
- * took over writes nothing; its run loop then notices and the process exits.
- */
-export function leaderOnly(kube: KubeRequester, elector: Pick<LeaderElector, 'remainingMs'>): KubeRequester {
-  return {
-    request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
-      if (method === 'GET') return kube.request<T>(method, path, opts);
-      const refuse = () => new HwError('HW_ERR_NOT_LEADER', { message: `refused ${method} ${path}: the leader lease's renew deadline passed` });
-      const left = elector.remainingMs();
-      if (left <= 0) return Promise.reject(refuse());
-      const deadline = AbortSignal.timeout(left);
-      // Checked again at the last moment: a process frozen after this point resumes past its deadline.
-      const beforeSend = () => {
-        opts.beforeSend?.();
-        if (elector.remainingMs() <= 0) throw refuse();
-      };
-      return kube.request<T>(method, path, { ...opts, beforeSend, signal: opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline });
-    },
-  };
 }

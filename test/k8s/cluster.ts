@@ -6,10 +6,15 @@
  * kubeconform) first on PATH. Run by hand: `eval "$(scripts/k8s/up.sh)"` first.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+
+/** The Kubernetes release of the test control plane (scripts/k8s/versions.sh); helm template assumes 1.20 unless told. */
+export const KUBE_VERSION = process.env['HW_K8S_VERSION']
+  ?? /K8S_VERSION="\$\{HW_K8S_VERSION:-([0-9.]+)\}"/.exec(readFileSync(resolve(import.meta.dirname, '..', '..', 'scripts', 'k8s', 'versions.sh'), 'utf8'))?.[1]
+  ?? '1.35.0';
 
 const cacheDir = (): string => process.env['HW_CACHE'] ?? join(homedir(), '.cache', 'herdwatch');
 

@@ -5,19 +5,17 @@
  * Standard, and the operator run with the chart's own ServiceAccount token to show its RBAC is
  * enough — and no more than that.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { RunningOperator } from '../../src/operator/run.js';
-import { createNamespace, k8sBin, kubeconfigPath, kubectl, kubectlOk, loadKubeConfig, run } from './cluster.js';
+import { KUBE_VERSION, createNamespace, k8sBin, kubeconfigPath, kubectl, kubectlOk, loadKubeConfig, run } from './cluster.js';
 import { ROOT, TestApi, condition, ensureCrd, eventually, herdRule, startTestOperator } from './operator-harness.js';
 
 const CHART = join(ROOT, 'charts', 'herdwatch');
 const CI_VALUES = readdirSync(join(CHART, 'ci')).filter((f) => f.endsWith('.yaml')).map((f) => join(CHART, 'ci', f));
-// helm template assumes Kubernetes 1.20 unless told; render for the version the tests run.
-const KUBE_VERSION = process.env.HW_K8S_VERSION ?? /K8S_VERSION="\$\{HW_K8S_VERSION:-([0-9.]+)\}"/.exec(readFileSync(join(ROOT, 'scripts', 'k8s', 'versions.sh'), 'utf8'))?.[1] ?? '1.35.0';
 type Doc = { kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown };
 
 async function template(release: string, namespace: string, args: string[] = []): Promise<{ code: number; docs: Doc[]; stdout: string; stderr: string }> {
@@ -117,7 +115,7 @@ describe('the Helm chart on the API server', () => {
 
   afterAll(async () => {
     await op?.stop();
-    const clusterScoped = rendered?.filter((d) => d.kind === 'ClusterRole' || d.kind === 'ClusterRoleBinding') ?? [];
+    const clusterScoped = rendered?.filter((d) => ['ClusterRole', 'ClusterRoleBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(d.kind)) ?? [];
     for (const d of clusterScoped) await kubectl(['delete', d.kind.toLowerCase(), d.metadata.name, '--ignore-not-found']);
     await ns?.remove();
     await ruleNs?.remove();

@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient, isStatus, objectPath, collectionPath, RESOURCES } from '../../src/operator/kube.js';
+import { KubeClient, isStatus, objectPath, collectionPath, RESOURCES, type KubeRequester } from '../../src/operator/kube.js';
 import { OperatorMetrics } from '../../src/operator/metrics.js';
 import { renderOptions, type RenderOptions } from '../../src/operator/options.js';
 import { startOperator, type RunningOperator } from '../../src/operator/run.js';
@@ -138,6 +138,8 @@ export interface TestOperatorOptions {
   identity: string;
   kc?: KubeConfig;
   render?: Partial<RenderOptions>;
+  /** Replaces the operator's API client (tests that interfere with its requests). */
+  kube?: KubeRequester;
 }
 
 /** An operator in this process, as `herdwatch operator` runs it, with short leader-election timings. */
@@ -159,6 +161,7 @@ export function startTestOperator(o: TestOperatorOptions): Promise<RunningOperat
     port: 0,
     host: '127.0.0.1',
     metrics: new OperatorMetrics(),
+    ...(o.kube ? { kube: o.kube } : {}),
     logger: createLogger({ level: 'info', format: 'json', base: { identity: o.identity } }, {
       write: (line: string) => {
         logs.push(line);
