@@ -119,14 +119,21 @@ async function failover(s: Site, freezeInSend: boolean, stop: (a: Replica) => Pr
       await pause(300);
     }
   })();
-  await stop(a);
-  await eventually('b to take over', async () => says(b, `${idb} started leading`), 60_000);
-  await pause(2000);
-  a.child.kill('SIGCONT');
-  await eventually('the resumed replica to step down and exit', async () => a.child.exitCode !== null, 60_000);
-  await pause(2000);
-  editing = false;
-  await edits;
+  try {
+    await stop(a);
+    await eventually('b to take over', async () => says(b, `${idb} started leading`), 60_000);
+    await pause(2000);
+    a.child.kill('SIGCONT');
+    await eventually('the resumed replica to step down and exit', async () => a.child.exitCode !== null, 60_000);
+    await pause(2000);
+  } catch (err) {
+    // What each replica said, for a failure that only shows on a loaded machine.
+    for (const [id, r] of [[ida, a], [idb, b]] as const) console.error(`--- ${id} (last 40 lines)\n${r.log.join('').split('\n').slice(-40).join('\n')}`);
+    throw err;
+  } finally {
+    editing = false;
+    await edits;
+  }
   expect(a.child.exitCode).toBe(1);
 
   const mine = auditLog().filter((e) => e.objectRef?.namespace === s.ns && e.userAgent?.startsWith(`herdwatch-operator/${s.ns}-`));
