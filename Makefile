@@ -54,7 +54,7 @@ check-generated: setup ## Fail when a generated file is stale
 
 ##@ Test
 .PHONY: test
-test: lint typecheck check-generated test-unit $(INTEGRATION_TESTS) ## Everything CI runs: lint, types, generated files, unit and integration tests
+test: deps lint typecheck check-generated test-unit $(INTEGRATION_TESTS) ## Everything CI runs: the cached dependencies, lint, types, generated files, unit and integration tests
 	@echo "make test: all checks passed"
 
 .PHONY: test-unit

@@ -12,21 +12,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.sh
 . "$here/versions.sh"
 
-# A developer's machine is shared: build at low priority, one package at a time. CI has the
-# machine to itself, so it compiles two packages at once.
-GO_BUILD_P="${HW_GO_BUILD_P:-1}"
-if [ "${CI:-}" = true ] && [ -z "${HW_GO_BUILD_P:-}" ]; then GO_BUILD_P=2; fi
-export GOMAXPROCS="${HW_GO_MAXPROCS:-2}"
-export GOFLAGS="-mod=mod -buildvcs=false"
-export CGO_ENABLED=0
-GO=(nice -n 15 go)
+# shellcheck source=../go-build.sh
+. "$here/../go-build.sh"
 
 mkdir -p "$K8S_BIN"
 log() { echo "k8s-build: $*" >&2; }
 
-# up_to_date NAME VERSION: the binary exists and was built from VERSION.
-up_to_date() { [ -x "$K8S_BIN/$1" ] && [ "$(cat "$K8S_BIN/.$1.version" 2>/dev/null)" = "$2" ]; }
-stamp() { echo "$2" >"$K8S_BIN/.$1.version"; }
+up_to_date() { go_bin_up_to_date "$K8S_BIN" "$1" "$2"; }
+stamp() { go_bin_stamp "$K8S_BIN" "$1" "$2"; }
 
 build_kubernetes() {
   local names=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl) stale=0 n
@@ -38,7 +31,7 @@ build_kubernetes() {
   mkdir -p "$dir"
   log "resolving k8s.io/kubernetes v$K8S_VERSION and its staging modules"
   local kmod
-  kmod="$(cd "$dir" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p')"
+  kmod="$(cd "$dir" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
   [ -f "$kmod" ] || { log "cannot read the go.mod of k8s.io/kubernetes v$K8S_VERSION"; exit 1; }
 
   {
@@ -76,7 +69,7 @@ EOF
     ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
   log "building etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (-p $GO_BUILD_P)"
-  (cd "$dir" && "${GO[@]}" build -p "$GO_BUILD_P" -trimpath -ldflags "$ldflags" -o "$K8S_BIN/" \
+  (cd "$dir" && "${GO[@]}" build "${GO_BUILD_FLAGS[@]}" -ldflags "$ldflags" -o "$K8S_BIN/" \
     go.etcd.io/etcd/server/v3 \
     k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager \
@@ -89,19 +82,14 @@ EOF
 }
 
 # go_install NAME PACKAGE VERSION: for modules without replace directives.
-go_install() {
-  if up_to_date "$1" "$3"; then log "$1 $3 is cached"; return 0; fi
-  log "building $1 $3"
-  GOBIN="$K8S_BIN" "${GO[@]}" install -p "$GO_BUILD_P" -trimpath -ldflags "-s -w" "$2@$3"
-  stamp "$1" "$3"
-}
+go_install() { go_bin_install "$K8S_BIN" "$@"; }
 
 # kwok's own binary has no built-in stages (kwokctl assembles them); take the release's default
 # node (initialise + lease heartbeat) and pod (ready, complete, delete) stages from its module.
 kwok_stages() {
   local out="$K8S_BIN/kwok-stages.yaml" dir f
   [ "$(cat "$K8S_BIN/.kwok-stages.version" 2>/dev/null)" = "$KWOK_VERSION" ] && [ -s "$out" ] && return 0
-  dir="$(cd "$K8S_HOME" && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  dir="$(cd "$K8S_HOME" && go_mod_dir "sigs.k8s.io/kwok@$KWOK_VERSION")"
   : >"$out.tmp"
   for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
     pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do

@@ -16,6 +16,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=versions.sh
 . "$here/versions.sh"
+# shellcheck source=../go-build.sh
+. "$here/../go-build.sh"
 
 chart="${1:-$root/charts/herdwatch}"
 shift || true
@@ -25,14 +27,14 @@ export PATH="$root/node_modules/.bin:$("$root/scripts/node.sh"):$PATH"
 schemas="$K8S_HOME/schemas/v$K8S_VERSION-standalone-strict"
 # Regenerated when missing or older than the converter.
 if [ ! -s "$schemas/deployment-apps-v1.json" ] || [ "$here/kube-schemas.ts" -nt "$schemas/deployment-apps-v1.json" ]; then
-  swagger="$(cd "$K8S_HOME" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')/api/openapi-spec/swagger.json"
+  swagger="$(cd "$K8S_HOME" && go_mod_dir "k8s.io/kubernetes@v$K8S_VERSION")/api/openapi-spec/swagger.json"
   tsx "$root/scripts/k8s/kube-schemas.ts" --swagger "$swagger" --out "$schemas"
 fi
 crd_schemas="$(mktemp -d)"
 rendered="$(mktemp -d)"
 trap 'rm -rf "$crd_schemas" "$rendered"' EXIT
 shopt -s nullglob
-monitoring="$(cd "$K8S_HOME" && go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')/example/prometheus-operator-crd"
+monitoring="$(cd "$K8S_HOME" && go_mod_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")/example/prometheus-operator-crd"
 crds=("$root"/k8s/crds/*.yaml "$chart"/crds/*.yaml "$monitoring"/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml)
 if [ "${#crds[@]}" -gt 0 ]; then tsx "$root/scripts/k8s/kube-schemas.ts" --crd "${crds[@]}" --out "$crd_schemas"; fi
 

@@ -8,25 +8,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.sh
 . "$here/versions.sh"
 
-GO_BUILD_P="${HW_GO_BUILD_P:-1}"
-if [ "${CI:-}" = true ] && [ -z "${HW_GO_BUILD_P:-}" ]; then GO_BUILD_P=2; fi
-export GOMAXPROCS="${HW_GO_MAXPROCS:-2}"
-export GOFLAGS="-mod=mod -buildvcs=false"
-export CGO_ENABLED=0
-GO=(nice -n 15 go)
+# shellcheck source=../go-build.sh
+. "$here/../go-build.sh"
 mkdir -p "$SERVICES_BIN"
 log() { echo "services-build: $*" >&2; }
 
-up_to_date() { [ -x "$SERVICES_BIN/$1" ] && [ "$(cat "$SERVICES_BIN/.$1.version" 2>/dev/null)" = "$2" ]; }
-stamp() { echo "$2" >"$SERVICES_BIN/.$1.version"; }
-
+up_to_date() { go_bin_up_to_date "$SERVICES_BIN" "$1" "$2"; }
+stamp() { go_bin_stamp "$SERVICES_BIN" "$1" "$2"; }
 # go_install NAME PACKAGE VERSION [TAGS]: for modules without replace directives.
-go_install() {
-  if up_to_date "$1" "$3"; then return 0; fi
-  log "building $1 $3 (first time only; cached in $SERVICES_BIN)"
-  GOBIN="$SERVICES_BIN" "${GO[@]}" install -p "$GO_BUILD_P" -trimpath -ldflags "-s -w" ${4:+-tags "$4"} "$2@$3"
-  stamp "$1" "$3"
-}
+go_install() { go_bin_install "$SERVICES_BIN" "$@"; }
 
 # build_from_copy NAME MODULE VERSION PACKAGE PREPARE: for modules whose zip lacks files the
 # release process generates (and `go install` therefore cannot build). Copies the module
@@ -35,10 +25,10 @@ build_from_copy() {
   if up_to_date "$1" "$3"; then return 0; fi
   log "building $1 $3 (first time only; cached in $SERVICES_BIN)"
   local mod src
-  mod="$("${GO[@]}" mod download -json "$2@$3" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  mod="$(go_mod_dir "$2@$3")"
   src="$SERVICES_HOME/src/$1-$3"
   rm -rf "$src" && mkdir -p "$(dirname "$src")" && cp -r "$mod" "$src" && chmod -R u+w "$src"
-  (cd "$src" && "$5" "$3" && "${GO[@]}" build -p "$GO_BUILD_P" -trimpath -ldflags "-s -w" -o "$SERVICES_BIN/$1" "$4")
+  (cd "$src" && "$5" "$3" && "${GO[@]}" build "${GO_BUILD_FLAGS[@]}" -ldflags "-s -w" -o "$SERVICES_BIN/$1" "$4")
   rm -rf "$src"
   stamp "$1" "$3"
 }
@@ -58,7 +48,7 @@ go_build_local() {
   version="$(cat "$dir/go.mod" "$dir/go.sum" "$dir"/*.go | sha256sum | cut -c1-16)"
   if up_to_date "$1" "$version"; then return 0; fi
   log "building $1 from $dir (cached in $SERVICES_BIN)"
-  (cd "$dir" && "${GO[@]}" build -p "$GO_BUILD_P" -trimpath -ldflags "-s -w" -o "$SERVICES_BIN/$1" .)
+  (cd "$dir" && "${GO[@]}" build "${GO_BUILD_FLAGS[@]}" -ldflags "-s -w" -o "$SERVICES_BIN/$1" .)
   stamp "$1" "$version"
 }
 
