@@ -27,15 +27,16 @@ export PATH
 log="$fresh/logs"
 mkdir -p "$log"
 
-# The Debian packages that chromium.sh installs and a fresh image lacks (the image's list is
-# the workplace's installed-go.txt when present, else nothing is assumed installed).
+# The Debian packages that chromium.sh installs on a fresh image: apt's own plan (apt-get -s)
+# against a dpkg status holding only the image's packages (the workplace's list of the polyglot
+# image, installed-go.txt), so nothing that this machine gained since counts as present.
 chromium_debs() {
-  local image=/work/.library/env/packages/installed-go.txt
-  apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances chromium fonts-dejavu-core \
-    | grep -E '^[a-z0-9]' | sort -u | while read -r p; do
-      if [ -f "$image" ] && cut -f2 "$image" | grep -qx "$p"; then continue; fi
-      apt-cache show --no-all-versions "$p" >/dev/null 2>&1 && echo "$p"
-    done
+  local image=/work/.library/env/packages/installed-go.txt status="$fresh/dpkg-status"
+  [ -f "$image" ] || { echo chromium chromium-common; return; }
+  awk -F'\t' 'NR == FNR { if ($1 == "apt") { sub(/:.*/, "", $2); keep[$2] = 1 } next }
+    /^Package: / { p = substr($0, 10) } { para = para $0 "\n" } /^$/ { if (p in keep) printf "%s", para; para = ""; p = "" }' \
+    "$image" /var/lib/dpkg/status >"$status"
+  apt-get -s -o Dir::State::status="$status" install --no-install-recommends chromium fonts-dejavu-core | awk '/^Inst / { print $2 }'
 }
 
 # Chromium is installed system-wide with apt and other users need it: measure the download and
