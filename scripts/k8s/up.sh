@@ -163,5 +163,29 @@ wait_for kube-controller-manager 120 kc get serviceaccount default -n default
 wait_for kwok 120 kc wait --for=condition=Ready node/kwok-node-0 node/kwok-node-1 --timeout=2s
 wait_for kube-scheduler 60 curl -skf "https://127.0.0.1:$SCHED_PORT/healthz"
 
+# Kubernetes bug (kubernetes/kubernetes#130887, open in 1.35): once no binding names a built-in
+# paramKind for one policy refresh, the API server stops that kind's param informer for good, and
+# policies bound later never see their parameter again. Tests install and remove the operator's
+# write fence (paramKind Lease) many times, so one binding that uses Leases stays for the plane's
+# life. It matches no request.
+kc apply -f - >/dev/null <<'POLICY'
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: herdwatch-test-keep-lease-params}
+spec:
+  paramKind: {apiVersion: coordination.k8s.io/v1, kind: Lease}
+  matchConstraints:
+    resourceRules: [{apiGroups: [herdwatch.test], apiVersions: ["*"], resources: [none], operations: [CREATE]}]
+  validations: [{expression: "true"}]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: herdwatch-test-keep-lease-params}
+spec:
+  policyName: herdwatch-test-keep-lease-params
+  validationActions: [Deny]
+  paramRef: {name: none, namespace: default, parameterNotFoundAction: Allow}
+POLICY
+
 log "ready: $(kc version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) with 2 kwok nodes; logs in $logs"
 echo "export KUBECONFIG=$kubeconfig"
