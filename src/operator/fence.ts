@@ -4,7 +4,7 @@ import type { LeaderElector, LeaseRecord } from './leader.js';
 import { FIELD_MANAGER } from './names.js';
 
 /**
- * Fencing the operator's writes by leader term (docs/adr/0011-operator-write-fence.md).
+ * Fencing the operator's writes by leader term (docs/adr/0012-operator-write-fence.md).
  *
  * A client cannot stop its own write once it is past the last check: a process frozen between
  * that check and the socket write sends it when it resumes, possibly after another replica took

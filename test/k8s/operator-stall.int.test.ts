@@ -9,7 +9,7 @@
  * gate's last check and before the request leaves (test/k8s/operator-process.ts). The second
  * lands a stale write on the API server every time unless the API server refuses it: the
  * chart's write fence (templates/operator-fence.yaml, rendered here by helm) does
- * (docs/adr/0011-operator-write-fence.md).
+ * (docs/adr/0012-operator-write-fence.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
