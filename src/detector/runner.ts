@@ -87,6 +87,7 @@ export function createDetectorRunner(opts: RunnerOptions): DetectorRunner {
         m.lateEvents.inc({ rule: e.label }, Math.max(0, s.lateEvents - e.prev.lateEvents));
         m.keys.set({ rule: e.label }, s.keys);
         m.stateBytes.set({ rule: e.label }, s.stateBytes);
+        if (s.keysAtMinEvents !== undefined) m.keysAtMinEvents.set({ rule: e.label }, s.keysAtMinEvents);
         if (Number.isFinite(s.watermark)) m.watermark.set({ rule: e.label }, s.watermark / 1000);
       }
       e.prev = s;

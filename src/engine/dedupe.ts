@@ -5,37 +5,76 @@ import { hashString } from './keystore.js';
  * can only count while its bucket is open (a later copy is late and dropped as such), and a
  * retry carries the original's event time, so ids are remembered per open bucket and
  * forgotten when it closes: memory follows the events of the allowed lateness, not of the
- * window, and no duplicate is counted over any window. Ids are kept as 53-bit fingerprints (two 32-bit
- * hashes), never as strings: ~40 bytes per id held. Two different ids collide with
- * probability ~n²/2⁵⁴ (n ids held): under 10⁻⁶ with 100,000 ids.
+ * window, and no duplicate is counted over any window. Ids are kept as 63-bit fingerprints (two 32-bit
+ * hashes) in a typed-array hash table per open bucket, never as strings: 8–16 bytes per id
+ * held. Two different ids collide with probability ~n²/2⁶⁴ (n ids held): under 10⁻⁹ with
+ * 100,000 ids.
  */
 export class RecentIds {
-  private readonly byBucket = new Map<number, Set<number>>();
+  private readonly byBucket = new Map<number, IdTable>();
+  private readonly spare: IdTable[] = [];
   private held = 0;
   duplicates = 0;
 
   /** True when `id` was already seen in `bucket`'s horizon; remembers it otherwise. */
   seen(id: string, bucket: number): boolean {
-    const fp = fingerprint(id);
-    let set = this.byBucket.get(bucket);
-    if (set === undefined) this.byBucket.set(bucket, (set = new Set()));
-    if (set.has(fp)) { this.duplicates++; return true; }
-    set.add(fp);
-    this.held++;
-    return false;
+    let table = this.byBucket.get(bucket);
+    if (table === undefined) this.byBucket.set(bucket, (table = this.spare.pop() ?? new IdTable()));
+    // Two independent 32-bit hashes; (0, 0) marks an empty cell, so h1 is never 0.
+    if (table.addIfAbsent(hashString(id) | 1, hash2(id) | 0)) { this.held++; return false; }
+    this.duplicates++;
+    return true;
   }
 
   /** Forget ids of buckets ≤ `bucket` (closed: a copy arriving now is late). */
   forgetThrough(bucket: number): void {
     if (this.byBucket.size === 0) return;
-    for (const [b, set] of this.byBucket) {
-      if (b <= bucket) { this.held -= set.size; this.byBucket.delete(b); }
+    for (const [b, table] of this.byBucket) {
+      if (b > bucket) continue;
+      this.held -= table.size;
+      this.byBucket.delete(b);
+      // Reused for a later bucket; one that grew for a burst is dropped rather than held on to.
+      if (this.spare.length < 8 && table.cells <= 1 << 16) { table.clear(); this.spare.push(table); }
     }
   }
 
   get size(): number { return this.held; }
 
-  bytes(): number { return this.held * 40 + this.byBucket.size * 120; }
+  bytes(): number {
+    let n = 0;
+    for (const t of this.byBucket.values()) n += t.cells * 8 + 64;
+    for (const t of this.spare) n += t.cells * 8 + 64;
+    return n;
+  }
+}
+
+/** An open-addressing set of (h1, h2) fingerprints in one Int32Array (no boxed numbers, no per-id object). */
+class IdTable {
+  private cellsArr = new Int32Array(2 * 1024);
+  private mask = 1023;
+  size = 0;
+
+  get cells(): number { return this.mask + 1; }
+
+  addIfAbsent(h1: number, h2: number): boolean {
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const t = this.cellsArr;
+    for (let i = (h1 ^ Math.imul(h2, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
+      const a = t[2 * i]!;
+      if (a === 0) { t[2 * i] = h1; t[2 * i + 1] = h2; this.size++; return true; }
+      if (a === h1 && t[2 * i + 1] === h2) return false;
+    }
+  }
+
+  private grow(): void {
+    const old = this.cellsArr;
+    this.cellsArr = new Int32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    this.size = 0;
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.addIfAbsent(old[i]!, old[i + 1]!);
+  }
+
+  clear(): void { this.cellsArr.fill(0); this.size = 0; }
 }
 
 /** A second, independent 32-bit hash (FNV-1a with another basis and a different finaliser). */
@@ -48,6 +87,3 @@ function hash2(s: string): number {
   return h >>> 0;
 }
 
-function fingerprint(id: string): number {
-  return hashString(id) * 0x200000 + (hash2(id) & 0x1fffff);
-}

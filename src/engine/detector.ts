@@ -43,5 +43,7 @@ export interface Detector {
   /** Minimum idle time (ms) after which a key's state no longer matters. */
   readonly idleMs: number;
   trending(limit: number): TrendingEntry[];
+  /** Keys held that could page on their own traffic so far (surge: reached minEvents), when the detector tracks it. */
+  coverage?(): number;
   bytes(): number;
 }

@@ -218,6 +218,7 @@ export class Engine implements RuleEngine {
       futureEvents: this.future.heldEvents,
       droppedFutureEvents: this.future.droppedEvents,
       watermark: this.clock.watermark,
+      ...(this.detector.coverage === undefined ? {} : { keysAtMinEvents: this.detector.coverage() }),
       stateBytes: this.keys.bytes() + this.detector.bytes() + this.ids.bytes() + this.future.bytes() + this.idle.bytes(),
     };
   }

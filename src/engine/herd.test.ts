@@ -53,6 +53,15 @@ describe('a herd is many people (minActors, the busiest person)', () => {
     expect(off.trending().entries.find((e) => e.key === 'sega')).not.toHaveProperty('actors');
   });
 
+  it('stats report coverage: how many of the keys held have ever reached minEvents (could page)', () => {
+    const engine = createRuleEngine(catalogueRule());
+    const busy = crowd('busy', T0, T0 + HOUR, 10, 'b');
+    const sparse = ['s1', 's2', 's3'].flatMap((k) => crowd(k, T0, T0 + HOUR, 1 / 10, k));
+    engine.ingest([...busy, ...sparse].sort((a, b) => a.ts - b.ts));
+    engine.advanceTo(T0 + HOUR);
+    expect(engine.stats()).toMatchObject({ keys: 4, keysAtMinEvents: 1 });
+  });
+
   it('sessions stand in for users when there is no userId', () => {
     const one = steady('p', T0 + 5 * HOUR, T0 + 5 * HOUR + 5 * MIN, 10, { sessionId: 'sess-1' });
     expect(run(catalogueRule(), [...quiet().map((e) => ({ ...e, productId: 'p' })), ...one], T0 + 7 * HOUR)).toEqual([]);

@@ -20,6 +20,8 @@ const TRENDING = 2;
 const EVALUATED = 4;
 /** The key was first seen in the rule's first window: it existed before the engine started. */
 const PREEXISTING = 8;
+/** The key's window has held minEvents at least once (it counts towards coverage). */
+const REACHED = 16;
 /** Consecutive buckets below the resolve bound before a surge counts as over: a fifth of the window, at least 3. */
 export const resolveBuckets = (windowBuckets: number): number => Math.max(3, Math.ceil(windowBuckets / 5));
 /** Expected counts are floored here so that lift stays finite for a key with no history. */
@@ -95,6 +97,8 @@ export class SurgeDetector implements Detector {
   /** Whether expectations carry a factor per sub-window (relativeTo site, or a season profile). */
   private readonly scaled: boolean;
   private readonly cooldownBuckets: number;
+  /** Keys held whose window has reached minEvents at least once (REACHED set). */
+  private reached = 0;
   /** Distinct actors of keys with two or more recent actors (one lives inline in the record). */
   private readonly actors = new Map<number, ActorSet>();
   private actorSweep: Iterator<[number, ActorSet]> | null = null;
@@ -147,6 +151,7 @@ export class SurgeDetector implements Detector {
   private rec(slot: number): number { return slot * this.ctx.keys.stride; }
 
   resetKey(slot: number, bucket: number): void {
+    this.forget(slot);
     const o = this.rec(slot);
     const { i32, f32 } = this.ctx.keys;
     f32[o + S] = 0; f32[o + Q] = 0; f32[o + N] = 0;
@@ -389,6 +394,7 @@ export class SurgeDetector implements Detector {
       keys.setUserBits(slot, flags | EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0));
     }
     const count = this.windows.sum(slot, b - this.W + 1, b);
+    if (count >= d.minEvents) this.noteReached(slot);
     // Most keys are long-tail: below minEvents a key can neither fire nor trend, and its
     // baseline folds lazily anyway, so there is nothing to decide.
     if (count < d.minEvents && (flags & (FIRING | TRENDING)) === 0) return;
@@ -514,7 +520,21 @@ export class SurgeDetector implements Detector {
     return true;
   }
 
-  release(slot: number): void { this.windows.release(slot); this.actors.delete(slot); }
+  release(slot: number): void { this.forget(slot); this.windows.release(slot); this.actors.delete(slot); }
+
+  /** A key leaving (evicted, or starting over) no longer counts towards coverage. */
+  private forget(slot: number): void {
+    const keys = this.ctx.keys;
+    if (keys.isLive(slot) && (keys.userBits(slot) & REACHED) !== 0) { this.reached--; keys.setUserBits(slot, keys.userBits(slot) & ~REACHED); }
+  }
+
+  coverage(): number { return this.reached; }
+
+  private noteReached(slot: number): void {
+    const keys = this.ctx.keys;
+    const bits = keys.userBits(slot);
+    if ((bits & REACHED) === 0) { keys.setUserBits(slot, bits | REACHED); this.reached++; }
+  }
 
   sweep(closed: number, budget: number): void {
     this.pruneActors(closed - this.W + 1, budget);

@@ -125,6 +125,12 @@ export interface EngineStats {
   /** Held far-future events dropped because the hold buffer was full (never counted). */
   readonly droppedFutureEvents?: number;
   readonly watermark: number;
+  /**
+   * Coverage (surge): keys held that have reached `minEvents` in their window at least once
+   * since they were first seen (or last started over). The rest of `keys` has never been able
+   * to page on its own traffic: see docs/engine.md, "The long tail".
+   */
+  readonly keysAtMinEvents?: number;
   /** Approximate bytes of per-key state held. */
   readonly stateBytes: number;
 }

@@ -7,6 +7,7 @@ export interface DetectorMetrics {
   readonly transitions: Counter<'rule' | 'state' | 'severity'>;
   readonly duplicateTransitions: Counter<'rule'>;
   readonly keys: Gauge<'rule'>;
+  readonly keysAtMinEvents: Gauge<'rule'>;
   readonly stateBytes: Gauge<'rule'>;
   readonly watermark: Gauge<'rule'>;
   /**
@@ -50,6 +51,10 @@ export function createDetectorMetrics(registry: Registry, opts: { trendingKeys?:
       labelNames: ['rule'], registers,
     }),
     keys: new Gauge({ name: 'herdwatch_detector_keys', help: 'Keys with state held by a rule\'s engine', labelNames: ['rule'], registers }),
+    keysAtMinEvents: new Gauge({
+      name: 'herdwatch_detector_keys_at_min_events', help: 'Coverage of a surge rule: keys held that have reached minEvents in a window at least once (the rest cannot page on their own traffic)',
+      labelNames: ['rule'], registers,
+    }),
     stateBytes: new Gauge({ name: 'herdwatch_detector_state_bytes', help: 'Approximate bytes of per-key engine state', labelNames: ['rule'], registers }),
     watermark: new Gauge({ name: 'herdwatch_detector_watermark_seconds', help: 'Event-time watermark of a rule\'s engine, Unix seconds', labelNames: ['rule'], registers }),
     trendingLift: new Gauge({

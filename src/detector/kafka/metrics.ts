@@ -60,13 +60,16 @@ export function accountEngineStats(
   for (const t of transitions) metrics.transitions.inc({ rule, state: t.state, severity: t.severity });
   let keys = 0;
   let bytes = 0;
+  let reached: number | undefined;
   let watermark = Number.POSITIVE_INFINITY;
   for (const s of tracks) {
     keys += s.stats?.keys ?? 0;
     bytes += s.stats?.stateBytes ?? 0;
+    if (s.stats?.keysAtMinEvents !== undefined) reached = (reached ?? 0) + s.stats.keysAtMinEvents;
     if (s.stats && Number.isFinite(s.stats.watermark)) watermark = Math.min(watermark, s.stats.watermark);
   }
   metrics.keys.set({ rule }, keys);
   metrics.stateBytes.set({ rule }, bytes);
+  if (reached !== undefined) metrics.keysAtMinEvents.set({ rule }, reached);
   if (Number.isFinite(watermark)) metrics.watermark.set({ rule }, watermark / 1000);
 }
