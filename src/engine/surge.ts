@@ -393,8 +393,7 @@ export class SurgeDetector implements Detector {
       const birth = i32[o + FOLDED]! + 1;
       keys.setUserBits(slot, flags | EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0));
     }
-    const count = this.windows.sum(slot, b - this.W + 1, b);
-    if (count >= d.minEvents) this.noteReached(slot);
+    const count = this.windowCount(slot, b);
     // Most keys are long-tail: below minEvents a key can neither fire nor trend, and its
     // baseline folds lazily anyway, so there is nothing to decide.
     if (count < d.minEvents && (flags & (FIRING | TRENDING)) === 0) return;
@@ -530,10 +529,15 @@ export class SurgeDetector implements Detector {
 
   coverage(): number { return this.reached; }
 
-  private noteReached(slot: number): void {
-    const keys = this.ctx.keys;
-    const bits = keys.userBits(slot);
-    if ((bits & REACHED) === 0) { keys.setUserBits(slot, bits | REACHED); this.reached++; }
+  /** The key's weighted count over the window ending at `b`; a key reaching minEvents counts towards coverage. */
+  private windowCount(slot: number, b: number): number {
+    const count = this.windows.sum(slot, b - this.W + 1, b);
+    if (count >= this.ctx.rule.detector.minEvents) {
+      const keys = this.ctx.keys;
+      const bits = keys.userBits(slot);
+      if ((bits & REACHED) === 0) { keys.setUserBits(slot, bits | REACHED); this.reached++; }
+    }
+    return count;
   }
 
   sweep(closed: number, budget: number): void {
