@@ -36,6 +36,12 @@ describe('the web app against herdwatch dev', () => {
     // The live view updates from the stream without a reload: the stream status says so.
     expect(await page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
     await page.waitForTimeout(1_500);
+    // People fills from the trending entries themselves (the engine's distinct actors), not only from alerts.
+    const trending = await (await fetch(`${dev.url}/api/v1/trending?limit=20`)).json() as { rules: { entries: { key: string; actors?: number }[] }[] };
+    const withPeople = trending.rules.flatMap((r) => r.entries).filter((e) => e.actors !== undefined);
+    expect(withPeople.length).toBeGreaterThan(0);
+    const shown = (await page.locator('td[data-people]').evaluateAll((els) => els.map((e) => e.getAttribute('data-people')))).filter((p) => p !== '');
+    expect(shown.length).toBeGreaterThan(0);
     await shot(page, 'live');
 
     // The feed keeps moving as alerts arrive, so follow the link's address rather than chase the element.

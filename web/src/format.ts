@@ -18,6 +18,13 @@ export function formatCount(n: number): string {
   return Math.abs(n) >= 100_000 ? compact.format(n) : integer.format(n);
 }
 
+/** The engine counts distinct people exactly up to this many (src/engine/actors.ts ACTOR_CAP); more reads "16+". */
+export const PEOPLE_CAP = 16;
+
+export function formatPeople(n: number): string {
+  return n >= PEOPLE_CAP ? `${formatCount(PEOPLE_CAP)}+` : formatCount(n);
+}
+
 export function formatNumber(n: number): string {
   return Number.isInteger(n) ? integer.format(n) : decimal.format(n);
 }

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { keys } from '../api/keys';
 import type { Transition, TrendingSnapshot } from '../api/types';
 import { Sparkline } from '../components/Sparkline';
-import { formatCount, formatLift, formatSince } from '../format';
+import { formatCount, formatPeople, formatLift, formatSince } from '../format';
 import { alertPath, Link } from '../router';
 
 /** Per rule: what trends now, how many times its usual level, since when, with a sparkline. */
@@ -38,7 +38,8 @@ export function TrendingPanel({ snapshot, alerts, now }: { snapshot: TrendingSna
                     <td className="num">{formatLift(e.lift)}</td>
                     <td className="num">{formatCount(e.value)} / {formatCount(e.baseline)}</td>
                     <td>{alert ? formatSince(alert.onset, now) : '–'}</td>
-                    <td className="num hide-narrow">{(e.actors ?? alert?.actors) === undefined ? '–' : formatCount((e.actors ?? alert?.actors)!)}</td>
+                    {/* From the trending entry itself (the engine's distinct people behind the count), else the alert's. */}
+                    <td className="num hide-narrow" data-people={e.actors ?? alert?.actors ?? ''}>{(e.actors ?? alert?.actors) === undefined ? '–' : formatPeople((e.actors ?? alert?.actors)!)}</td>
                     <td className="hide-narrow"><Sparkline values={sparks[e.key] ?? []} label={`${e.key} recent counts`} /></td>
                   </tr>
                 );
