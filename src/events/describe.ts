@@ -51,6 +51,36 @@ function bounds(s: SchemaLike, unit: string): string {
   return '';
 }
 
+function stringWords(s: SchemaLike, hints: Hints): string {
+  if (s.pattern !== undefined && hints[s.pattern]) return hints[s.pattern]!;
+  if (s.format !== undefined && FORMAT_WORDS[s.format]) return FORMAT_WORDS[s.format]!;
+  const len = s.maxLength !== undefined ? ` of at most ${s.maxLength} characters` : '';
+  const nonEmpty = (s.minLength ?? 0) > 0 ? 'non-empty ' : '';
+  const pat = s.pattern !== undefined ? ` matching ${s.pattern}` : '';
+  return `${nonEmpty}string${len}${pat}`;
+}
+
+function arrayWords(s: SchemaLike, hints: Hints): string {
+  const n = s.maxItems !== undefined ? `${s.minItems ?? 0} to ${s.maxItems} items` : s.minItems ? `at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}` : 'items';
+  const of = s.items ? ` of ${expectedOf(s.items, hints)}` : '';
+  return `a list of ${n}${of}`;
+}
+
+function objectWords(s: SchemaLike, hints: Hints): string {
+  if (s.properties) return `an object with fields ${Object.keys(s.properties).join(', ')}`;
+  if (typeof s.additionalProperties === 'object') return `a map of names to ${expectedOf(s.additionalProperties, hints)}`;
+  return s.maxProperties !== undefined ? `an object of at most ${s.maxProperties} entries` : 'an object';
+}
+
+const TYPE_WORDS: Readonly<Record<string, (s: SchemaLike, hints: Hints) => string>> = {
+  number: (s) => `number${bounds(s, '')}`,
+  integer: (s) => `integer${bounds(s, '')}`,
+  boolean: () => 'true or false',
+  string: stringWords,
+  array: arrayWords,
+  object: objectWords,
+};
+
 /** What a schema accepts, in words. */
 export function expectedOf(schema: TSchema | SchemaLike, hints: Hints = {}): string {
   const s = schema as SchemaLike;
@@ -61,33 +91,8 @@ export function expectedOf(schema: TSchema | SchemaLike, hints: Hints = {}): str
   }
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.enum !== undefined) return `one of ${s.enum.map(String).join(', ')}`;
-  switch (s.type) {
-    case 'number':
-      return `number${bounds(s, '')}`;
-    case 'integer':
-      return `integer${bounds(s, '')}`;
-    case 'boolean':
-      return 'true or false';
-    case 'string': {
-      if (s.pattern !== undefined && hints[s.pattern]) return hints[s.pattern]!;
-      if (s.format !== undefined && FORMAT_WORDS[s.format]) return FORMAT_WORDS[s.format]!;
-      const len = s.maxLength !== undefined ? ` of at most ${s.maxLength} characters` : '';
-      const nonEmpty = (s.minLength ?? 0) > 0 ? 'non-empty ' : '';
-      const pat = s.pattern !== undefined ? ` matching ${s.pattern}` : '';
-      return `${nonEmpty}string${len}${pat}`;
-    }
-    case 'array': {
-      const n = s.maxItems !== undefined ? `${s.minItems ?? 0} to ${s.maxItems} items` : s.minItems ? `at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}` : 'items';
-      const of = s.items ? ` of ${expectedOf(s.items, hints)}` : '';
-      return `a list of ${n}${of}`;
-    }
-    case 'object':
-      if (s.properties) return `an object with fields ${Object.keys(s.properties).join(', ')}`;
-      if (typeof s.additionalProperties === 'object') return `a map of names to ${expectedOf(s.additionalProperties, hints)}`;
-      return s.maxProperties !== undefined ? `an object of at most ${s.maxProperties} entries` : 'an object';
-    default:
-      return 'a valid value';
-  }
+  const words = s.type === undefined ? undefined : TYPE_WORDS[s.type];
+  return words ? words(s, hints) : 'a valid value';
 }
 
 /** A short, safe rendering of what the user sent. */
