@@ -10,7 +10,7 @@ const fromFile = compileRule({ uid: 'file:shop/a', namespace: 'shop', name: 'a' 
 function repo(docs: RuleDoc[], seen: Caller[]): RuleRepository {
   return {
     backend: 'kubernetes', defaultNamespace: 'shop',
-    list: async (caller) => { seen.push(caller); return docs; },
+    list: async (caller: Caller) => { seen.push(caller); return docs; },
   } as unknown as RuleRepository;
 }
 
