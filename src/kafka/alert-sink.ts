@@ -1,8 +1,8 @@
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, TopicMessages } from 'kafkajs';
 import type { Transition, TrendingSnapshot } from '../engine/types.js';
 import { encodeTransition, encodeTrends, type PartitionTrends } from './codec.js';
 import { kafkaError } from './event-sink.js';
-import { idempotentProducer } from './producer.js';
+import { FreshAfterFailureProducer } from './producer.js';
 import { traceHeaders } from './trace.js';
 import type { AlertSink, Topics } from '../bus/types.js';
 
@@ -13,19 +13,14 @@ import type { AlertSink, Topics } from '../bus/types.js';
  * consumer offsets only after that, which is what makes the pipeline at-least-once.
  */
 export class KafkaAlertSink implements AlertSink {
-  private readonly producer: Producer;
-  private connected: Promise<void> | undefined;
+  private readonly producer: FreshAfterFailureProducer;
 
   constructor(kafka: Kafka, private readonly topics: Pick<Topics, 'alerts' | 'trends'>) {
-    this.producer = idempotentProducer(kafka);
+    this.producer = new FreshAfterFailureProducer(kafka);
   }
 
   connect(): Promise<void> {
-    this.connected ??= this.producer.connect().catch((err: unknown) => {
-      this.connected = undefined;
-      throw err;
-    });
-    return this.connected;
+    return this.producer.connect();
   }
 
   /** `extra` carries other records in the same request, e.g. dead letters. */
@@ -36,7 +31,6 @@ export class KafkaAlertSink implements AlertSink {
     if (trends.length > 0) topicMessages.push({ topic: this.topics.trends, messages: trends.map(encodeTrends) });
     if (topicMessages.length === 0) return;
     try {
-      await this.connect();
       await this.producer.sendBatch({ topicMessages, acks: -1 });
     } catch (err) {
       throw kafkaError('cannot publish alerts and trends', err);

@@ -2,7 +2,7 @@ import type { IHeaders, Message } from 'kafkajs';
 import type { HerdEvent } from '../events/schema.js';
 import { EVENT_TYPES } from '../events/schema.js';
 import type { Transition, TrendingSnapshot } from '../engine/types.js';
-import { BATCH_MAGIC, decodeEventBatch, encodeEventBatch, validCount } from './event-batch.js';
+import { BATCH_MAGIC, COUNT_BOUNDS, decodeEventBatch, encodeEventBatch, validCount } from './event-batch.js';
 
 export { encodeEventBatch, ENCODED_FIELDS, eventCount } from './event-batch.js';
 
@@ -52,7 +52,7 @@ export function decodeEvent(value: Buffer | null): Decoded<HerdEvent> {
   if (typeof e.type !== 'string' || !TYPES.has(e.type)) return { ok: false, reason: 'type', message: `type is not one of ${EVENT_TYPES.join(', ')}` };
   if (typeof e.ts !== 'number' || !Number.isFinite(e.ts) || e.ts < 0) return { ok: false, reason: 'timestamp', message: 'ts is not epoch milliseconds' };
   // A foreign producer's count of 1e300 would swamp the rule's site-wide baseline for good.
-  if (e.count !== undefined && !validCount(e.count)) return { ok: false, reason: 'shape', message: 'count is not an integer from 1 to 1,000,000,000' };
+  if (e.count !== undefined && !validCount(e.count)) return { ok: false, reason: 'shape', message: `count is not ${COUNT_BOUNDS}` };
   return { ok: true, value: raw as HerdEvent };
 }
 

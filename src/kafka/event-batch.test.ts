@@ -99,4 +99,11 @@ describe('HWB1 binary event batches', () => {
     expect(decodeEvents(encodeEventBatch([{ id: 'c', type: 'view', ts: T, count: 0.5 }]), out).ok).toBe(false);
     expect(out).toEqual([]);
   });
+
+  it('keep every event the API accepts: count 0 (an observed empty interval) does not throw the record away', () => {
+    const out: HerdEvent[] = [];
+    const events: HerdEvent[] = [{ id: 'a', type: 'view', ts: T, productId: 'P' }, { id: 'z', type: 'view', ts: T, productId: 'P', count: 0 }];
+    expect(decodeEvents(encodeEventBatch(events), out).ok).toBe(true);
+    expect(out.map((e) => [e.id, e.count])).toEqual([['a', undefined], ['z', 0]]);
+  });
 });

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type EventType, type HerdEvent, type ValueTier } from '../events/schema.js';
+import { EVENT_TYPES, EventSchema, type EventType, type HerdEvent, type ValueTier } from '../events/schema.js';
 
 /**
  * HWB1, the binary value format of HerdWatch's own events topic: several events of one
@@ -302,7 +302,7 @@ function readBatch(out: HerdEvent[]): void {
     if (presence & AMOUNT) e.amount = f64();
     if (presence & COUNT) {
       const c = f64();
-      if (!validCount(c)) throw new Error('count is not an integer from 1 to 1,000,000,000');
+      if (!validCount(c)) throw new Error(`count is not ${COUNT_BOUNDS}`);
       e.count = c;
     }
     if (presence & RECEIVED) e.receivedAt = f64Times ? f64() : base + zvar();
@@ -337,7 +337,14 @@ function badTag(): never {
   throw new Error('unknown attribute value tag');
 }
 
-/** The schema's bounds for `count`: one event never stands for more than a billion. */
+/**
+ * The schema's bounds for `count` (read from it, so the API and the detector never disagree:
+ * a count the API accepted and the decoder refused would throw away a whole packed record).
+ * One event never stands for more than a billion; 0 is an observed empty interval.
+ */
+const COUNT_MIN = EventSchema.properties.count.minimum ?? 0;
+const COUNT_MAX = EventSchema.properties.count.maximum ?? 1_000_000_000;
+export const COUNT_BOUNDS = `an integer from ${COUNT_MIN} to ${COUNT_MAX.toLocaleString('en-US')}`;
 export function validCount(c: unknown): boolean {
-  return typeof c === 'number' && Number.isInteger(c) && c >= 1 && c <= 1_000_000_000;
+  return typeof c === 'number' && Number.isInteger(c) && c >= COUNT_MIN && c <= COUNT_MAX;
 }

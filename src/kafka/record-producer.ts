@@ -1,5 +1,5 @@
 import type { IHeaders, Kafka } from 'kafkajs';
-import { idempotentProducer } from './producer.js';
+import { FreshAfterFailureProducer } from './producer.js';
 
 /** One record for the events topic, before any client's own types. */
 export interface OutRecord {
@@ -22,9 +22,13 @@ export interface RecordProducer {
   disconnect(): Promise<void>;
 }
 
-/** kafkajs: the idempotent producer (murmur2 partitioner) and an admin for metadata. */
+/**
+ * kafkajs: the idempotent producer (murmur2 partitioner), a new producer id after a failed
+ * send (see FreshAfterFailureProducer: kafkajs would otherwise reuse sequence numbers and the
+ * broker drop the next batch as a duplicate), and an admin for metadata.
+ */
 export function kafkajsRecordProducer(kafka: Kafka): RecordProducer {
-  const producer = idempotentProducer(kafka);
+  const producer = new FreshAfterFailureProducer(kafka);
   return {
     connect: () => producer.connect(),
     async partitions(topic) {

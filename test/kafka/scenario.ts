@@ -93,7 +93,9 @@ export class Scenario {
   async waitForCommittedShare(share: number, timeoutMs = 90_000): Promise<void> {
     const ends = await this.admin.fetchTopicOffsets(this.topics.events);
     const atLeast = Math.ceil(share * ends.reduce((n, p) => n + Number(p.high), 0));
-    await waitFor(`the group to commit ${atLeast} offsets`, async () => ((await this.committed()) >= atLeast ? true : undefined), timeoutMs, 250);
+    // Right after a broker pause the coordinator can answer NOT_COORDINATOR for a moment: ask again.
+    const probe = async () => ((await this.committed().catch((err: { retriable?: boolean }) => (err.retriable ? -1 : Promise.reject(err)))) >= atLeast ? true : undefined);
+    await waitFor(`the group to commit ${atLeast} offsets`, probe, timeoutMs, 250);
   }
 
   /** (id|state) of every transition on the alerts topic, and how many records carried them. */
