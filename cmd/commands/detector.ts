@@ -1,4 +1,5 @@
 import { parseDuration } from '../../src/config/duration.js';
+import { MAX_FUTURE_SKEW_OPTION } from '../../src/config/future-skew.js';
 import type { OptionSpecs } from '../../src/config/options.js';
 import { KafkaDetector } from '../../src/detector/kafka/runtime.js';
 import { HwError } from '../../src/errors.js';
@@ -17,6 +18,7 @@ const OPTIONS = {
   'rule-file': { ...RULES_OPTION, env: 'HERDWATCH_RULE_FILE', description: 'HerdRule YAML file or directory holding the rule' },
   ...KAFKA_OPTIONS,
   'dead-letter-topic': { type: 'string', env: 'HERDWATCH_DEAD_LETTER_TOPIC', description: 'Where malformed messages go (they are counted and skipped either way)' },
+  'max-future-skew': MAX_FUTURE_SKEW_OPTION,
   replay: { type: 'string', env: 'HERDWATCH_REPLAY', description: 'History replayed silently on partition assignment, e.g. 30m (default: window + baseline warm-up, at most 24h)' },
   'start-from': { type: 'string', env: 'HERDWATCH_START_FROM', default: 'latest', choices: ['latest', 'earliest'], description: 'Where a new consumer group starts: latest (alert on new events) or earliest (everything retained)' },
   'idle-advance': { type: 'string', env: 'HERDWATCH_IDLE_ADVANCE', default: '5s', description: 'Advance event time by the clock on a partition idle this long, so alerts resolve without traffic; 0 or off never' },
@@ -50,6 +52,7 @@ export default defineCommand({
       engineThreads: o['engine-threads'],
       idleAdvanceMs: /^(0|off)$/.test(o['idle-advance']) ? 0 : parseDuration(o['idle-advance'], '--idle-advance'),
       ...(o['dead-letter-topic'] ? { deadLetterTopic: o['dead-letter-topic'] } : {}),
+      futureSkewMs: o['max-future-skew'],
       logger,
     });
     const server = await startProbeServer({

@@ -1,6 +1,7 @@
 import { HwError } from '../errors.js';
 import type { OptionSpecs, ResolvedOptions } from './options.js';
 import { parseTokens, type TokenTable } from './tokens.js';
+import { DEFAULT_MAX_FUTURE_SKEW_MS, MAX_FUTURE_SKEW_OPTION } from './future-skew.js';
 
 /** Limits and auth of the HTTP API; every field has a flag and a HERDWATCH_* variable. */
 export interface ApiSettings {
@@ -48,7 +49,7 @@ export const DEFAULT_API_SETTINGS: ApiSettings = {
   corsOrigins: [],
   authProxy: false,
   proxyEditGroups: [],
-  maxFutureSkewMs: 300_000,
+  maxFutureSkewMs: DEFAULT_MAX_FUTURE_SKEW_MS,
   requestTimeoutMs: 30_000,
 };
 
@@ -66,7 +67,7 @@ export const API_OPTIONS = {
   'auth-proxy': { type: 'boolean', env: 'HERDWATCH_AUTH_PROXY', default: false, description: 'Trust X-Forwarded-User/-Email/-Groups from an SSO proxy in front (only when nothing else can reach the API)' },
   'proxy-edit-groups': { type: 'string', env: 'HERDWATCH_PROXY_EDIT_GROUPS', description: 'Comma-separated proxy groups whose users get the edit role (others: read)' },
   'max-in-flight': { type: 'number', env: 'HERDWATCH_MAX_IN_FLIGHT', default: DEFAULT_API_SETTINGS.maxInFlight, integer: true, min: 1, description: 'Ingest requests waiting on the bus at once before 503' },
-  'max-future-skew': { type: 'number', env: 'HERDWATCH_MAX_FUTURE_SKEW_MS', default: DEFAULT_API_SETTINGS.maxFutureSkewMs, min: 0, description: 'Milliseconds an event time may be ahead of its receive time (clock skew); later ones are rejected with HW_ERR_EVENT_FUTURE' },
+  'max-future-skew': MAX_FUTURE_SKEW_OPTION,
 } as const satisfies OptionSpecs;
 
 const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);

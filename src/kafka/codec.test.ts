@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, decodeTransition, encodeEvent, eventKey } from './codec.js';
+import type { HerdEvent } from '../events/schema.js';
+import { decodeEvent, decodeEvents, decodeTransition, encodeEvent, eventKey } from './codec.js';
 
 const buf = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -48,5 +49,20 @@ describe('foreign JSON event messages', () => {
 
   it.each([0, 1, 1_000_000_000])('accept count %j, within the bounds the API accepts (0: an observed empty interval)', (count) => {
     expect(decodeEvent(buf({ id: 'e1', type: 'view', ts: 1, count })).ok).toBe(true);
+  });
+});
+
+describe('the future bound of a JSON event (its record time plus the allowed skew)', () => {
+  it.each([2e12, 1e300])('refuse ts %j past the bound as future, without throwing', (ts) => {
+    const out: HerdEvent[] = [];
+    const d = decodeEvents(buf({ id: 'e1', type: 'view', ts, productId: 'P' }), out, 1e12);
+    expect(d.ok ? 'ok' : d.reason).toBe('future');
+    expect(out).toEqual([]);
+  });
+
+  it('accept ts up to the bound', () => {
+    const out: HerdEvent[] = [];
+    expect(decodeEvents(buf({ id: 'e1', type: 'view', ts: 1e12, productId: 'P' }), out, 1e12).ok).toBe(true);
+    expect(out).toHaveLength(1);
   });
 });

@@ -31,7 +31,7 @@ export function encodeEventsRecord(events: readonly HerdEvent[], headers?: IHead
   return { key: events.length > 0 ? eventKey(events[0]!) : null, value: encodeEventBatch(events), ...(headers ? { headers } : {}) };
 }
 
-export type MalformedReason = 'empty' | 'json' | 'shape' | 'type' | 'timestamp' | 'binary';
+export type MalformedReason = 'empty' | 'json' | 'shape' | 'type' | 'timestamp' | 'future' | 'binary';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: MalformedReason; message: string };
 
@@ -62,14 +62,22 @@ const DECODED: DecodedEvents = Object.freeze({ ok: true });
 /**
  * Decodes one message of an events topic, binary batch or JSON event, appending to `out`
  * (all of a record's events or none). Never throws.
+ *
+ * `notAfter` bounds a JSON event's time (its record's timestamp plus the allowed clock skew):
+ * JSON comes from foreign producers, whose one event stamped 2099 would otherwise drag the
+ * rule's watermark. HWB1 records come from HerdWatch, which checked each event against its
+ * receive time at ingest.
  */
-export function decodeEvents(value: Buffer | null, out: HerdEvent[]): DecodedEvents {
+export function decodeEvents(value: Buffer | null, out: HerdEvent[], notAfter = Number.POSITIVE_INFINITY): DecodedEvents {
   if (value && value.length > 0 && value[0] === BATCH_MAGIC) {
     const r = decodeEventBatch(value, out);
     return r.ok ? DECODED : { ok: false, reason: 'binary', message: r.message };
   }
   const d = decodeEvent(value);
   if (!d.ok) return d;
+  if (d.value.ts > notAfter) {
+    return { ok: false, reason: 'future', message: `ts ${d.value.ts} is ${d.value.ts - notAfter} ms past the record's time plus the allowed skew` };
+  }
   out.push(d.value);
   return DECODED;
 }

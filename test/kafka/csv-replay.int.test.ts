@@ -69,6 +69,9 @@ describe('replaying transactions.csv through Kafka', () => {
       { key: 'U001', value: 'not json at all' },
       { key: 'U001', value: JSON.stringify({ id: 'x1', type: 'teleport', ts: last, userId: 'U001' }) },
       { key: 'U001', value: JSON.stringify({ id: 'x2', type: 'purchase', ts: 'yesterday', userId: 'U001' }) },
+      // A foreign producer's bad clock: three agreeing events in 2099 (enough to convince the engine's own
+      // guard that the stream jumped) would make every later event on the partition late.
+      ...[0, 1, 2].map((i) => ({ key: 'U001', value: JSON.stringify({ id: `f${i}`, type: 'purchase', ts: Date.parse('2099-01-01T00:00:00Z') + i, userId: 'U001', amount: 1 }) })),
     ] });
     await producer.disconnect();
     for (let i = 0; i < all.length; i += 25) await sink.send(all.slice(i, i + 25));
@@ -90,11 +93,11 @@ describe('replaying transactions.csv through Kafka', () => {
 
     for (const { registry } of detectors) {
       const malformed = (await registry.getSingleMetric('herdwatch_detector_malformed_messages_total')!.get()).values;
-      expect(Object.fromEntries(malformed.map((v) => [v.labels.reason, v.value]))).toEqual({ json: 1, type: 1, timestamp: 1 });
+      expect(Object.fromEntries(malformed.map((v) => [v.labels.reason, v.value]))).toEqual({ json: 1, type: 1, timestamp: 1, future: 3 });
     }
-    // Each of the three detectors dead-letters the three messages.
+    // Each of the three detectors dead-letters the six messages.
     const dead = await readAll(kafka, deadLetter);
-    expect(dead.length).toBe(9);
-    expect(new Set(dead.map((m) => m.headers?.['x-herdwatch-reason']?.toString()))).toEqual(new Set(['json', 'type', 'timestamp']));
+    expect(dead.length).toBe(18);
+    expect(new Set(dead.map((m) => m.headers?.['x-herdwatch-reason']?.toString()))).toEqual(new Set(['json', 'type', 'timestamp', 'future']));
   });
 });

@@ -1,13 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CompiledRule } from '../../engine/types.js';
-import { PartitionEngines } from './engines.js';
+import { PartitionEngines, type EngineHostOptions } from './engines.js';
 import type { WorkerRequest, WorkerResponse } from './worker-host.js';
 
 /**
  * The worker side of WorkerEngineHost: the partition engines of one member, fed batches as
  * one transferred buffer of message values (no per-message copy across threads).
  */
-const engines = new PartitionEngines(workerData.rule as CompiledRule);
+const engines = new PartitionEngines(workerData.rule as CompiledRule, workerData.opts as EngineHostOptions);
 const port = parentPort!;
 
 port.on('message', (req: WorkerRequest) => {

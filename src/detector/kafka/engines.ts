@@ -1,6 +1,7 @@
 import type { CompiledRule, EngineStats, Transition } from '../../engine/types.js';
 import type { HerdEvent } from '../../events/schema.js';
 import { decodeEvents, type MalformedReason, type PartitionTrends } from '../../kafka/codec.js';
+import { DEFAULT_MAX_FUTURE_SKEW_MS } from '../../config/future-skew.js';
 import { PartitionEngine } from './partition.js';
 
 /** One fetched batch of one partition, as the engines need it: raw values and their offsets. */
@@ -8,6 +9,8 @@ export interface BatchInput {
   readonly partition: number;
   readonly values: readonly (Buffer | null)[];
   readonly offsets: readonly number[];
+  /** The records' Kafka timestamps (ms): a JSON event further ahead than the allowed skew is malformed. */
+  readonly timestamps: readonly number[];
   readonly last: number;
   readonly now: number;
   /** Key of the first message, to check (sampled) that the topic is keyed by the rule key. */
@@ -43,10 +46,18 @@ export interface EngineHost {
 }
 
 /** The engines of one member, by partition; shared by the in-thread host and the worker. */
+export interface EngineHostOptions {
+  /** How far a JSON event's time may be ahead of its record's timestamp (default 5 min). */
+  readonly futureSkewMs?: number;
+}
+
 export class PartitionEngines {
   private readonly engines = new Map<number, PartitionEngine>();
+  private readonly futureSkewMs: number;
 
-  constructor(private readonly rule: CompiledRule) {}
+  constructor(private readonly rule: CompiledRule, opts: EngineHostOptions = {}) {
+    this.futureSkewMs = opts.futureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
+  }
 
   open(partition: number, liveFrom: number, startOffset: number, now: number): void {
     this.engines.set(partition, new PartitionEngine(this.rule, { partition, liveFrom, startOffset, now }));
@@ -67,7 +78,9 @@ export class PartitionEngines {
       const offset = input.offsets[i]!;
       if (offset < engine.nextOffset) continue;
       // One value holds one JSON event or an HWB1 batch; all of a record's events share its offset.
-      const d = decodeEvents(input.values[i] ?? null, decoded);
+      // A record without a timestamp (-1, old message formats) bounds nothing.
+      const recordTs = input.timestamps[i]!;
+      const d = decodeEvents(input.values[i] ?? null, decoded, recordTs > 0 ? recordTs + this.futureSkewMs : Number.POSITIVE_INFINITY);
       if (!d.ok) malformed.push({ index: i, reason: d.reason, message: d.message });
       for (const event of decoded) records.push({ offset, event });
       decoded.length = 0;
@@ -100,8 +113,8 @@ export class PartitionEngines {
 export class InlineEngineHost implements EngineHost {
   private readonly engines: PartitionEngines;
 
-  constructor(rule: CompiledRule) {
-    this.engines = new PartitionEngines(rule);
+  constructor(rule: CompiledRule, opts: EngineHostOptions = {}) {
+    this.engines = new PartitionEngines(rule, opts);
   }
 
   open(partition: number, liveFrom: number, startOffset: number, now: number): void {

@@ -20,6 +20,8 @@ export interface KafkaDetectorOptions {
   readonly idleAdvanceMs?: number;
   readonly tickMs?: number;
   readonly deadLetterTopic?: string;
+  /** How far a JSON event's time may be ahead of its record's timestamp before it is malformed (reason future). */
+  readonly futureSkewMs?: number;
   /** Least time between two trending snapshots of one partition on the trends topic; default 1 s. */
   readonly trendsIntervalMs?: number;
   /** Run the partition engines in a worker thread (1) or in this one (0, the default). */

@@ -83,12 +83,13 @@ export class KafkaDetector {
     for (const c of [this.km.replayedEvents, this.km.rebalances, this.km.publishFailures, this.km.keyMismatch]) c.inc({ rule: this.label }, 0);
     this.progress = new ConsumerProgress(opts.registry, this.label, () => this.now());
     this.readiness = new ReadinessTracker(this.admin, this.groupId, this.source, opts.startFrom ?? 'latest');
+    const hostOptions = opts.futureSkewMs === undefined ? {} : { futureSkewMs: opts.futureSkewMs };
     this.host = (opts.engineThreads ?? 0) > 0
       ? new WorkerEngineHost(opts.rule, (err) => {
         this.crashed = err;
         this.log('error', 'engine worker failed', { error: err.message });
-      })
-      : new InlineEngineHost(opts.rule);
+      }, hostOptions)
+      : new InlineEngineHost(opts.rule, hostOptions);
   }
 
   private dropPartition(p: number): void {
@@ -240,6 +241,7 @@ export class KafkaDetector {
       partition, last, now: this.now(),
       values: messages.map((m) => m.value),
       offsets: messages.map((m) => Number(m.offset)),
+      timestamps: messages.map((m) => Number(m.timestamp)),
       firstKey: messages[0]?.key?.toString('utf8') ?? null,
     };
   }

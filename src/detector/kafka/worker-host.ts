@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CompiledRule } from '../../engine/types.js';
-import type { BatchInput, BatchOutput, EngineHost, TickOutput } from './engines.js';
+import type { BatchInput, BatchOutput, EngineHost, EngineHostOptions, TickOutput } from './engines.js';
 
 export type WorkerRequest =
   | { op: 'open'; partition: number; liveFrom: number; startOffset: number; now: number }
@@ -22,8 +22,8 @@ export class WorkerEngineHost implements EngineHost {
   private failed: Error | undefined;
   private closing = false;
 
-  constructor(rule: CompiledRule, onFailure: (err: Error) => void) {
-    this.worker = new Worker(new URL('./engine-worker.js', import.meta.url), { workerData: { rule } });
+  constructor(rule: CompiledRule, onFailure: (err: Error) => void, opts: EngineHostOptions = {}) {
+    this.worker = new Worker(new URL('./engine-worker.js', import.meta.url), { workerData: { rule, opts } });
     this.worker.on('message', (res: WorkerResponse) => {
       const p = this.pending.get(res.id);
       if (!p) return;
