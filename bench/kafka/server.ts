@@ -6,7 +6,7 @@
  * api: today's path (HWB1 records packed per partition, kafkajs); api-json: the old path (one
  * JSON record per event); api-platformatic: api over @platformatic/kafka; api-memory: no Kafka
  * (parse, validate, enrich only).
- * Prints the port on stdout once listening; exits on SIGTERM.
+ * Prints the port on stdout once listening, its CPU time (µs) on SIGUSR2; exits on SIGTERM.
  */
 import Fastify from 'fastify';
 import { buildApi } from '../../src/api/app.js';
@@ -34,6 +34,8 @@ if (mode === 'hello') {
     ? { connect: async () => undefined, send: async () => undefined, close: async () => undefined }
     : new KafkaEventSink(kafka, {
       topic: topic!, pack: mode !== 'api-json',
+      // The old path as it was: one JSON record per event through one producer.
+      ...(mode === 'api-json' ? { producers: 1 } : {}),
       ...(mode === 'api-platformatic' ? { producer: platformaticRecordProducer(brokers!) } : {}),
     });
   await sink.connect();
@@ -46,4 +48,9 @@ if (mode === 'hello') {
   };
 }
 process.stdout.write(`${port}\n`);
+// The bench asks for this process's CPU time around its measured window (SIGUSR2 → "cpu <µs>").
+process.on('SIGUSR2', () => {
+  const u = process.cpuUsage();
+  process.stdout.write(`cpu ${u.user + u.system}\n`);
+});
 process.once('SIGTERM', () => void close().finally(() => process.exit(0)));

@@ -36,7 +36,7 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 describe('KafkaEventSink', () => {
   it('resolves only once the broker acknowledged, and coalesces calls waiting behind a send', async () => {
     const { kafka, sends } = fakeKafka();
-    const sink = new KafkaEventSink(kafka, { topic: 't', sendTimeoutMs: 10_000 });
+    const sink = new KafkaEventSink(kafka, { topic: 't', sendTimeoutMs: 10_000, producers: 1 });
     let firstDone = false;
     const first = sink.send(events(3)).then(() => (firstDone = true));
     await tick();
@@ -51,6 +51,24 @@ describe('KafkaEventSink', () => {
     expect(sends.map((s) => s.count)).toEqual([3, 6]);
     sends[1]!.settle();
     await Promise.all([second, third]);
+  });
+
+  it('keeps one request in flight per producer: with two, the third call waits and goes out with the fourth', async () => {
+    const { kafka, sends } = fakeKafka();
+    const sink = new KafkaEventSink(kafka, { topic: 't', sendTimeoutMs: 10_000, producers: 2 });
+    const calls = [sink.send(events(1))];
+    await tick();
+    calls.push(sink.send(events(2)));
+    await tick();
+    calls.push(sink.send(events(3)), sink.send(events(4)));
+    await tick();
+    expect(sends.map((s) => s.count)).toEqual([1, 2]);
+    sends[1]!.settle();
+    await tick();
+    expect(sends.map((s) => s.count)).toEqual([1, 2, 7]);
+    sends[0]!.settle();
+    sends[2]!.settle();
+    await Promise.all(calls);
   });
 
   it('rejects with HW_ERR_KAFKA when the broker does not answer in time, and never sends what was still queued', async () => {

@@ -29,6 +29,14 @@ export interface KafkaEventSinkOptions {
   readonly maxEventsPerRecord?: number;
   /** Another client behind the same seam (ADR 0009); default kafkajs on `kafka`. */
   readonly producer?: RecordProducer;
+  /**
+   * Idempotent producers sending at once, default 3 (1 with `producer`). Each keeps its own
+   * sequence numbers and one request in flight (kafkajs's rule for idempotence), so N of them
+   * put N produce requests in flight: the sink is otherwise bound by one broker round trip
+   * per batch. A request's events stay in one record per partition either way; the order of
+   * events between concurrent requests was never defined (the engine orders by event time).
+   */
+  readonly producers?: number;
 }
 
 interface Pending {
@@ -45,13 +53,15 @@ interface Pending {
  * in-sync replicas. `send()` resolves only after the broker acknowledged every event of
  * the call, which is what lets the API promise that a 2xx means "not lost".
  *
- * Concurrent calls are coalesced: while one produce request is in flight, the next calls
- * queue and go out together as one request (Nagle-style, no timer), so many small HTTP
- * requests still make large Kafka batches. The queue is bounded: when the broker is slow
+ * Concurrent calls are coalesced: while every producer has a request in flight (three
+ * idempotent producers by default, each with one), the next calls queue and go out
+ * together as one request (Nagle-style, no timer), so many small HTTP requests still make
+ * large Kafka batches. The queue is bounded: when the broker is slow
  * or away, callers are refused quickly instead of piling up memory.
  */
 export class KafkaEventSink implements EventSink {
-  private readonly producer: RecordProducer;
+  private readonly producers: RecordProducer[];
+  private readonly idle: RecordProducer[];
   private readonly topic: string;
   private readonly sendTimeoutMs: number;
   private readonly maxPendingEvents: number;
@@ -61,7 +71,6 @@ export class KafkaEventSink implements EventSink {
   private partitionOf: ((key: string) => number) | undefined;
   private queue: Pending[] = [];
   private pendingEvents = 0;
-  private inFlight = false;
   private connected: Promise<void> | undefined;
   private closed = false;
 
@@ -74,7 +83,8 @@ export class KafkaEventSink implements EventSink {
     // Packed, a batch of 500 records carries up to a million events; bound it by events too.
     this.maxBatchMessages = opts.maxBatchMessages ?? (this.pack ? 20_000 : 500);
     // Retries are unlimited (kafkajs's rule for idempotence); send() callers are bounded by sendTimeoutMs.
-    this.producer = opts.producer ?? kafkajsRecordProducer(kafka);
+    this.producers = opts.producer ? [opts.producer] : Array.from({ length: Math.max(1, opts.producers ?? 3) }, () => kafkajsRecordProducer(kafka));
+    this.idle = [...this.producers];
   }
 
   /** Events accepted by send() and not yet acknowledged or refused. */
@@ -83,7 +93,7 @@ export class KafkaEventSink implements EventSink {
   }
 
   connect(): Promise<void> {
-    this.connected ??= Promise.all([this.producer.connect(), this.pack ? this.loadPartitions() : undefined]).then(() => undefined, (err: unknown) => {
+    this.connected ??= Promise.all([...this.producers.map((p) => p.connect()), this.pack ? this.loadPartitions() : undefined]).then(() => undefined, (err: unknown) => {
       this.connected = undefined;
       throw err;
     });
@@ -92,7 +102,7 @@ export class KafkaEventSink implements EventSink {
 
   /** Packing needs the topic's partition count, to group events where their keys land. */
   private async loadPartitions(): Promise<void> {
-    const n = await this.producer.partitions(this.topic);
+    const n = await this.producers[0]!.partitions(this.topic);
     if (n < 1) throw new HwError('HW_ERR_KAFKA', { message: `topic ${this.topic} has no partitions` });
     this.partitionOf = keyPartitioner(n);
   }
@@ -173,35 +183,38 @@ export class KafkaEventSink implements EventSink {
     return batch;
   }
 
+  /** Hands queued sends to idle producers, one batch each, until the queue or the idle producers run out. */
   private async pump(): Promise<void> {
-    if (this.inFlight) return;
-    this.inFlight = true;
-    try {
-      while (this.queue.length > 0) {
-        try {
-          await this.connect();
-        } catch (err) {
-          for (const p of this.takeBatch()) this.settle(p, kafkaError('cannot connect to Kafka', err));
-          continue;
-        }
-        const batch = this.takeBatch();
-        if (batch.length === 0) continue;
-        try {
-          await this.producer.send(this.topic, this.records(batch));
-          for (const p of batch) this.settle(p);
-        } catch (err) {
-          for (const p of batch) this.settle(p, kafkaError('Kafka did not accept the events', err));
-        }
+    while (this.queue.length > 0 && this.idle.length > 0) {
+      const producer = this.idle.pop()!;
+      let batch: Pending[] = [];
+      try {
+        await this.connect();
+        batch = this.takeBatch();
+      } catch (err) {
+        for (const p of this.takeBatch()) this.settle(p, kafkaError('cannot connect to Kafka', err));
       }
+      if (batch.length === 0) this.idle.push(producer);
+      else void this.sendBatch(producer, batch);
+    }
+  }
+
+  private async sendBatch(producer: RecordProducer, batch: readonly Pending[]): Promise<void> {
+    try {
+      await producer.send(this.topic, this.records(batch));
+      for (const p of batch) this.settle(p);
+    } catch (err) {
+      for (const p of batch) this.settle(p, kafkaError('Kafka did not accept the events', err));
     } finally {
-      this.inFlight = false;
+      this.idle.push(producer);
+      void this.pump();
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) this.settle(p, new HwError('HW_ERR_KAFKA', { message: 'event sink closed before the events were sent' }));
-    await this.producer.disconnect();
+    await Promise.all(this.producers.map((p) => p.disconnect()));
   }
 }
 

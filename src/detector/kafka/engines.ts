@@ -71,25 +71,27 @@ export class PartitionEngines {
     const engine = this.engines.get(input.partition);
     if (!engine) throw new Error(`partition ${input.partition} is not open`);
     const t0 = performance.now();
-    const records: { offset: number; event: HerdEvent }[] = [];
+    const events: HerdEvent[] = [];
     const malformed: BatchOutput['malformed'][number][] = [];
-    const decoded: HerdEvent[] = [];
+    let replay = 0;
+    let lastOffset = -1;
     for (let i = 0; i < input.values.length; i++) {
       const offset = input.offsets[i]!;
       if (offset < engine.nextOffset) continue;
       // One value holds one JSON event or an HWB1 batch; all of a record's events share its offset.
       // A record without a timestamp (-1, old message formats) bounds nothing.
       const recordTs = input.timestamps[i]!;
-      const d = decodeEvents(input.values[i] ?? null, decoded, recordTs > 0 ? recordTs + this.futureSkewMs : Number.POSITIVE_INFINITY);
+      const before = events.length;
+      const d = decodeEvents(input.values[i] ?? null, events, recordTs > 0 ? recordTs + this.futureSkewMs : Number.POSITIVE_INFINITY);
       if (!d.ok) malformed.push({ index: i, reason: d.reason, message: d.message });
-      for (const event of decoded) records.push({ offset, event });
-      decoded.length = 0;
+      else if (offset < engine.liveFrom) replay = events.length;
+      if (events.length > before) lastOffset = offset;
     }
-    const first = records[0]?.event as unknown as Record<string, unknown> | undefined;
+    const first = events[0] as unknown as Record<string, unknown> | undefined;
     const want = first ? first[this.rule.key] ?? (first.attrs as Record<string, unknown> | undefined)?.[this.rule.key] : undefined;
     const keyMismatch = want !== undefined && input.firstKey !== null && input.firstKey !== String(want);
     const t1 = performance.now();
-    const { transitions, replayed } = engine.ingest(records, input.now);
+    const { transitions, replayed } = engine.ingestEvents(events, replay, lastOffset, input.now);
     engine.skipTo(input.last + 1);
     const trends = engine.replaying ? undefined : engine.trendsIfChanged(this.rule.detector.topK);
     const t2 = performance.now();

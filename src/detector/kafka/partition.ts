@@ -57,18 +57,27 @@ export class PartitionEngine {
     if (records.length === 0) return { transitions: [], replayed: 0 };
     let split = 0;
     while (split < records.length && records[split]!.offset < this.liveFrom) split++;
-    if (split > 0) {
+    return this.ingestEvents(records.map((r) => r.event), split, records[records.length - 1]!.offset, now);
+  }
+
+  /**
+   * The batch path: a batch's events in offset order, of which the first `replay` came from
+   * offsets before `liveFrom`; `lastOffset` is the last record's. No per-event wrapper objects.
+   */
+  ingestEvents(events: readonly HerdEvent[], replay: number, lastOffset: number, now: number): { transitions: Transition[]; replayed: number } {
+    if (events.length === 0) return { transitions: [], replayed: 0 };
+    if (replay > 0) {
       this.silent = true;
       try {
-        this.runner.ingest(records.slice(0, split).map((r) => r.event));
+        this.runner.ingest(replay === events.length ? events : events.slice(0, replay));
       } finally {
         this.silent = false;
       }
     }
-    const transitions = split < records.length ? this.runner.ingest(records.slice(split).map((r) => r.event)) : [];
-    this.nextOffset = records[records.length - 1]!.offset + 1;
+    const transitions = replay === 0 ? this.runner.ingest(events) : replay < events.length ? this.runner.ingest(events.slice(replay)) : [];
+    this.nextOffset = lastOffset + 1;
     this.lastMessageWall = now;
-    return { transitions, replayed: split };
+    return { transitions, replayed: replay };
   }
 
   /** Marks offsets as consumed that carried no event (malformed messages). */
