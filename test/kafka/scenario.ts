@@ -95,7 +95,16 @@ export class Scenario {
     const atLeast = Math.ceil(share * ends.reduce((n, p) => n + Number(p.high), 0));
     // Right after a broker pause the coordinator can answer NOT_COORDINATOR for a moment: ask again.
     const probe = async () => ((await this.committed().catch((err: { retriable?: boolean }) => (err.retriable ? -1 : Promise.reject(err)))) >= atLeast ? true : undefined);
-    await waitFor(`the group to commit ${atLeast} offsets`, probe, timeoutMs, 250);
+    await this.withLogs(waitFor(`the group to commit ${atLeast} offsets`, probe, timeoutMs, 250));
+  }
+
+  /** A wait that times out carries the detectors' own logs, so a CI failure says what they were doing. */
+  private async withLogs<T>(wait: Promise<T>): Promise<T> {
+    try {
+      return await wait;
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${this.logs().slice(-12_000)}`, { cause: err });
+    }
   }
 
   /** (id|state) of every transition on the alerts topic, and how many records carried them. */
@@ -106,7 +115,7 @@ export class Scenario {
 
   /** Waits until every expected alert is on the topic; returns what is there then. */
   async allAlerts(timeoutMs = 120_000): Promise<string[]> {
-    return (await waitFor('every expected alert on the alerts topic', async () => {
+    return this.withLogs(waitFor('every expected alert on the alerts topic', async () => {
       const { set } = await this.alerts();
       return this.expected.every((k) => set.includes(k)) ? set : undefined;
     }, timeoutMs, 1000));
