@@ -43,6 +43,8 @@ export class FakeKafka {
   rebalancing = false;
   /** The next `failSends` publishes fail (a broker error after kafkajs's own retries). */
   failSends = 0;
+  /** The next `failCommits` offset commits fail (a broker that stalled). */
+  failCommits = 0;
   readonly sendGate = new Gate();
   readonly committedGate = new Gate();
   readonly timestampGate = new Gate();
@@ -65,6 +67,10 @@ export class FakeKafka {
         this.seeks.push({ partition, offset: Number(offset) });
       },
       commitOffsets: async (offsets: { partition: number; offset: string }[]) => {
+        if (this.failCommits > 0) {
+          this.failCommits--;
+          throw new Error('The request timed out');
+        }
         for (const o of offsets) {
           this.commits.push({ partition: o.partition, offset: Number(o.offset) });
           this.committed.set(o.partition, Number(o.offset));

@@ -31,6 +31,8 @@ export interface KafkaDetectorOptions {
   readonly heartbeatIntervalMs?: number;
   /** Fetched batches that may wait for evaluation while the next one is fetched. */
   readonly maxQueuedBatches?: number;
+  /** Pause before a failed commit of partitions still held is sent again (default 500 ms). */
+  readonly commitRetryMs?: number;
   readonly registry: Registry;
   readonly metrics?: DetectorMetrics;
   readonly now?: () => number;

@@ -45,6 +45,16 @@ afterEach(() => {
 });
 
 describe('detector runtime races', () => {
+  it('a commit that fails while the broker stalls is sent again, so a partition with no more records catches up', async () => {
+    const fk = new FakeKafka();
+    await detector(fk, { commitRetryMs: 10 });
+    fk.failCommits = 2;
+    await fk.deliver(0, batch(0));
+    // No later batch arrives on the partition: only a retry can commit it.
+    await until('the published batch to be committed', () => fk.committed.get(0) === 2);
+    expect(firings(fk)).toEqual(['U0']);
+  });
+
   it('a failed publish loses no alert, even when the next batch arrives while it looks up the committed offset', async () => {
     const fk = new FakeKafka();
     await detector(fk);

@@ -328,14 +328,25 @@ export class KafkaDetector {
         try {
           await this.consumer.commitOffsets(offsets);
         } catch (err) {
-          // Usually a rebalance: the partitions' next owners replay from the last commit (repeats dedupe downstream).
+          // A rebalance: the partitions' next owners replay from the last commit (repeats dedupe
+          // downstream). A broker that stalled: the offsets must still go out, or a partition that
+          // gets no more records would stay behind for good, so partitions still held try again.
           this.log('warn', 'commit failed', { partitions: offsets.map((o) => o.partition), error: (err as Error).message });
+          if (!this.stopping) await this.retryCommit(offsets);
         }
         this.spent.commit += performance.now() - t;
         this.progress.commitDuration.observe({ rule: this.label }, (performance.now() - t) / 1000);
       }
     } finally {
       this.commitActive = false;
+    }
+  }
+
+  /** Puts failed offsets back (unless a later one is queued) after a pause, for the loop to send again. */
+  private async retryCommit(offsets: readonly { partition: number; offset: string }[]): Promise<void> {
+    await new Promise((r) => setTimeout(r, this.o.commitRetryMs ?? 500));
+    for (const o of offsets) {
+      if (this.assigned.has(o.partition) && !this.toCommit.has(o.partition)) this.toCommit.set(o.partition, Number(o.offset));
     }
   }
 
