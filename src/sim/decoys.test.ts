@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { HerdEvent } from '../events/schema.js';
 import { createSimulator } from './index.js';
+import { drain } from './test-helpers.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-function drain(sim: ReturnType<typeof createSimulator>, until: number, step: number): HerdEvent[] {
-  const out: HerdEvent[] = [];
-  for (let t = sim.cursor + step; t <= until; t += step) out.push(...sim.eventsUntil(t));
-  return out;
-}
 
 describe('simulator realism: overdispersion, weekly rhythm, decoys with ground truth', () => {
   it('clusters make counts overdispersed while keeping the mean rate, and stay reproducible in any chunking', () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { HerdEvent } from '../events/schema.js';
 import { createSimulator, planSurges } from './index.js';
+import { drain } from './test-helpers.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-function drain(sim: ReturnType<typeof createSimulator>, until: number, step: number): HerdEvent[] {
-  const out: HerdEvent[] = [];
-  for (let t = sim.cursor + step; t <= until; t += step) out.push(...sim.eventsUntil(t));
-  return out;
-}
 
 describe('simulator', () => {
   it('gives the same events for a seed however eventsUntil is called', () => {
