@@ -34,12 +34,12 @@ function dailyRhythm(seed: number, surge?: { at: number; mult: number }): HerdEv
 }
 
 /**
- * A rule set to page early (sensitivity 3). At the default 5.5 the dispersion estimate, which
- * takes the daily swing for noise, already keeps this series quiet, at the cost of missing
+ * A rule set to page early (sensitivity 4, minLift 1.5). At the defaults the dispersion estimate,
+ * which takes the daily swing for noise, already keeps this series quiet, at the cost of missing
  * smaller surges; seasonality is what lets a rule be sensitive on a rhythmic series.
  */
 function run(seasonality: 'none' | 'daily', events: HerdEvent[]): Transition[] {
-  const engine = createRuleEngine(testRule({ type: 'surge', window: '5m', bucket: '10s', relativeTo: 'none', sensitivity: 3, seasonality }));
+  const engine = createRuleEngine(testRule({ type: 'surge', window: '5m', bucket: '10s', relativeTo: 'none', sensitivity: 4, minLift: 1.5, seasonality }));
   return [...engine.ingest(events), ...engine.advanceTo(T0 + (DAYS + 1) * DAY)].filter((t) => t.state === 'firing');
 }
 

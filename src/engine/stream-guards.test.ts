@@ -42,7 +42,8 @@ describe('duplicate events (same id) count once', () => {
     const engine = createRuleEngine(testRule({ type: 'surge' }));
     engine.ingest(steady('p', T0, T0 + 120 * MIN, 600));
     // 72,000 events over two hours; only the last ~30 s of lateness worth of ids are held.
-    expect(engine.stats().stateBytes).toBeLessThan(200_000);
+    // (Most of the bound is the key store's first 1,024 records, allocated up front.)
+    expect(engine.stats().stateBytes).toBeLessThan(220_000);
   });
 });
 

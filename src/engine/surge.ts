@@ -6,7 +6,7 @@ import {
 import { ActorSet, ACTOR_CAP, actorHash, PendingActors } from './actors.js';
 import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js';
 import { hashString } from './keystore.js';
-import { RecentScan, SCAN_MARGIN } from './scan.js';
+import { designLiftFor, formatSpan, RunTracker, type RunState } from './cusum.js';
 import { SiteTraffic } from './site.js';
 import { seasonProfile, type SeasonProfile } from './seasonal.js';
 import { TopK, type Candidate } from './topk.js';
@@ -34,13 +34,6 @@ const MIN_EXPECTED = 1e-6;
  */
 export const MIN_SITE_FACTOR = 0.5;
 
-/**
- * A one-bucket spike must clear the sensitivity by this much more (every bucket of every key
- * is a test), hold at least SPIKE_LIFT_STEP over minLift, and come from minActors people.
- */
-export const SPIKE_MARGIN = 1;
-export const SPIKE_LIFT_STEP = 1;
-
 interface Firing { onset: number; below: number; pagedLift: number; escalations: number }
 
 /**
@@ -60,7 +53,11 @@ const GS = FOLDED + 7; // Float32: decayed Σy over whole groups y
 const GQ = FOLDED + 8; // Float32: decayed Σy²
 const GN = FOLDED + 9; // Float32: decayed Σ1
 const GP = FOLDED + 10; // Float32: sum of the current, unfinished group so far
-const WINDOW = FOLDED + 11; // the window store's inline cells
+const RUN_COUNT = FOLDED + 11; // Float32: weighted count of the key's run (see cusum.ts); 0 when none
+const RUN_EXPECTED = FOLDED + 12; // Float32: the run's expected count
+const RUN_START = FOLDED + 13; // Int32: the run's first bucket
+const RUN_LAST = FOLDED + 14; // Int32: the newest bucket the run has taken in
+const WINDOW = FOLDED + 15; // the window store's inline cells
 const NO_ACTOR = -2147483648;
 // The flag bits below live in the key store's spare bits of record word 0.
 /** Words per key record for a surge rule (the key store's stride). */
@@ -87,10 +84,14 @@ export class SurgeDetector implements Detector {
   private readonly top: TopK;
   private readonly m: Moments = { s: 0, q: 0, n: 0 };
   private readonly W: number;
-  private readonly scan: RecentScan;
+  private readonly runs: RunTracker;
+  private readonly run: RunState = { count: 0, expected: 0, start: 0, last: 0 };
+  /** Per-bucket baseline rate of the key being evaluated, for runExpected. */
+  private rate = 0;
+  private readonly runExpected = (n: number): number =>
+    this.rate * n * (this.scaled ? this.recentFactor[Math.min(n, this.W)]! : 1);
   /** Site factor per sub-window length at this close (relativeTo site), and its least value. */
   private readonly recentFactor: Float64Array;
-  private minRecentFactor = 1;
   /** The rule's time-of-day profile (seasonality daily/weekly), and its mean factor over the newest k buckets at this close. */
   private readonly season: SeasonProfile | null;
   private readonly seasonal: Float64Array;
@@ -114,7 +115,7 @@ export class SurgeDetector implements Detector {
   constructor(private readonly ctx: DetectorContext) {
     const d = ctx.rule.detector;
     this.W = ctx.windowBuckets;
-    this.scan = new RecentScan(this.W);
+    this.runs = new RunTracker(designLiftFor(d.minLift));
     this.recentFactor = new Float64Array(this.W + 1).fill(1);
     const ringSize = ctx.clock.ringSize(this.W);
     this.windows = new WindowStore(ctx.keys, WINDOW, ringSize, (slot, t) => this.foldThrough(slot, t));
@@ -156,6 +157,8 @@ export class SurgeDetector implements Detector {
     const { i32, f32 } = this.ctx.keys;
     f32[o + S] = 0; f32[o + Q] = 0; f32[o + N] = 0;
     f32[o + GS] = 0; f32[o + GQ] = 0; f32[o + GN] = 0; f32[o + GP] = 0;
+    f32[o + RUN_COUNT] = 0; f32[o + RUN_EXPECTED] = 0;
+    i32[o + RUN_LAST] = bucket - 1;
     i32[o + FOLDED] = bucket - 1;
     i32[o + ACTOR_AT] = NO_ACTOR;
     this.actors.delete(slot);
@@ -247,13 +250,7 @@ export class SurgeDetector implements Detector {
     if (this.scaled) {
       // The same floor for the site factor of each recent sub-window (see RecentScan), times the time of day's.
       const r = this.site.recentLift;
-      let min = Number.POSITIVE_INFINITY;
-      for (let k = 1; k <= this.W; k++) {
-        const f = (relative ? Math.max(MIN_SITE_FACTOR, r[k]!) : 1) * this.seasonal[k]!;
-        this.recentFactor[k] = f;
-        if (f < min) min = f;
-      }
-      this.minRecentFactor = min;
+      for (let k = 1; k <= this.W; k++) this.recentFactor[k] = (relative ? Math.max(MIN_SITE_FACTOR, r[k]!) : 1) * this.seasonal[k]!;
     }
     const found: Transition[] = [];
     this.top.reset();
@@ -394,18 +391,21 @@ export class SurgeDetector implements Detector {
       keys.setUserBits(slot, flags | EVALUATED | (birth < this.site.born + this.W ? PREEXISTING : 0));
     }
     const count = this.windowCount(slot, b);
-    // Most keys are long-tail: below minEvents a key can neither fire nor trend, and its
-    // baseline folds lazily anyway, so there is nothing to decide.
-    if (count < d.minEvents && (flags & (FIRING | TRENDING)) === 0) return;
     this.foldThrough(slot, b - this.W);
     const m = this.m;
     m.s = f32[o + S]!; m.q = f32[o + Q]!; m.n = f32[o + N]!;
     const mean = meanOf(m, this.p);
+    let firing = (flags & FIRING) !== 0;
+    const settled = this.settled(slot, m.n);
+    const cooled = b >= (this.cooling.get(slot) ?? b);
+    const run = this.advanceRun(slot, b, mean, settled && !firing && cooled);
+    // Most keys are long-tail: below minEvents in both the window and the run a key can
+    // neither fire nor trend, so there is nothing more to decide.
+    if (count < d.minEvents && run.count < d.minEvents && (flags & (FIRING | TRENDING)) === 0) return;
     const phi = this.dispersionOf(slot, mean);
     const expected = Math.max(mean * this.W, MIN_EXPECTED) * siteFactor;
     const lift = count / expected;
     const score = surgeScore(count, expected, phi);
-    let firing = (flags & FIRING) !== 0;
     const actors = this.actorsSince(slot, b - this.W + 1);
     if (firing) {
       const f = this.firing.get(slot)!;
@@ -419,53 +419,76 @@ export class SurgeDetector implements Detector {
       } else if (f.below === 0 && lift >= d.escalateAt * f.pagedLift && score >= d.sensitivity && actors >= d.minActors) {
         // The open alert got much worse: update it (same id), and measure the next step from here.
         f.escalations++;
-        found.push(this.transition('escalated', slot, f.onset, b, count, expected, lift, score, siteFactor, actors, undefined, undefined, f));
+        found.push(this.transition('escalated', slot, f.onset, b, count, expected, lift, score, siteFactor, actors, f));
         f.pagedLift = lift;
       }
-    } else if (b >= (this.cooling.get(slot) ?? b) && count >= d.minEvents && actors >= d.minActors && this.settled(slot, m.n)) {
-      // A herd is many people: the lift must hold without the busiest one (a bot, one big buyer) too.
-      const whole = lift >= d.minLift && score >= d.sensitivity && count - this.topActor(slot, b - this.W + 1, count) >= d.minLift * expected;
-      const rf = this.scaled ? this.recentFactor : null;
-      // Not yet over the whole window: has the recent part of it (since a step) jumped?
-      let recent = !whole && this.scan.test(count, mean, rf,
-        this.minRecentFactor, phi, d.minEvents, d.minLift, d.sensitivity + SCAN_MARGIN,
-        b - this.W + 1, (from, fn) => this.windows.forEach(slot, from, b, fn));
-      if (recent) {
-        const h = this.scan.hit;
-        recent = h.count - this.topActor(slot, b - h.buckets + 1, h.count) >= d.minLift * h.expected;
-      }
-      // Or has the newest bucket alone spiked (a burst a long window would dilute)?
-      let spike: { count: number; expected: number; score: number } | undefined;
-      if (!whole && !recent && this.W > 1) {
-        const x = this.windows.sum(slot, b, b);
-        const e1 = Math.max(mean * (rf === null ? 1 : rf[1]!), MIN_EXPECTED);
-        if (x >= d.minEvents && x >= (d.minLift + SPIKE_LIFT_STEP) * e1) {
-          const set = this.actors.get(slot);
-          const robust = !this.trackActors ? x : set === undefined ? 0 : x - set.topIn(b);
-          const s1 = surgeScore(x, e1, phi);
-          if (s1 >= d.sensitivity + SPIKE_MARGIN && robust >= (d.minLift + SPIKE_LIFT_STEP) * e1 && surgeScore(robust, e1, phi) >= d.sensitivity
-            && this.actorsSince(slot, b) >= d.minActors) spike = { count: x, expected: e1, score: s1 };
-        }
-      }
-      if (whole || recent || spike !== undefined) {
+    } else if (run.count >= d.minEvents) {
+      const e = Math.max(run.expected, MIN_EXPECTED);
+      const runLift = run.count / e;
+      const runScore = surgeScore(run.count, e, phi);
+      // A herd is many people: minActors of them in the run's recent part (up to a window), and
+      // the run must hold the lift without the busiest one of them (a bot, one big buyer) too.
+      // (A person who is most of the recent traffic is already left out of the run, see advanceRun.)
+      const from = Math.max(run.start, b - this.W + 1);
+      const people = this.actorsSince(slot, from);
+      const busiest = this.dominant(slot, from, b) ? 0 : this.topActor(slot, from, run.count);
+      if (runLift >= d.minLift && runScore >= d.sensitivity && people >= d.minActors && run.count - busiest >= d.minLift * e) {
         firing = true;
-        const f: Firing = { onset: b, below: 0, pagedLift: lift, escalations: 0 };
-        this.firing.set(slot, f);
+        this.firing.set(slot, { onset: run.start, below: 0, pagedLift: runLift, escalations: 0 });
         keys.setUserBits(slot, keys.userBits(slot) | FIRING);
-        // A firing reports the evidence it fired on: the recent sub-window's (or spike bucket's) numbers when that was it.
-        const h = spike !== undefined ? { ...spike, buckets: 1 } : this.scan.hit;
-        if (recent || spike !== undefined) {
-          f.pagedLift = h.count / Math.max(h.expected, MIN_EXPECTED);
-          found.push(this.transition('firing', slot, b, b, h.count, h.expected, f.pagedLift, h.score,
-            rf === null ? 1 : rf[h.buckets]!, spike !== undefined ? this.actorsSince(slot, b) : actors, count, expected, undefined, h.buckets));
-        } else {
-          found.push(this.transition('firing', slot, b, b, count, expected, lift, score, siteFactor, actors));
-        }
+        found.push(this.runFiring(slot, b, run, e, runScore, phi, people));
+        this.runs.clear(run, b); // the run starts over once the alert is over
+        f32[o + RUN_COUNT] = 0;
       }
     }
     if (count >= d.minEvents && lift > 1 && this.top.admits(score)) {
       this.top.offer({ slot, score, value: count, baseline: expected, lift, firing, actors });
     }
+  }
+
+  /**
+   * Moves the key's run (cusum.ts) to bucket b. The bucket's busiest person does not count while
+   * one person is most of the run's recent traffic and at least half of minEvents: a bot or one
+   * big buyer cannot start or feed a run, and their weight cannot linger in a run once they stop.
+   * No run while the key fires (the alert covers it), cools down after an alert, or has not settled:
+   * a run only holds evidence the key could page on, so it never pages late on a burst that is over.
+   */
+  private advanceRun(slot: number, b: number, mean: number, open: boolean): RunState {
+    const o = this.rec(slot);
+    const { i32, f32 } = this.ctx.keys;
+    const run = this.run;
+    run.count = f32[o + RUN_COUNT]!;
+    run.expected = f32[o + RUN_EXPECTED]!;
+    run.start = i32[o + RUN_START]!;
+    run.last = i32[o + RUN_LAST]!;
+    if (!open) {
+      this.runs.clear(run, b);
+    } else {
+      let x = this.windows.sum(slot, b, b);
+      if (x > 0 && this.dominant(slot, run.count > 0 ? Math.max(run.start, b - this.W + 1) : b, b)) x -= this.busiestIn(slot, b, x);
+      this.rate = mean;
+      this.runs.advance(run, b, x, this.runExpected);
+    }
+    // Read back as stored (float32), so this close decides on what the next one will read.
+    f32[o + RUN_COUNT] = run.count; run.count = f32[o + RUN_COUNT]!;
+    f32[o + RUN_EXPECTED] = run.expected; run.expected = f32[o + RUN_EXPECTED]!;
+    i32[o + RUN_START] = run.start;
+    i32[o + RUN_LAST] = run.last;
+    return run;
+  }
+
+  /** Whether one person is at least half of the key's traffic in buckets from..b, and at least half of minEvents. */
+  private dominant(slot: number, from: number, b: number): boolean {
+    if (!this.trackActors) return false;
+    const recent = this.windows.sum(slot, from, b);
+    const half = this.ctx.rule.detector.minEvents / 2;
+    return recent >= half && this.topActor(slot, from, recent) >= Math.max(half, recent / 2);
+  }
+
+  /** The busiest person's weight in bucket b (all of x when the key has one recent actor). */
+  private busiestIn(slot: number, b: number, x: number): number {
+    const set = this.actors.get(slot);
+    return set === undefined ? x : Math.min(x, set.topIn(b));
   }
 
   /**
@@ -477,32 +500,46 @@ export class SurgeDetector implements Detector {
     return (this.ctx.keys.userBits(slot) & PREEXISTING) === 0 || history >= this.W - 1;
   }
 
-  private transition(state: 'firing' | 'escalated' | 'resolved', slot: number, onset: number, b: number, count: number,
-    expected: number, lift: number, score: number, siteFactor: number, actors: number, windowCount?: number, windowExpected?: number,
-    firing?: Firing, subBuckets?: number): Transition {
+  private unit(): string { return this.ctx.rule.weightBy === 'quantity' ? 'weighted units' : 'weighted events'; }
+
+  private people(actors: number): string {
+    return !Number.isFinite(actors) ? 'people not counted (minActors 1)' : `${actors >= ACTOR_CAP ? `${ACTOR_CAP}+` : actors} ${actors === 1 ? 'person' : 'people'}`;
+  }
+
+  private siteNote(factor: number): string {
+    if (factor === 1) return '';
+    return this.season === null
+      ? ` (site-wide traffic is ×${fmt(factor)} its usual, already allowed for)`
+      : ` (×${fmt(factor)} for ${this.ctx.rule.detector.relativeTo === 'site' ? 'site-wide traffic and ' : ''}the time of day, already allowed for)`;
+  }
+
+  /** A firing on the key's run: what was counted since the run began, against what was expected over the same span. */
+  private runFiring(slot: number, b: number, run: RunState, expected: number, score: number, phi: number, actors: number): Transition {
+    const d = this.ctx.rule.detector;
+    const clock = this.ctx.clock;
+    const key = this.ctx.keys.keyOf(slot);
+    const n = b - run.start + 1;
+    const since = new Date(clock.startMs(run.start)).toISOString().slice(11, 16);
+    const lift = run.count / expected;
+    const recent = n > this.W ? ` in the last ${formatDuration(d.windowMs)}` : '';
+    const factor = this.scaled ? this.recentFactor[Math.min(n, this.W)]! : 1;
+    const reason = `${key}: ${fmt(run.count)} ${this.unit()} since ${since} UTC (for ${formatSpan(n * d.bucketMs)}) vs ${fmt(expected)} expected, `
+      + `×${fmt(lift)}, from ${this.people(actors)}${recent} (score ${fmt(score)} ≥ ${d.sensitivity}, dispersion ${fmt(phi)})${this.siteNote(factor)}`;
+    return makeTransition(this.ctx.rule, {
+      state: 'firing', key, onset: clock.startMs(run.start), at: clock.endMs(b),
+      value: run.count, baseline: expected, lift, score, reason, counted: this.counted, ...(Number.isFinite(actors) ? { actors } : {}),
+    });
+  }
+
+  private transition(state: 'escalated' | 'resolved', slot: number, onset: number, b: number, count: number,
+    expected: number, lift: number, score: number, siteFactor: number, actors: number, firing?: Firing): Transition {
     const d = this.ctx.rule.detector;
     const key = this.ctx.keys.keyOf(slot);
     const win = formatDuration(d.windowMs);
-    const unit = this.ctx.rule.weightBy === 'quantity' ? 'weighted units' : 'weighted events';
-    const people = !Number.isFinite(actors) ? 'people not counted (minActors 1)' : `${actors >= ACTOR_CAP ? `${ACTOR_CAP}+` : actors} ${actors === 1 ? 'person' : 'people'}`;
-    const site = siteFactor === 1 ? '' : this.season === null
-      ? ` (site-wide traffic is ×${fmt(siteFactor)} its usual, already allowed for)`
-      : ` (×${fmt(siteFactor)} for ${d.relativeTo === 'site' ? 'site-wide traffic and ' : ''}the time of day, already allowed for)`;
-    const sub = subBuckets ?? 0;
-    const recent = windowCount !== undefined && windowExpected !== undefined
-      ? `${key}: ${fmt(windowCount)} ${unit} in ${win} (${fmt(windowCount / Math.max(windowExpected, MIN_EXPECTED))}× the ${fmt(windowExpected)} expected), `
-        + `${fmt(count)} of them in the last ${formatDuration(sub * d.bucketMs)}${sub === 1 ? ' alone' : ''}, ${fmt(lift)}× the ${fmt(expected)} expected there `
-        + `(score ${fmt(score)} ≥ ${d.sensitivity + (sub === 1 ? SPIKE_MARGIN : SCAN_MARGIN)}), from ${people}`
-      : undefined;
-    let reason: string;
-    if (state === 'firing') {
-      reason = (recent ?? `${key}: ${fmt(count)} ${unit} in ${win} from ${people}, ${fmt(lift)}× the ${fmt(expected)} expected (score ${fmt(score)} ≥ ${d.sensitivity})`) + site;
-    } else if (state === 'escalated') {
-      reason = `${key}: now ${fmt(lift)}× its usual rate (was ${fmt(firing!.pagedLift)}× when last paged; escalates at ×${d.escalateAt}): `
-        + `${fmt(count)} ${unit} in ${win} vs ${fmt(expected)} expected, from ${people}${site}`;
-    } else {
-      reason = `${key}: back to ${fmt(lift)}× its usual rate (${fmt(count)} vs ${fmt(expected)} expected in ${win}) for ${this.resolveAfter} buckets`;
-    }
+    const reason = state === 'escalated'
+      ? `${key}: now ${fmt(lift)}× its usual rate (was ${fmt(firing!.pagedLift)}× when last paged; escalates at ×${d.escalateAt}): `
+        + `${fmt(count)} ${this.unit()} in ${win} vs ${fmt(expected)} expected, from ${this.people(actors)}${this.siteNote(siteFactor)}`
+      : `${key}: back to ${fmt(lift)}× its usual rate (${fmt(count)} vs ${fmt(expected)} expected in ${win}) for ${this.resolveAfter} buckets`;
     const clock = this.ctx.clock;
     return makeTransition(this.ctx.rule, {
       state, key, onset: clock.startMs(onset), at: clock.endMs(b),
