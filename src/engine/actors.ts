@@ -1,105 +1,202 @@
-import { hashString } from './keystore.js';
+import { grownSize, hashString } from './keystore.js';
 
 /**
  * Distinct people behind a key's recent events: a capped exact set of actor fingerprints
  * (32-bit hash of userId, else sessionId), each with the newest bucket it was seen in. The
  * distinct count over any trailing span is the number of entries seen within it; past the
- * cap the entry seen longest ago is replaced, so the count saturates at ACTOR_CAP ("≥ 16"),
- * which is all a `minActors` test or a person reading the alert needs.
+ * cap the lightest entry is replaced, so the count saturates at ACTOR_CAP ("≥ 16"), which is
+ * all a `minActors` test or a person reading the alert needs.
  *
  * Each entry also keeps the actor's weight, so a decision can ask whether the lift holds
  * without the busiest person (a bot, one big buyer) as well.
  *
- * Memory: a key's first actor lives inline in its record (3 words); a set exists only for keys
- * with two or more distinct recent actors and is dropped when all of them leave the window.
- * A set holds 4 entries, growing to ACTOR_CAP: 128–512 bytes of entries plus ~120 of object,
- * array header and Map entry.
+ * Memory: a key's one recent actor lives inline in its record (3 words); a set exists only
+ * while a key has two or more distinct actors in the window. Entries that left the window are
+ * dropped before each bucket is applied (they can never count again: a returning actor starts
+ * a new run), and a set left empty is freed. Sets are blocks of two slabs (one typed array
+ * each, no object per set): 4 entries (128 bytes), moving to ACTOR_CAP entries (512 bytes)
+ * when a key has a fifth actor in the window.
  */
 export const ACTOR_CAP = 16;
-const INITIAL = 4;
+const SMALL = 4;
 
-export class ActorSet {
-  /**
-   * One array, STRIDE numbers per entry: fingerprint, newest bucket seen, weight of its current
-   * run (since it was last absent for a whole window: its share of the window, or more), weight
-   * in its newest bucket. One typed array instead of four saves ~300 bytes per set.
-   */
-  private e: Float64Array;
-  size = 0;
+/** Fixed-size blocks of entries in one array; a block's size and owner alongside. */
+class Slab {
+  e = new Float64Array(0);
+  size = new Int32Array(0);
+  owner = new Int32Array(0);
+  private readonly free: number[] = [];
+  used = 0;
+  private cap = 0;
 
-  constructor(private readonly windowBuckets: number) {
-    this.e = new Float64Array(INITIAL * STRIDE);
+  constructor(readonly entries: number) {}
+
+  take(owner: number): number {
+    let b = this.free.pop();
+    if (b === undefined) {
+      b = this.used++;
+      if (b >= this.cap) this.grow(b + 1);
+    }
+    this.size[b] = 0;
+    this.owner[b] = owner;
+    return b;
   }
 
-  /** Notes weight `w` of actor `h` (a fingerprint) in `bucket`. */
-  add(h: number, bucket: number, w: number): void {
-    const n = this.size;
-    let e = this.e;
-    for (let i = 0; i < n * STRIDE; i += STRIDE) {
+  give(b: number): void { this.owner[b] = -1; this.free.push(b); }
+
+  private grow(needed: number): void {
+    // Doubling from 2 while small: a rule with a few busy keys holds a few blocks, not sixteen.
+    const n = this.cap < 16 ? Math.max(needed, this.cap * 2, 2) : grownSize(this.cap, needed);
+    const e = new Float64Array(n * this.entries * STRIDE); e.set(this.e); this.e = e;
+    const s = new Int32Array(n); s.set(this.size); this.size = s;
+    const o = new Int32Array(n); o.set(this.owner); this.owner = o;
+    this.cap = n;
+  }
+
+  held(): number { return this.used - this.free.length; }
+
+  bytes(): number { return this.e.byteLength + this.size.byteLength + this.owner.byteLength + this.free.length * 8; }
+}
+
+/**
+ * Every key's actor set, by number: id = block · 2 + (1 for a full-size block). Each entry is
+ * STRIDE numbers: fingerprint, newest bucket seen, weight of its current run (since it was
+ * last absent for a whole window: its share of the window, or more), weight in its newest bucket.
+ */
+export class ActorSets {
+  private readonly slabs: readonly [Slab, Slab] = [new Slab(SMALL), new Slab(ACTOR_CAP)];
+
+  constructor(private readonly windowBuckets: number) {}
+
+  /** A new, empty set of key `owner`. */
+  create(owner: number): number { return this.slabs[0].take(owner) * 2; }
+
+  free(id: number): void { this.slabs[id & 1]!.give(id >> 1); }
+
+  owner(id: number): number { return this.slabs[id & 1]!.owner[id >> 1]!; }
+
+  size(id: number): number { return this.slabs[id & 1]!.size[id >> 1]!; }
+
+  /**
+   * Notes weight `w` of actor `h` (a fingerprint) in `bucket`; returns the set's id, which
+   * changes when it moves to a full-size block. When the set is full, the lightest entry makes
+   * room, unless it is heavier than w; among equals the one seen longest ago (it leaves the
+   * window first), then the smaller fingerprint: never the position, so the result does not
+   * depend on the order entries were inserted in.
+   */
+  add(id: number, h: number, bucket: number, w: number): number {
+    let slab = this.slabs[id & 1]!;
+    let blk = id >> 1;
+    const n = slab.size[blk]!;
+    let e = slab.e;
+    let base = blk * slab.entries * STRIDE;
+    for (let i = base; i < base + n * STRIDE; i += STRIDE) {
       if (e[i] !== h) continue;
       const last = e[i + LAST]!;
       if (last < bucket - this.windowBuckets + 1) e[i + RUN] = 0;
       e[i + RUN]! += w;
       if (bucket > last) { e[i + LAST] = bucket; e[i + IN_LAST] = w; } else if (bucket === last) e[i + IN_LAST]! += w;
-      return;
+      return id;
     }
-    let at = n;
-    if (n * STRIDE === e.length && n < ACTOR_CAP) {
-      const grown = new Float64Array(Math.min(ACTOR_CAP, n * 2) * STRIDE);
-      grown.set(e);
-      this.e = e = grown;
+    if (n === slab.entries && n < ACTOR_CAP) {
+      // A fifth actor: move to a full-size block.
+      const big = this.slabs[1];
+      const b2 = big.take(slab.owner[blk]!);
+      big.e.set(slab.e.subarray(base, base + n * STRIDE), b2 * ACTOR_CAP * STRIDE);
+      big.size[b2] = n;
+      slab.give(blk);
+      slab = big; blk = b2; id = b2 * 2 + 1; e = big.e; base = b2 * ACTOR_CAP * STRIDE;
     }
-    if (n * STRIDE === e.length) {
+    let at = base + n * STRIDE;
+    if (n === slab.entries) {
       // Full: an actor out of the window makes room, else the lightest one, so the busiest
       // people (whom the decisions ask about) stay while the count stays saturated.
-      at = 0;
+      at = base;
       const stale = bucket - this.windowBuckets + 1;
-      for (let i = 1; i < n; i++) {
-        const li = e[i * STRIDE + LAST]!, la = e[at * STRIDE + LAST]!;
+      for (let i = base + STRIDE; i < base + n * STRIDE; i += STRIDE) {
+        const li = e[i + LAST]!, la = e[at + LAST]!;
         const si = li < stale, sa = la < stale;
-        if (si !== sa ? si : si ? li < la : e[i * STRIDE + RUN]! < e[at * STRIDE + RUN]!) at = i;
+        const ri = e[i + RUN]!, ra = e[at + RUN]!;
+        if (si !== sa ? si : si || (ri !== ra ? ri < ra : li !== la ? li < la : e[i]! < e[at]!)) at = i;
       }
-      if (e[at * STRIDE + LAST]! >= stale && e[at * STRIDE + RUN]! > w) return;
+      if (e[at + LAST]! >= stale && e[at + RUN]! > w) return id;
     } else {
-      this.size = n + 1;
+      slab.size[blk] = n + 1;
     }
-    const o = at * STRIDE;
-    e[o] = h; e[o + LAST] = bucket; e[o + RUN] = w; e[o + IN_LAST] = w;
+    e[at] = h; e[at + LAST] = bucket; e[at + RUN] = w; e[at + IN_LAST] = w;
+    return id;
+  }
+
+  /**
+   * Drops the entries last seen before `from` (out of the window for good: a returning actor
+   * starts a new run, and every later question asks about buckets ≥ from); returns the size left.
+   */
+  dropBefore(id: number, from: number): number {
+    const slab = this.slabs[id & 1]!;
+    const blk = id >> 1;
+    const e = slab.e;
+    const base = blk * slab.entries * STRIDE;
+    const end = base + slab.size[blk]! * STRIDE;
+    let k = base;
+    for (let i = base; i < end; i += STRIDE) {
+      if (e[i + LAST]! < from) continue;
+      if (k !== i) e.copyWithin(k, i, i + STRIDE);
+      k += STRIDE;
+    }
+    return (slab.size[blk] = (k - base) / STRIDE);
   }
 
   /** The largest weight one actor seen since `from` put into its current run (the busiest person's share). */
-  topSince(from: number): number {
+  topSince(id: number, from: number): number {
+    const slab = this.slabs[id & 1]!;
+    const base = (id >> 1) * slab.entries * STRIDE;
+    const e = slab.e;
     let top = 0;
-    const e = this.e;
-    for (let i = 0; i < this.size * STRIDE; i += STRIDE) if (e[i + LAST]! >= from && e[i + RUN]! > top) top = e[i + RUN]!;
+    for (let i = base; i < base + slab.size[id >> 1]! * STRIDE; i += STRIDE) if (e[i + LAST]! >= from && e[i + RUN]! > top) top = e[i + RUN]!;
     return top;
   }
 
   /** The largest weight one actor put into `bucket`. */
-  topIn(bucket: number): number {
+  topIn(id: number, bucket: number): number {
+    const slab = this.slabs[id & 1]!;
+    const base = (id >> 1) * slab.entries * STRIDE;
+    const e = slab.e;
     let top = 0;
-    const e = this.e;
-    for (let i = 0; i < this.size * STRIDE; i += STRIDE) if (e[i + LAST] === bucket && e[i + IN_LAST]! > top) top = e[i + IN_LAST]!;
+    for (let i = base; i < base + slab.size[id >> 1]! * STRIDE; i += STRIDE) if (e[i + LAST] === bucket && e[i + IN_LAST]! > top) top = e[i + IN_LAST]!;
     return top;
   }
 
   /** Distinct actors seen in buckets ≥ `from` (up to ACTOR_CAP). */
-  since(from: number): number {
+  since(id: number, from: number): number {
+    const slab = this.slabs[id & 1]!;
+    const base = (id >> 1) * slab.entries * STRIDE;
+    const e = slab.e;
     let c = 0;
-    const e = this.e;
-    for (let i = 0; i < this.size * STRIDE; i += STRIDE) if (e[i + LAST]! >= from) c++;
+    for (let i = base; i < base + slab.size[id >> 1]! * STRIDE; i += STRIDE) if (e[i + LAST]! >= from) c++;
     return c;
   }
 
-  /** Newest bucket any actor was seen in. */
-  newest(): number {
+  /** Newest bucket any actor of the set was seen in. */
+  newest(id: number): number {
+    const slab = this.slabs[id & 1]!;
+    const base = (id >> 1) * slab.entries * STRIDE;
+    const e = slab.e;
     let b = -2147483648;
-    const e = this.e;
-    for (let i = 0; i < this.size * STRIDE; i += STRIDE) if (e[i + LAST]! > b) b = e[i + LAST]!;
+    for (let i = base; i < base + slab.size[id >> 1]! * STRIDE; i += STRIDE) if (e[i + LAST]! > b) b = e[i + LAST]!;
     return b;
   }
 
-  bytes(): number { return 120 + this.e.byteLength; }
+  /** Ids of block b (b < blocks()) of either slab that are in use, for a sweep; -1 when free or past the end. */
+  blocks(): number { return Math.max(this.slabs[0].used, this.slabs[1].used); }
+  idAt(b: number, large: boolean): number {
+    const slab = this.slabs[large ? 1 : 0];
+    return b < slab.used && slab.owner[b]! >= 0 ? b * 2 + (large ? 1 : 0) : -1;
+  }
+
+  /** Sets held. */
+  held(): number { return this.slabs[0].held() + this.slabs[1].held(); }
+
+  bytes(): number { return this.slabs[0].bytes() + this.slabs[1].bytes(); }
 }
 
 const STRIDE = 4;
@@ -113,16 +210,24 @@ export function actorHash(userId: string | undefined, sessionId: string | undefi
   return a === undefined || a === '' ? undefined : hashString(a) | 0;
 }
 
+const PENDING_INITIAL = 64;
+/** Sort scratch shared by every list (the engine is single-threaded; a close sorts one list at a time). */
+let order = new Uint32Array(PENDING_INITIAL);
+let packed = new Float64Array(PENDING_INITIAL);
+/** Slots are below 2^26 (the key store's limit), entry indexes below 2^27: slot · 2^27 + index is exact in a float64. */
+const INDEX_SPAN = 2 ** 27;
+/** A group is ordered by actor through (actor + 2^31) · 2^21 + position: exact in a float64 below 2^21 entries. */
+const GROUP_SPAN = 2 ** 21;
+
 /**
  * Actors seen in one open bucket, applied to the sets when it closes: (slot, actor, weight)
  * in parallel typed arrays, reused from bucket to bucket (no allocation per event).
  */
 export class PendingActors {
-  slots = new Int32Array(256);
-  actors = new Int32Array(256);
-  weights = new Float64Array(256);
+  slots = new Int32Array(PENDING_INITIAL);
+  actors = new Int32Array(PENDING_INITIAL);
+  weights = new Float64Array(PENDING_INITIAL);
   length = 0;
-  private order = new Uint32Array(256);
 
   push(slot: number, h: number, w: number): void {
     const n = this.length;
@@ -137,18 +242,45 @@ export class PendingActors {
   }
 
   /**
-   * Entry indexes in (slot, actor, weight) order: a fixed order whatever the arrival order,
-   * so which actor a full set keeps never depends on how events were interleaved.
+   * Entry indexes grouped by slot (ascending), in arrival order within a key: a native numeric
+   * sort of packed numbers, no comparator. Within a key, arrival order only matters once its
+   * set is full; sortGroup() then puts the key's entries in a fixed order.
    */
-  sorted(): Uint32Array {
+  bySlot(): Uint32Array {
     const n = this.length;
-    if (this.order.length < n) this.order = new Uint32Array(this.slots.length);
-    const o = this.order.subarray(0, n);
-    for (let i = 0; i < n; i++) o[i] = i;
-    const { slots, actors, weights } = this;
-    o.sort((x, y) => slots[x]! - slots[y]! || actors[x]! - actors[y]! || weights[x]! - weights[y]!);
-    return o;
+    if (order.length < n) { order = new Uint32Array(this.slots.length); packed = new Float64Array(this.slots.length); }
+    const p = packed.subarray(0, n);
+    const slots = this.slots;
+    for (let i = 0; i < n; i++) p[i] = slots[i]! * INDEX_SPAN + i;
+    p.sort();
+    for (let i = 0; i < n; i++) order[i] = p[i]! % INDEX_SPAN;
+    return order.subarray(0, n);
   }
 
-  bytes(): number { return this.slots.length * 20; }
+  /**
+   * Puts order[from..to) (one key's entries) in (actor, weight) order, so which actors a full
+   * set keeps never depends on how events were interleaved.
+   */
+  sortGroup(order: Uint32Array, from: number, to: number): void {
+    const n = to - from;
+    const { actors, weights } = this;
+    if (n >= GROUP_SPAN) {
+      order.subarray(from, to).sort((x, y) => actors[x]! - actors[y]! || weights[x]! - weights[y]!);
+      return;
+    }
+    const p = packed.subarray(0, n);
+    for (let i = 0; i < n; i++) p[i] = (actors[order[from + i]!]! + 2147483648) * GROUP_SPAN + i;
+    p.sort();
+    const g = order.slice(from, to);
+    for (let i = 0; i < n; i++) order[from + i] = g[p[i]! % GROUP_SPAN]!;
+    // Entries of one actor: by weight (insertion sort; such runs are short).
+    for (let i = from + 1; i < to; i++) {
+      const x = order[i]!;
+      let j = i - 1;
+      while (j >= from && actors[order[j]!] === actors[x] && weights[order[j]!]! > weights[x]!) { order[j + 1] = order[j]!; j--; }
+      order[j + 1] = x;
+    }
+  }
+
+  bytes(): number { return this.slots.length * 16; }
 }

@@ -3,9 +3,9 @@ import { formatDuration } from '../config/duration.js';
 import {
   baselineParams, dispersion, fold, foldZeros, meanOf, surgeScore, varianceOf, type BaselineParams, type Moments,
 } from './baseline.js';
-import { ActorSet, ACTOR_CAP, actorHash, PendingActors } from './actors.js';
+import { ACTOR_CAP } from './actors.js';
 import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js';
-import { hashString } from './keystore.js';
+import { ACTOR_WORDS, KeyActors } from './key-actors.js';
 import { designLiftFor, formatSpan, RunTracker, type RunState } from './cusum.js';
 import { SiteTraffic } from './site.js';
 import { seasonProfile, type SeasonProfile } from './seasonal.js';
@@ -44,21 +44,18 @@ const FOLDED = ENGINE_WORDS; // Int32: buckets up to this one are in the baselin
 const S = FOLDED + 1; // Float32: decayed Σx
 const Q = FOLDED + 2; // Float32: decayed Σx²
 const N = FOLDED + 3; // Float32: decayed Σ1
-const ACTOR = FOLDED + 4; // Int32: fingerprint of the key's one recent actor (before it has an ActorSet)
-const ACTOR_AT = FOLDED + 5; // Int32: bucket that actor was last seen in; NO_ACTOR when none
-const ACTOR_W = FOLDED + 6; // Float32: that actor's weight in its current run
+const ACTORS = FOLDED + 4; // ACTOR_WORDS words: the key's recent actors (see KeyActors)
 // Moments of G-bucket group sums (about a minute): burstiness that spans buckets (one shopper
 // coming back over a minute) is invisible in per-bucket variance but not in these.
-const GS = FOLDED + 7; // Float32: decayed Σy over whole groups y
-const GQ = FOLDED + 8; // Float32: decayed Σy²
-const GN = FOLDED + 9; // Float32: decayed Σ1
-const GP = FOLDED + 10; // Float32: sum of the current, unfinished group so far
-const RUN_COUNT = FOLDED + 11; // Float32: weighted count of the key's run (see cusum.ts); 0 when none
-const RUN_EXPECTED = FOLDED + 12; // Float32: the run's expected count
-const RUN_START = FOLDED + 13; // Int32: the run's first bucket
-const RUN_LAST = FOLDED + 14; // Int32: the newest bucket the run has taken in
-const WINDOW = FOLDED + 15; // the window store's inline cells
-const NO_ACTOR = -2147483648;
+const GS = ACTORS + ACTOR_WORDS; // Float32: decayed Σy over whole groups y
+const GQ = GS + 1; // Float32: decayed Σy²
+const GN = GS + 2; // Float32: decayed Σ1
+const GP = GS + 3; // Float32: sum of the current, unfinished group so far
+const RUN_COUNT = GS + 4; // Float32: weighted count of the key's run (see cusum.ts); 0 when none
+const RUN_EXPECTED = GS + 5; // Float32: the run's expected count
+const RUN_START = GS + 6; // Int32: the run's first bucket
+const RUN_LAST = GS + 7; // Int32: the newest bucket the run has taken in
+const WINDOW = GS + 8; // the window store's inline cells
 // The flag bits below live in the key store's spare bits of record word 0.
 /** Words per key record for a surge rule (the key store's stride). */
 export const SURGE_STRIDE = WINDOW + WINDOW_WORDS;
@@ -100,14 +97,9 @@ export class SurgeDetector implements Detector {
   private readonly cooldownBuckets: number;
   /** Keys held whose window has reached minEvents at least once (REACHED set). */
   private reached = 0;
-  /** Distinct actors of keys with two or more recent actors (one lives inline in the record). */
-  private readonly actors = new Map<number, ActorSet>();
-  private actorSweep: Iterator<[number, ActorSet]> | null = null;
+  /** Distinct people behind each key's recent events (null with minActors 1: not counted). */
+  private readonly actors: KeyActors | null;
   private readonly counted: string;
-  private readonly pendingActors = new Map<number, PendingActors>();
-  private readonly sparePending: PendingActors[] = [];
-  /** minActors 1 turns actor tracking off (and with it the busiest-person rule): the engine's fast path. */
-  private readonly trackActors: boolean;
   private readonly resolveLift: number;
   private readonly resolveAfter: number;
   readonly idleMs: number;
@@ -135,7 +127,8 @@ export class SurgeDetector implements Detector {
     this.resolveLift = 1 + (d.minLift - 1) / 4;
     this.resolveAfter = resolveBuckets(this.W);
     this.counted = countedWords(ctx.rule);
-    this.trackActors = d.minActors > 1;
+    // minActors 1 turns actor tracking off (and with it the busiest-person rule): the engine's fast path.
+    this.actors = d.minActors > 1 ? new KeyActors(ctx.keys, ACTORS, this.W) : null;
     this.idleMs = this.idleMsFor(d);
     const keys = ctx.keys;
     this.top = new TopK(d.topK, (a: Candidate, b: Candidate) =>
@@ -160,8 +153,7 @@ export class SurgeDetector implements Detector {
     f32[o + RUN_COUNT] = 0; f32[o + RUN_EXPECTED] = 0;
     i32[o + RUN_LAST] = bucket - 1;
     i32[o + FOLDED] = bucket - 1;
-    i32[o + ACTOR_AT] = NO_ACTOR;
-    this.actors.delete(slot);
+    this.actors?.reset(slot);
     this.ctx.keys.setUserBits(slot, 0);
     this.cooling.delete(slot);
     this.windows.reset(slot);
@@ -171,11 +163,7 @@ export class SurgeDetector implements Detector {
     if (!(weight > 0)) return; // weighs nothing: cannot change a count
     // Actors are applied at their bucket's close, in a fixed order: a set then only ever holds
     // closed buckets, so no decision can see an actor from a bucket after the one it judges.
-    if (this.trackActors) {
-      let p = this.pendingActors.get(bucket);
-      if (p === undefined) this.pendingActors.set(bucket, (p = this.sparePending.pop() ?? new PendingActors()));
-      p.push(slot, actorHash(ev.userId, ev.sessionId) ?? hashString(ev.id) | 0, weight);
-    }
+    this.actors?.add(slot, bucket, weight, ev);
     // An older event of a new key arriving second (within lateness) moves its birth back.
     const o = this.rec(slot);
     const i32 = this.ctx.keys.i32;
@@ -189,40 +177,14 @@ export class SurgeDetector implements Detector {
     this.site.add(bucket, weight);
   }
 
-  /** The key's one recent actor lives inline; a second distinct one moves them to an ActorSet. */
-  private noteActor(slot: number, bucket: number, h: number, w: number): void {
-    const set = this.actors.get(slot);
-    if (set !== undefined) { set.add(h, bucket, w); return; }
-    const o = this.rec(slot);
-    const { i32, f32 } = this.ctx.keys;
-    const at = i32[o + ACTOR_AT]!;
-    // Only bucket numbers decide here (never the watermark), so arrival chunking cannot change a count.
-    if (at === NO_ACTOR) { i32[o + ACTOR] = h; i32[o + ACTOR_AT] = bucket; f32[o + ACTOR_W] = w; return; }
-    if (i32[o + ACTOR] === h) {
-      f32[o + ACTOR_W] = (at < bucket - this.W + 1 ? 0 : f32[o + ACTOR_W]!) + w;
-      if (bucket > at) i32[o + ACTOR_AT] = bucket;
-      return;
-    }
-    const fresh = new ActorSet(this.W);
-    fresh.add(i32[o + ACTOR]!, at, f32[o + ACTOR_W]!);
-    fresh.add(h, bucket, w);
-    this.actors.set(slot, fresh);
-  }
-
   /** The busiest actor's weight among those seen since `from` (all of `count` when the key has had one actor). */
   private topActor(slot: number, from: number, count: number): number {
-    if (!this.trackActors) return 0;
-    const set = this.actors.get(slot);
-    return set !== undefined ? Math.min(count, set.topSince(from)) : count;
+    return this.actors === null ? 0 : this.actors.top(slot, from, count);
   }
 
   /** Distinct actors of the key seen in buckets ≥ from. */
   private actorsSince(slot: number, from: number): number {
-    if (!this.trackActors) return Number.POSITIVE_INFINITY;
-    const set = this.actors.get(slot);
-    if (set !== undefined) return set.since(from);
-    const at = this.ctx.keys.i32[this.rec(slot) + ACTOR_AT]!;
-    return at !== NO_ACTOR && at >= from ? 1 : 0;
+    return this.actors === null ? Number.POSITIVE_INFINITY : this.actors.since(slot, from);
   }
 
   nextBusy(): number {
@@ -234,14 +196,7 @@ export class SurgeDetector implements Detector {
   quiet(): boolean { return this.firing.size === 0 && this.members.length === 0; }
 
   close(bucket: number, out: Transition[]): void {
-    const pending = this.pendingActors.get(bucket);
-    if (pending !== undefined) {
-      this.pendingActors.delete(bucket);
-      const { slots, actors, weights } = pending;
-      for (const i of pending.sorted()) this.noteActor(slots[i]!, bucket, actors[i]!, weights[i]!);
-      pending.length = 0;
-      this.sparePending.push(pending);
-    }
+    this.actors?.close(bucket);
     const season = this.season;
     if (season !== null) this.seasonalFactors(bucket, season);
     const siteLift = this.site.close(bucket, season === null ? null : this.seasonal);
@@ -479,7 +434,7 @@ export class SurgeDetector implements Detector {
 
   /** Whether one person is at least half of the key's traffic in buckets from..b, and at least half of minEvents. */
   private dominant(slot: number, from: number, b: number): boolean {
-    if (!this.trackActors) return false;
+    if (this.actors === null) return false;
     const recent = this.windows.sum(slot, from, b);
     const half = this.ctx.rule.detector.minEvents / 2;
     return recent >= half && this.topActor(slot, from, recent) >= Math.max(half, recent / 2);
@@ -487,8 +442,7 @@ export class SurgeDetector implements Detector {
 
   /** The busiest person's weight in bucket b (all of x when the key has one recent actor). */
   private busiestIn(slot: number, b: number, x: number): number {
-    const set = this.actors.get(slot);
-    return set === undefined ? x : Math.min(x, set.topIn(b));
+    return this.actors === null ? x : Math.min(x, this.actors.topIn(slot, b, x));
   }
 
   /**
@@ -556,7 +510,7 @@ export class SurgeDetector implements Detector {
     return true;
   }
 
-  release(slot: number): void { this.forget(slot); this.windows.release(slot); this.actors.delete(slot); }
+  release(slot: number): void { this.forget(slot); this.windows.release(slot); this.actors?.release(slot); }
 
   /** A key leaving (evicted, or starting over) no longer counts towards coverage. */
   private forget(slot: number): void {
@@ -578,21 +532,9 @@ export class SurgeDetector implements Detector {
   }
 
   sweep(closed: number, budget: number): void {
-    this.pruneActors(closed - this.W + 1, budget);
+    this.actors?.prune(closed - this.W + 1, budget);
     // Visit every ring at least every quarter window, so rings go back soon after a key cools.
     this.windows.sweepRings(closed - this.W + 1, Math.max(budget, Math.ceil((this.windows.activeRings() * 4) / this.W)));
-  }
-
-  /** Drops actor sets none of whose actors are in the window any more, a slice per close. */
-  private pruneActors(from: number, budget: number): void {
-    if (this.actors.size === 0) return;
-    for (let n = 0; n < budget; n++) {
-      if (this.actorSweep === null) this.actorSweep = this.actors.entries();
-      const it = this.actorSweep.next();
-      if (it.done === true) { this.actorSweep = null; return; }
-      const [slot, set] = it.value;
-      if (set.newest() < from) { this.actors.delete(slot); this.ctx.keys.i32[this.rec(slot) + ACTOR_AT] = NO_ACTOR; }
-    }
   }
 
   trending(limit: number): TrendingEntry[] { return this.snapshot.slice(0, limit); }
@@ -602,8 +544,7 @@ export class SurgeDetector implements Detector {
 
   bytes(): number {
     // The per-key words are counted by the key store.
-    let actorBytes = 0;
-    for (const set of this.actors.values()) actorBytes += set.bytes() + 40;
+    const actorBytes = this.actors?.bytes() ?? 0;
     return this.cooling.size * 40 + this.windows.bytes() + actorBytes + (this.season?.bytes() ?? 0)
       + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128;
   }
