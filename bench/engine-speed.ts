@@ -90,6 +90,7 @@ function cpuSeconds(fn: () => void): number {
 type Impl = 'engine' | 'naive' | 'naive-tuned';
 
 const fastRule = compileRule({ uid: 'bench-fast', namespace: 'bench', name: 'surge' }, { ...spec, detector: { ...spec.detector, minActors: 1 } });
+const seasonalRule = compileRule({ uid: 'bench-daily', namespace: 'bench', name: 'surge' }, { ...spec, detector: { ...spec.detector, seasonality: 'daily' } });
 
 function measure(s: Scenario, impl: Impl, r = rule): Result {
   const before = heapBytes();
@@ -156,6 +157,8 @@ async function main(): Promise<void> {
   console.log('engine, anonymous', anonymous);
   const fast = measure(oneM, 'engine', fastRule);
   console.log('engine, minActors 1', fast);
+  const daily = measure(oneM, 'engine', seasonalRule);
+  console.log('engine, seasonality daily', daily);
   let engine10: Result | undefined;
   let naive10: Result | undefined;
   if (!args.has('--skip-10m')) {
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
     row('HerdWatch engine', engine),
     row('HerdWatch engine, anonymous events', anonymous),
     row('HerdWatch engine, minActors 1 (no actor tracking)', fast),
+    row('HerdWatch engine, seasonality daily', daily),
     '',
     `Engine vs naive: **${speedRatio.toFixed(2)}× the events/s** (target ≥ 3×), **${memRatio.toFixed(2)}× the bytes per key** (target ≤ 0.3×).`,
     `Engine vs the tuned naive: ${(engine.eventsPerSec / tuned.eventsPerSec).toFixed(2)}× the events/s, ${(engine.bytesPerKey / tuned.bytesPerKey).toFixed(2)}× the bytes per key.`,
@@ -192,7 +196,9 @@ async function main(): Promise<void> {
       `which then cost ${fmt1(anonymous.bytesPerKey - engine.bytesPerKey)} more bytes per key and ${(engine.eventsPerSec / anonymous.eventsPerSec).toFixed(2)}× the CPU per event. ` +
       `"minActors 1" turns actor tracking off (no minActors test, no busiest-person rule): ${(fast.eventsPerSec / naive.eventsPerSec).toFixed(2)}× the naive events/s and ` +
       `${(fast.bytesPerKey / naive.bytesPerKey).toFixed(2)}× its bytes per key; distinct-actor tracking therefore costs ${(fast.eventsPerSec / engine.eventsPerSec).toFixed(2)}× the CPU per event ` +
-      `and ${fmt1(engine.bytesPerKey - fast.bytesPerKey)} bytes per key on this traffic.`,
+      `and ${fmt1(engine.bytesPerKey - fast.bytesPerKey)} bytes per key on this traffic. ` +
+      `"seasonality daily" adds the rule's hour-of-day profile (one per rule, not per key; buckets are divided by their hour's factor as they are folded): ` +
+      `${(engine.eventsPerSec / daily.eventsPerSec).toFixed(2)}× the CPU per event and ${fmt1(daily.bytesPerKey - engine.bytesPerKey)} bytes per key against the default (seasonality none).`,
     'The alert counts differ by design: the baselines have no significance test, no cold-start prior and no warm-up, so long-tail products with a few events page there.',
     '',
     ...(engine10 ? [

@@ -214,6 +214,11 @@ const PENDING_INITIAL = 64;
 /** Sort scratch shared by every list (the engine is single-threaded; a close sorts one list at a time). */
 let order = new Uint32Array(PENDING_INITIAL);
 let packed = new Float64Array(PENDING_INITIAL);
+const RADIX_BITS = 13;
+const RADIX_MASK = (1 << RADIX_BITS) - 1;
+/** Below this many entries a native sort beats two passes over 8,192 counters. */
+const RADIX_FROM = 4096;
+const radixCounts = new Uint32Array(RADIX_MASK + 2);
 /** Slots are below 2^26 (the key store's limit), entry indexes below 2^27: slot · 2^27 + index is exact in a float64. */
 const INDEX_SPAN = 2 ** 27;
 /** A group is ordered by actor through (actor + 2^31) · 2^21 + position: exact in a float64 below 2^21 entries. */
@@ -243,17 +248,31 @@ export class PendingActors {
 
   /**
    * Entry indexes grouped by slot (ascending), in arrival order within a key: a native numeric
-   * sort of packed numbers, no comparator. Within a key, arrival order only matters once its
+   * sort of packed numbers (no comparator), or a radix sort for big buckets. Within a key, arrival order only matters once its
    * set is full; sortGroup() then puts the key's entries in a fixed order.
    */
   bySlot(): Uint32Array {
     const n = this.length;
     if (order.length < n) { order = new Uint32Array(this.slots.length); packed = new Float64Array(this.slots.length); }
-    const p = packed.subarray(0, n);
     const slots = this.slots;
-    for (let i = 0; i < n; i++) p[i] = slots[i]! * INDEX_SPAN + i;
-    p.sort();
-    for (let i = 0; i < n; i++) order[i] = p[i]! % INDEX_SPAN;
+    if (n < RADIX_FROM) {
+      const p = packed.subarray(0, n);
+      for (let i = 0; i < n; i++) p[i] = slots[i]! * INDEX_SPAN + i;
+      p.sort();
+      for (let i = 0; i < n; i++) order[i] = p[i]! % INDEX_SPAN;
+      return order.subarray(0, n);
+    }
+    // Many entries: two stable counting passes over the slot's low and high 13 bits (slots < 2^26).
+    const tmp = new Uint32Array(packed.buffer, 0, n);
+    const c = radixCounts;
+    c.fill(0);
+    for (let i = 0; i < n; i++) c[(slots[i]! & RADIX_MASK) + 1]!++;
+    for (let k = 1; k <= RADIX_MASK + 1; k++) c[k]! += c[k - 1]!;
+    for (let i = 0; i < n; i++) tmp[c[slots[i]! & RADIX_MASK]!++] = i;
+    c.fill(0);
+    for (let i = 0; i < n; i++) c[(slots[i]! >>> RADIX_BITS) + 1]!++;
+    for (let k = 1; k <= RADIX_MASK + 1; k++) c[k]! += c[k - 1]!;
+    for (let k = 0; k < n; k++) { const i = tmp[k]!; order[c[slots[i]! >>> RADIX_BITS]!++] = i; }
     return order.subarray(0, n);
   }
 

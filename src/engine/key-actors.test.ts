@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { HerdEvent } from '../events/schema.js';
-import { ACTOR_CAP } from './actors.js';
+import { ACTOR_CAP, PendingActors } from './actors.js';
 import { KeyActors } from './key-actors.js';
 import { KeyStore } from './keystore.js';
 
@@ -99,5 +99,23 @@ describe('distinct people per key (KeyActors)', () => {
         const shuffled = events.map((e, i) => ({ e, r: Math.imul(i + 1, seed | 1) >>> 0 })).sort((x, y) => x.r - y.r).map((x) => x.e);
         expect(answers(shuffled)).toEqual(answers(events));
       }));
+  });
+});
+
+describe('PendingActors.bySlot', () => {
+  it('groups entries by key in arrival order, for small and big buckets (radix sort) alike', () => {
+    for (const n of [10, 5_000, 70_000]) {
+      const p = new PendingActors();
+      let x = n;
+      const slots: number[] = [];
+      for (let i = 0; i < n; i++) {
+        x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+        const slot = x % (i % 2 === 0 ? 97 : 50_000_000);
+        slots.push(slot);
+        p.push(slot, i, 1);
+      }
+      const want = slots.map((s, i) => ({ s, i })).sort((a, b) => a.s - b.s || a.i - b.i).map((e) => e.i);
+      expect([...p.bySlot()]).toEqual(want);
+    }
   });
 });

@@ -29,6 +29,8 @@ export class KeyActors {
   /** The bucket the last event went to, and its pending list: consecutive events mostly share one. */
   private lastBucket = NONE;
   private lastPending: PendingActors | null = null;
+  /** Most buckets with actors pending at once so far. */
+  private peakOpen = 1;
 
   constructor(private readonly keys: KeyStore, private readonly word: number, private readonly windowBuckets: number) {
     this.sets = new ActorSets(windowBuckets);
@@ -56,7 +58,10 @@ export class KeyActors {
     let p = this.lastPending;
     if (bucket !== this.lastBucket || p === null) {
       p = this.pending.get(bucket) ?? null;
-      if (p === null) this.pending.set(bucket, (p = this.spare.pop() ?? new PendingActors()));
+      if (p === null) {
+        this.pending.set(bucket, (p = this.spare.pop() ?? new PendingActors()));
+        if (this.pending.size > this.peakOpen) this.peakOpen = this.pending.size;
+      }
       this.lastBucket = bucket;
       this.lastPending = p;
     }
@@ -80,8 +85,9 @@ export class KeyActors {
       i = j;
     }
     p.length = 0;
-    // One spare per bucket that can be open at once is plenty; a list grown for a burst goes.
-    if (this.spare.length < 4 && p.slots.length <= 1 << 16) this.spare.push(p);
+    // As many spares as buckets have been open at once (the allowed lateness): no list is made and
+    // grown again for every bucket. A list grown for a burst far above the usual goes.
+    if (this.spare.length < this.peakOpen && p.slots.length <= 1 << 18) this.spare.push(p);
   }
 
   /**
@@ -96,6 +102,13 @@ export class KeyActors {
     const { actors, weights } = p;
     const start = bucket - this.windowBuckets + 1;
     let at = i32[o + AT]!;
+    if (to - from === 1 && at !== IN_SET) {
+      // The usual case, a long-tail key with one event in the bucket: the inline actor, replaced or added to.
+      const e = order[from]!;
+      const h = actors[e]!;
+      if (at === NONE || at < start) { i32[o + H] = h; i32[o + AT] = bucket; f32[o + W] = weights[e]!; return; }
+      if (i32[o + H] === h) { f32[o + W] = f32[o + W]! + weights[e]!; i32[o + AT] = bucket; return; }
+    }
     let id = -1;
     if (at === IN_SET) {
       // Actors out of the window are dropped first: they can never count again.
