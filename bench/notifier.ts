@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { webhookId, webhookPayload, signatureHeaders, signers } from '../src/notifier/channels/webhook.js';
 import { keepAliveAgents, post } from '../src/notifier/http.js';
@@ -163,7 +163,7 @@ async function latency(kafka: Kafka, mode: 'notifier-ferretdb' | 'notifier-memor
       await store.close();
     });
   }
-  const producer = kafka.producer();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   await new Promise((r2) => setTimeout(r2, 3_000)); // the consumer group settles
   const sentAt = new Map<string, number>();

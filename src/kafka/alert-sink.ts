@@ -3,6 +3,7 @@ import type { Transition, TrendingSnapshot } from '../engine/types.js';
 import { encodeTransition, encodeTrends, type PartitionTrends } from './codec.js';
 import { kafkaError } from './event-sink.js';
 import { FreshAfterFailureProducer } from './producer.js';
+import { sendWhileTransient } from './retry.js';
 import { traceHeaders } from './trace.js';
 import type { AlertSink, Topics } from '../bus/types.js';
 
@@ -14,8 +15,14 @@ import type { AlertSink, Topics } from '../bus/types.js';
  */
 export class KafkaAlertSink implements AlertSink {
   private readonly producer: FreshAfterFailureProducer;
+  private closed = false;
 
-  constructor(kafka: Kafka, private readonly topics: Pick<Topics, 'alerts' | 'trends'>) {
+  /**
+   * `transientRetryMs`: how long a publish that fails for a passing reason (no leader, a broker
+   * reconnecting) is sent again before it fails; longer than a leader election or a broker's
+   * fenced spell, short enough that a broker gone for good shows as failed publishes.
+   */
+  constructor(kafka: Kafka, private readonly topics: Pick<Topics, 'alerts' | 'trends'>, private readonly transientRetryMs = 30_000) {
     this.producer = new FreshAfterFailureProducer(kafka);
   }
 
@@ -30,8 +37,11 @@ export class KafkaAlertSink implements AlertSink {
     if (transitions.length > 0) topicMessages.push({ topic: this.topics.alerts, messages: transitions.map((t) => encodeTransition(t, trace)) });
     if (trends.length > 0) topicMessages.push({ topic: this.topics.trends, messages: trends.map(encodeTrends) });
     if (topicMessages.length === 0) return;
+    const giveUpAt = Date.now() + this.transientRetryMs;
     try {
-      await this.producer.sendBatch({ topicMessages, acks: -1 });
+      // A partition without a leader for a moment must not cost the detector a rebuild of the
+      // partition (what a failed publish leads to): the publish is sent again for a while first.
+      await sendWhileTransient(() => this.producer.sendBatch({ topicMessages, acks: -1 }), () => !this.closed && Date.now() < giveUpAt);
     } catch (err) {
       throw kafkaError('cannot publish alerts and trends', err);
     }
@@ -47,6 +57,7 @@ export class KafkaAlertSink implements AlertSink {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.producer.disconnect();
   }
 }

@@ -99,6 +99,33 @@ describe('KafkaEventSink', () => {
     sends[0]!.settle(new Error('NOT_ENOUGH_REPLICAS'));
     await expect(p).rejects.toMatchObject({ code: 'HW_ERR_KAFKA', message: expect.stringContaining('NOT_ENOUGH_REPLICAS') });
   });
+
+  /** kafkajs gave up on a send while the partition had no leader (a retriable cause, wrapped as not retriable). */
+  const noLeader = () => Object.assign(new Error('There is no leader for this topic-partition'), { retriable: false, cause: Object.assign(new Error('LEADER_NOT_AVAILABLE'), { retriable: true }) });
+
+  it('sends again after a transient failure while its caller waits, and resolves once acknowledged', async () => {
+    const { kafka, sends } = fakeKafka();
+    const sink = new KafkaEventSink(kafka, { topic: 't', sendTimeoutMs: 10_000, producers: 1 });
+    let done = false;
+    const p = sink.send(events(3)).then(() => (done = true));
+    await tick();
+    sends[0]!.settle(noLeader());
+    await new Promise((r) => setTimeout(r, 150));
+    expect(sends.map((s) => s.count)).toEqual([3, 3]);
+    expect(done).toBe(false);
+    sends[1]!.settle();
+    await p;
+  });
+
+  it('does not send again for a caller already refused: what it was told failed is not written later', async () => {
+    const { kafka, sends } = fakeKafka();
+    const sink = new KafkaEventSink(kafka, { topic: 't', sendTimeoutMs: 30, producers: 1 });
+    const refused = sink.send(events(2));
+    await expect(refused).rejects.toMatchObject({ code: 'HW_ERR_KAFKA' });
+    sends[0]!.settle(noLeader());
+    await new Promise((r) => setTimeout(r, 150));
+    expect(sends.map((s) => s.count)).toEqual([2]);
+  });
 });
 
 describe('KafkaEventSink packing', () => {

@@ -4,6 +4,7 @@ import type { HerdEvent } from '../events/schema.js';
 import { encodeEvent, encodeEventsRecord, eventKey } from './codec.js';
 import { keyPartitioner } from './partition-of.js';
 import { kafkajsRecordProducer, type OutRecord, type RecordProducer } from './record-producer.js';
+import { sendWhileTransient } from './retry.js';
 import { traceHeaders } from './trace.js';
 import type { EventSink } from '../bus/types.js';
 
@@ -200,8 +201,14 @@ export class KafkaEventSink implements EventSink {
   }
 
   private async sendBatch(producer: RecordProducer, batch: readonly Pending[]): Promise<void> {
+    const waiting = () => batch.filter((p) => !p.settled);
     try {
-      await producer.send(this.topic, this.records(batch));
+      // A transient failure (no leader for a moment, a broker reconnecting) is sent again for the
+      // callers still waiting; their send timeout bounds it. A caller already refused is not sent for.
+      await sendWhileTransient(async () => {
+        const live = waiting();
+        if (live.length > 0) await producer.send(this.topic, this.records(live));
+      }, () => !this.closed && waiting().length > 0);
       for (const p of batch) this.settle(p);
     } catch (err) {
       for (const p of batch) this.settle(p, kafkaError('Kafka did not accept the events', err));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { EventSink } from '../bus/types.js';
 import type { HerdEvent } from '../events/schema.js';
 import { countMinutes, lastMinutes, type MinuteCounts, type TrafficMinute } from '../store/traffic.js';
@@ -48,7 +48,8 @@ export class TrafficPublisher {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(kafka: Kafka, private readonly topic: string, private readonly opts: { flushMs?: number; onError?: (err: Error) => void } = {}) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    // Java's murmur2 partitioner, as every HerdWatch producer (src/kafka/producer.ts); naming one also keeps kafkajs from warning that its default changed.
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async start(): Promise<void> {

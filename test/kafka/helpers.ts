@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Partitioners, type Kafka, type KafkaMessage } from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
 import { kafkaSettings, type KafkaSettings } from '../../src/kafka/config.js';
+import { retrying } from '../../src/kafka/retry.js';
 import { ensureTopics, type TopicLayout } from '../../src/kafka/topics.js';
 import type { Topics } from '../../src/bus/types.js';
 
@@ -54,7 +55,8 @@ export async function readAll(kafka: Kafka, topic: string): Promise<KafkaMessage
   await admin.connect();
   const ends = new Map<number, number>();
   try {
-    for (const p of await admin.fetchTopicOffsets(topic)) if (Number(p.high) > Number(p.low)) ends.set(p.partition, Number(p.high));
+    // retrying: a test reads right after a broker fault, when a partition may have no leader for a moment.
+    for (const p of await retrying(() => admin.fetchTopicOffsets(topic))) if (Number(p.high) > Number(p.low)) ends.set(p.partition, Number(p.high));
   } finally {
     await admin.disconnect();
   }

@@ -6,6 +6,7 @@ import type { CompiledRule } from '../../src/engine/types.js';
 import type { HerdEvent } from '../../src/events/schema.js';
 import { decodeTransition } from '../../src/kafka/codec.js';
 import { KafkaEventSink } from '../../src/kafka/event-sink.js';
+import { retrying } from '../../src/kafka/retry.js';
 import type { Topics } from '../../src/bus/types.js';
 import { loadRuleFiles } from '../../src/rules/index.js';
 import { createTopics, partitionOfKey, readAll, testKafka, uniqueTopics, waitFor } from './helpers.js';
@@ -91,7 +92,8 @@ export class Scenario {
    * not events: the API's sink packs a batch's events per partition into one record.
    */
   async waitForCommittedShare(share: number, timeoutMs = 90_000): Promise<void> {
-    const ends = await this.admin.fetchTopicOffsets(this.topics.events);
+    // Right after a broker pause the partitions may have no leader for a moment: ask again.
+    const ends = await retrying(() => this.admin.fetchTopicOffsets(this.topics.events));
     const atLeast = Math.ceil(share * ends.reduce((n, p) => n + Number(p.high), 0));
     // Right after a broker pause the coordinator can answer NOT_COORDINATOR for a moment: ask again.
     const probe = async () => ((await this.committed().catch((err: { retriable?: boolean }) => (err.retriable ? -1 : Promise.reject(err)))) >= atLeast ? true : undefined);

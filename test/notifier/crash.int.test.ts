@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Partitioners } from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
 import { amLabels } from '../../src/notifier/channels/alertmanager.js';
 import { messageId } from '../../src/notifier/channels/email.js';
@@ -73,7 +74,7 @@ describe('the notifier survives SIGKILL mid-delivery', () => {
     start();
 
     // Produce the transitions in small batches while a killer restarts the notifier at random.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const base = Date.UTC(2026, 10, 25, 12);
     let producing = true;

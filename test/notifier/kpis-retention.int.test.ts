@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/app.js';
 import { recordingSink } from '../../src/api/test-helpers.js';
@@ -57,7 +58,7 @@ describe('transactions and KPIs from the events topic, on FerretDB', () => {
   it('rolls the sample export up per minute to exactly the sums computed from the CSV, even when records come twice', async () => {
     const { events, rejected } = readTransactionsCsv(CSV);
     expect(rejected).toEqual([]);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({ topic: topics.events, acks: -1, messages: events.map((e) => encodeEvent(e)) });
     // The same records again (a producer retry, a replay): each transaction counts once.

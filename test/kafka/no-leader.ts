@@ -1,0 +1,106 @@
+import net from 'node:net';
+import type { ISocketFactory } from 'kafkajs';
+
+const METADATA = 3;
+const LEADER_NOT_AVAILABLE = 5;
+
+/**
+ * A kafkajs socket factory whose metadata answers say, for a while, that a topic's partitions
+ * have no leader (LEADER_NOT_AVAILABLE, leader -1): what clients see while a single KRaft
+ * broker is fenced (after a pause longer than its session timeout) or a leader is being
+ * elected on a loaded machine. Everything else passes through to the real broker untouched.
+ */
+export class NoLeaderNetwork {
+  private topic: string | undefined;
+  private until = 0;
+  /** Partition entries answered without a leader so far: proof the client asked during the window. */
+  leaderless = 0;
+
+  /** From now on, for `ms`, metadata about `topic` says its partitions have no leader. */
+  noLeaderFor(topic: string, ms: number): void {
+    this.topic = topic;
+    this.until = Date.now() + ms;
+  }
+
+  readonly factory: ISocketFactory = ({ host, port, onConnect }) => {
+    const socket = net.connect({ host, port }, onConnect);
+    /** Correlation ids of metadata requests in flight on this connection, with their versions. */
+    const metadata = new Map<number, number>();
+    let pending = Buffer.alloc(0);
+    const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+      // A request frame: size i32 | api key i16 | api version i16 | correlation id i32 | ...
+      if (Buffer.isBuffer(chunk) && chunk.length >= 12 && chunk.readInt16BE(4) === METADATA) metadata.set(chunk.readInt32BE(8), chunk.readInt16BE(6));
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+    const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event !== 'data') return emit(event, ...args);
+      // Whole response frames (size i32 | correlation id i32 | body), rewritten when they answer a metadata request.
+      pending = Buffer.concat([pending, args[0] as Buffer]);
+      while (pending.length >= 8) {
+        const size = pending.readInt32BE(0);
+        if (pending.length < 4 + size) break;
+        const frame = Buffer.from(pending.subarray(0, 4 + size));
+        pending = pending.subarray(4 + size);
+        const version = metadata.get(frame.readInt32BE(4));
+        if (version !== undefined) {
+          metadata.delete(frame.readInt32BE(4));
+          if (this.topic !== undefined && Date.now() < this.until) this.leaderless += markLeaderless(frame, version, this.topic);
+        }
+        emit('data', frame);
+      }
+      return true;
+    }) as typeof socket.emit;
+    return socket;
+  };
+}
+
+/**
+ * Rewrites, in place, a Metadata v5/v6 response (the versions kafkajs speaks to Kafka 3.x and
+ * 4.x) so every partition of `topic` has error LEADER_NOT_AVAILABLE and leader -1; returns how many.
+ */
+function markLeaderless(frame: Buffer, version: number, topic: string): number {
+  if (version !== 5 && version !== 6) throw new Error(`NoLeaderNetwork knows Metadata v5/v6 answers, not v${version}`);
+  let o = 8; // past size and correlation id
+  const int32 = () => {
+    const v = frame.readInt32BE(o);
+    o += 4;
+    return v;
+  };
+  const string = () => {
+    const n = frame.readInt16BE(o);
+    o += 2;
+    const s = n < 0 ? null : frame.toString('utf8', o, o + n);
+    o += Math.max(0, n);
+    return s;
+  };
+  o += 4; // throttle_time_ms
+  for (let b = int32(); b > 0; b--) {
+    o += 4; // node_id
+    string(); // host
+    o += 4; // port
+    string(); // rack
+  }
+  string(); // cluster_id
+  o += 4; // controller_id
+  let marked = 0;
+  for (let t = int32(); t > 0; t--) {
+    o += 2; // error_code
+    const name = string();
+    o += 1; // is_internal
+    for (let p = int32(); p > 0; p--) {
+      if (name === topic) {
+        frame.writeInt16BE(LEADER_NOT_AVAILABLE, o);
+        frame.writeInt32BE(-1, o + 6);
+        marked++;
+      }
+      o += 2 + 4 + 4; // error_code, partition_index, leader_id
+      for (let list = 0; list < 3; list++) {
+        const n = int32(); // replicas, isr, offline_replicas: arrays of node ids
+        o += 4 * Math.max(0, n);
+      }
+    }
+  }
+  return marked;
+}
