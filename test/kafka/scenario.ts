@@ -105,7 +105,7 @@ export class Scenario {
     try {
       return await wait;
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${this.logs().slice(-12_000)}`, { cause: err });
+      throw new Error(`${(err as Error).message}\n${this.logs().slice(-60_000)}`, { cause: err });
     }
   }
 
