@@ -270,9 +270,13 @@ export class SurgeDetector implements Detector {
   }
 
   /**
-   * A bucket well above the baseline (over the resolve lift, and 2 on the score scale) is folded with an
+   * A bucket well above the baseline (over minLift, and 2 on the score scale) is folded with an
    * 8× longer half-life once the key has a window of history: an ongoing surge barely moves
-   * the baseline, while a lasting change of level is still learnt, slowly.
+   * the baseline, while a lasting change of level is still learnt, slowly. Not from the resolve
+   * lift (1.25): the site's baseline folds at the usual pace, and keys whose buckets sat
+   * 1.3× above a baseline lagging the daily rise were slowed, lagged further behind the site
+   * and looked elevated against the site factor (most false alerts on the simulator were
+   * there, in the morning rise).
    */
   /** forEach callback of foldThrough, allocated once: folds the gap, then the bucket. */
   private foldedTo = 0;
@@ -329,7 +333,7 @@ export class SurgeDetector implements Detector {
     let slowed = false;
     if (m.n >= this.W - 1) {
       const mean = meanOf(m, this.p);
-      slowed = x > this.resolveLift * mean && surgeScore(x, mean, dispersion(mean, varianceOf(m, this.p))) >= 2;
+      slowed = x > this.ctx.rule.detector.minLift * mean && surgeScore(x, mean, dispersion(mean, varianceOf(m, this.p))) >= 2;
     }
     fold(m, x, slowed, this.p);
   }
