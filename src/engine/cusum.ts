@@ -50,9 +50,10 @@ export class RunTracker {
    */
   advance(run: RunState, b: number, x: number, expected: (buckets: number) => number): void {
     const n = b - run.last;
-    // Visits come in bucket order; `last` may only be ahead while there is no run (a new key's
-    // first event to arrive can be newer than its first bucket).
-    run.last = Math.max(run.last, b);
+    // Visits come in bucket order. `last` only matters while there is a run: without one it may
+    // even be ahead of b (a new key's first event to arrive can be newer than its first bucket),
+    // so it is set, never compared, then.
+    run.last = b;
     if (run.count > 0 && n > 0) {
       const e = expected(n);
       if (!this.alive(run.count, run.expected + e - expected(1))) run.count = 0;
