@@ -45,5 +45,7 @@ export interface Detector {
   trending(limit: number): TrendingEntry[];
   /** Keys held that could page on their own traffic so far (surge: reached minEvents), when the detector tracks it. */
   coverage?(): number;
+  /** surge with priorBy: a new key of `group`'s expected window count now, when its group has a prior. */
+  priorOf?(group: string): number | undefined;
   bytes(): number;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { HerdEvent } from '../events/schema.js';
+import { Engine } from './engine.js';
 import { createRuleEngine } from './index.js';
 import { T0, testRule } from './testkit.js';
 import type { CompiledRule, Transition } from './types.js';
@@ -10,6 +11,8 @@ const SPAN = 90 * 60_000;
 
 const rules: Record<string, CompiledRule> = {
   surge: testRule({ type: 'surge', window: '2m', bucket: '10s', allowedLateness: '30s', baselineHalfLife: '10m', minEvents: 5, minLift: 2, sensitivity: 2, cooldown: '2m', relativeTo: 'site' }, { weights: { view: 1, purchase: 5 } }),
+  // priorBy: its group moments must depend only on closed buckets (run on catalogueArb below).
+  prior: testRule({ type: 'surge', window: '2m', bucket: '10s', allowedLateness: '30s', baselineHalfLife: '10m', minEvents: 5, minLift: 2, sensitivity: 2, cooldown: '2m', relativeTo: 'site', priorBy: 'category' }, { weights: { view: 1, purchase: 5 } }),
   seasonal: testRule({ type: 'surge', window: '2m', bucket: '10s', allowedLateness: '30s', baselineHalfLife: '10m', minEvents: 5, minLift: 2, sensitivity: 2, cooldown: '2m', relativeTo: 'site', seasonality: 'daily' }, { weights: { view: 1, purchase: 5 } }),
   velocity: testRule({ type: 'velocity', window: '1m', bucket: '10s', allowedLateness: '30s', maxEvents: 3, cooldown: '1m' }),
   threshold: testRule({ type: 'threshold', field: 'amount', above: 900, bucket: '10s', allowedLateness: '30s', cooldown: '1m' }),
@@ -31,6 +34,41 @@ const trafficArb = fc.record({
   return raw.map((e, i): HerdEvent => ({ ...e, id: `e${String(i).padStart(5, '0')}` }));
 });
 
+/**
+ * Denser traffic over more keys in two categories, for the category prior: a group needs three
+ * established keys before its prior is used. A key's events sometimes name the other category,
+ * so which one it belongs to must not depend on which of them arrives first.
+ */
+const catalogueArb = fc.record({
+  background: fc.array(fc.record({ key: fc.integer({ min: 0, max: 11 }), t: fc.integer({ min: 0, max: SPAN }), other: fc.integer({ min: 0, max: 9 }), buy: fc.boolean() }), { minLength: 300, maxLength: 900 }),
+  bursts: fc.array(fc.record({ key: fc.integer({ min: 0, max: 11 }), t: fc.integer({ min: 0, max: SPAN }), n: fc.integer({ min: 5, max: 60 }) }), { maxLength: 4 }),
+}).map(({ background, bursts }) => {
+  const category = (key: number, other: boolean) => `c${(key + (other ? 1 : 0)) % 2}`;
+  const raw: Omit<HerdEvent, 'id'>[] = background.map((b) => ({ type: b.buy ? 'purchase' : 'view', ts: T0 + b.t, productId: `p${b.key}`, category: category(b.key, b.other === 0) }));
+  for (const b of bursts) {
+    for (let i = 0; i < b.n; i++) raw.push({ type: 'view', ts: T0 + b.t + ((i * 7919) % 40_000), productId: `p${b.key}`, category: category(b.key, false) });
+  }
+  raw.sort((a, b) => a.ts - b.ts);
+  return raw.map((e, i): HerdEvent => ({ ...e, id: `e${String(i).padStart(5, '0')}` }));
+});
+const arbitraryOf = (name: string) => (name === 'prior' ? catalogueArb : trafficArb);
+
+/**
+ * Same transitions. On the denser catalogue traffic a key's float32 baseline can differ in its
+ * last bit with the arrival order (it is folded in different pieces when a window cell is
+ * reused; this happens without priorBy too, see NOTES): there the numbers are compared to 1e-6,
+ * everything else (which alerts, keys, times, counts, people) exactly.
+ */
+function expectSame(name: string, got: Transition[], want: Transition[]): void {
+  if (name !== 'prior') { expect(got).toEqual(want); return; }
+  const strip = (t: Transition) => ({ ...t, baseline: 0, lift: 0, score: 0, reason: '', pagedLift: 0 });
+  expect(got.map(strip)).toEqual(want.map(strip));
+  got.forEach((t, i) => {
+    const w = want[i]!;
+    for (const k of ['baseline', 'lift', 'score'] as const) expect(Math.abs(t[k] - w[k])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(w[k])));
+  });
+}
+
 const END = T0 + SPAN + 3_600_000;
 // fast-check draws a fresh seed every run, so every CI run explores new traffic, and prints
 // it with the shrunk counterexample when a run fails; HW_SEED=<n> replays that run.
@@ -46,7 +84,7 @@ describe.each(Object.keys(rules))('determinism (%s)', (name) => {
   const rule = rules[name]!;
 
   it('replay in any chunks, with watermark advances in between, gives the same transitions', () => {
-    fc.assert(fc.property(trafficArb, fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 30 }), fc.boolean(),
+    fc.assert(fc.property(arbitraryOf(name), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 30 }), fc.boolean(),
       (events, cuts, advance) => {
         const engine = createRuleEngine(rule);
         const got: Transition[] = [];
@@ -59,12 +97,12 @@ describe.each(Object.keys(rules))('determinism (%s)', (name) => {
           if (advance && i < events.length) got.push(...engine.advanceTo(events[i]!.ts));
         }
         got.push(...engine.advanceTo(END));
-        expect(got).toEqual(reference(rule, events));
+        expectSame(name, got, reference(rule, events));
       }), { numRuns: RUNS, ...SEED });
   });
 
   it('events reordered within the allowed lateness give the same transitions and none is late', () => {
-    fc.assert(fc.property(trafficArb, fc.array(fc.integer({ min: 0, max: LATENESS }), { minLength: 1, maxLength: 97 }),
+    fc.assert(fc.property(arbitraryOf(name), fc.array(fc.integer({ min: 0, max: LATENESS }), { minLength: 1, maxLength: 97 }),
       (events, delays) => {
         // Each event arrives at ts + delay ≤ ts + lateness: never later than its lateness allows.
         const arrival = events.map((e, i) => ({ e, at: e.ts + delays[i % delays.length]!, i }))
@@ -72,7 +110,7 @@ describe.each(Object.keys(rules))('determinism (%s)', (name) => {
         const engine = createRuleEngine(rule);
         const got = [...arrival.flatMap((e) => engine.ingest([e])), ...engine.advanceTo(END)];
         expect(engine.stats().lateEvents).toBe(0);
-        expect(got).toEqual(reference(rule, events));
+        expectSame(name, got, reference(rule, events));
       }), { numRuns: RUNS, ...SEED });
   });
 });
@@ -80,9 +118,18 @@ describe.each(Object.keys(rules))('determinism (%s)', (name) => {
 it('the generated traffic makes every detector fire at least sometimes', () => {
   const sample = fc.sample(trafficArb, { numRuns: 30, seed: 7 });
   for (const [name, rule] of Object.entries(rules)) {
-    const fired = sample.filter((events) => reference(rule, events).length > 0).length;
+    const fired = (name === 'prior' ? fc.sample(catalogueArb, { numRuns: 30, seed: 7 }) : sample).filter((events) => reference(rule, events).length > 0).length;
     expect(fired, name).toBeGreaterThan(0);
   }
+  // The category prior is in force in some of the catalogue traffic, and changes what is decided there.
+  const catalogue = fc.sample(catalogueArb, { numRuns: 30, seed: 7 });
+  expect(catalogue.some((events) => {
+    const engine = new Engine(rules.prior!);
+    engine.ingest(events);
+    return engine.priorOf('c0') !== undefined || engine.priorOf('c1') !== undefined;
+  })).toBe(true);
+  const flat = testRule({ type: 'surge', window: '2m', bucket: '10s', allowedLateness: '30s', baselineHalfLife: '10m', minEvents: 5, minLift: 2, sensitivity: 2, cooldown: '2m', relativeTo: 'site' }, { weights: { view: 1, purchase: 5 } });
+  expect(catalogue.some((events) => JSON.stringify(reference(flat, events)) !== JSON.stringify(reference(rules.prior!, events)))).toBe(true);
 });
 
 /** Feeds events in the order they arrive when event i is delayed by delays[i % delays.length] ms. */

@@ -3,7 +3,7 @@ import { ENGINE_WORDS, LAST_SEEN, type Detector, type DetectorContext } from './
 import { keyReader, weigher } from './fields.js';
 import { KeyStore } from './keystore.js';
 import { NoveltyDetector } from './novelty.js';
-import { SURGE_STRIDE, SurgeDetector } from './surge.js';
+import { SurgeDetector, surgeStride } from './surge.js';
 import { ThresholdDetector } from './threshold.js';
 import type { CompiledRule, EngineStats, IngestOptions, RuleEngine, TrendingSnapshot, Transition } from './types.js';
 import { VelocityDetector } from './velocity.js';
@@ -46,7 +46,7 @@ export class Engine implements RuleEngine {
     const d = rule.detector;
     this.future = new FutureGuard(opts.futureSkewMs ?? DEFAULT_FUTURE_SKEW_MS);
     this.clock = new BucketClock(d.bucketMs, d.allowedLatenessMs);
-    const stride = d.type === 'surge' ? SURGE_STRIDE : ENGINE_WORDS;
+    const stride = d.type === 'surge' ? surgeStride(rule) : ENGINE_WORDS;
     this.keys = new KeyStore(stride, (capacity) => this.detector.grow(capacity));
     const ctx: DetectorContext = { rule, keys: this.keys, clock: this.clock, windowBuckets: Math.max(1, Math.round(d.windowMs / d.bucketMs)) };
     this.detector = createDetector(ctx);
@@ -206,6 +206,13 @@ export class Engine implements RuleEngine {
       entries: this.detector.trending(n),
     };
   }
+
+  /**
+   * surge with priorBy: the weighted count a brand-new key of `group` (e.g. a category) is
+   * expected to have in a window now, before site and time-of-day factors; undefined while
+   * the group has too few established keys (new keys then get the flat prior).
+   */
+  priorOf(group: string): number | undefined { return this.detector.priorOf?.(group); }
 
   stats(): EngineStats {
     return {

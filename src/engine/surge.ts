@@ -7,6 +7,10 @@ import { ACTOR_CAP } from './actors.js';
 import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js';
 import { ACTOR_WORDS, KeyActors } from './key-actors.js';
 import { designLiftFor, formatSpan, RunTracker, type RunState } from './cusum.js';
+import { fieldReader, type FieldReader } from './fields.js';
+import {
+  addFolded, groupOfKey, GroupPriors, PRIOR_WORDS, resetKeyPrior, setGroupOfKey, type GroupPrior, type KeyParams,
+} from './prior.js';
 import { SiteTraffic } from './site.js';
 import { seasonProfile, type SeasonProfile } from './seasonal.js';
 import { TopK, type Candidate } from './topk.js';
@@ -59,6 +63,10 @@ const WINDOW = GS + 8; // the window store's inline cells
 // The flag bits below live in the key store's spare bits of record word 0.
 /** Words per key record for a surge rule (the key store's stride). */
 export const SURGE_STRIDE = WINDOW + WINDOW_WORDS;
+/** After the window cells, in rules with priorBy only: the key's prior words (see prior.ts). */
+const PRIOR = SURGE_STRIDE;
+/** Words per key record of a surge rule: PRIOR_WORDS more with priorBy. */
+export const surgeStride = (rule: CompiledRule): number => SURGE_STRIDE + (rule.detector.priorBy === null ? 0 : PRIOR_WORDS);
 
 /**
  * surge: weighted count over the last `window` vs an adaptive baseline, per key.
@@ -101,6 +109,14 @@ export class SurgeDetector implements Detector {
   private readonly actors: KeyActors | null;
   private readonly counted: string;
   private readonly resolveLift: number;
+  /** priorBy: the groups' priors, the field naming a key's group, and the prior in force for the key being judged. */
+  private readonly prior: GroupPriors | null;
+  private readonly readGroup: FieldReader | null;
+  private readonly kp: KeyParams;
+  private readonly kpg: KeyParams;
+  private readonly gp: GroupPrior = { n0: 0, r0: 0, v0: 0 };
+  private keyP: BaselineParams;
+  private keyPg: BaselineParams;
   private readonly resolveAfter: number;
   readonly idleMs: number;
 
@@ -118,6 +134,10 @@ export class SurgeDetector implements Detector {
     // Groups of about a minute, at most half the window: G = 1 turns the group dispersion off.
     this.G = Math.max(1, Math.min(Math.floor(this.W / 2), Math.round(60_000 / d.bucketMs)));
     this.pg = baselineParams(d.bucketMs * this.G, d.baselineHalfLifeMs, Math.max(1, Math.round(this.W / 3 / this.G)), (Math.max(d.minEvents, 1) / this.W) * this.G);
+    this.prior = d.priorBy === null ? null : new GroupPriors(this.p.a, this.W);
+    this.readGroup = d.priorBy === null ? null : fieldReader(d.priorBy);
+    this.kp = { ...this.p }; this.kpg = { ...this.pg };
+    this.keyP = this.p; this.keyPg = this.pg;
     this.season = seasonProfile(d.seasonality, d.bucketMs, ringSize, this.idleMsFor(d));
     this.seasonal = new Float64Array(this.W + 1).fill(1);
     this.scaled = d.relativeTo === 'site' || this.season !== null;
@@ -154,6 +174,7 @@ export class SurgeDetector implements Detector {
     i32[o + RUN_LAST] = bucket - 1;
     i32[o + FOLDED] = bucket - 1;
     this.actors?.reset(slot);
+    if (this.prior !== null) resetKeyPrior(i32, o + PRIOR, bucket);
     this.ctx.keys.setUserBits(slot, 0);
     this.cooling.delete(slot);
     this.windows.reset(slot);
@@ -167,7 +188,12 @@ export class SurgeDetector implements Detector {
     // An older event of a new key arriving second (within lateness) moves its birth back.
     const o = this.rec(slot);
     const i32 = this.ctx.keys.i32;
-    if (bucket <= i32[o + FOLDED]! && (this.ctx.keys.userBits(slot) & EVALUATED) === 0 && this.ctx.keys.f32[o + N] === 0) i32[o + FOLDED] = bucket - 1;
+    const young = (this.ctx.keys.userBits(slot) & EVALUATED) === 0;
+    if (bucket <= i32[o + FOLDED]! && young && this.ctx.keys.f32[o + N] === 0) {
+      i32[o + FOLDED] = bucket - 1;
+      if (this.prior !== null) resetKeyPrior(i32, o + PRIOR, bucket);
+    }
+    if (young && this.prior !== null) this.noteGroup(o, bucket, ev, this.prior);
     const floor = this.ctx.clock.lastClosed - this.W + 1;
     if (this.windows.add(slot, bucket, weight, floor)) {
       let list = this.dirty.get(bucket);
@@ -175,6 +201,17 @@ export class SurgeDetector implements Detector {
       list.push(slot);
     }
     this.site.add(bucket, weight);
+  }
+
+  /**
+   * A key's group is the first by name among those its birth bucket's events name: every event
+   * of that bucket is in by its close, whatever order they came in, and the key is not judged before.
+   */
+  private noteGroup(o: number, bucket: number, ev: HerdEvent, prior: GroupPriors): void {
+    const i32 = this.ctx.keys.i32;
+    if (bucket !== i32[o + FOLDED]! + 1) return;
+    const v = this.readGroup!(ev);
+    setGroupOfKey(i32, o + PRIOR, prior.first(groupOfKey(i32, o + PRIOR), prior.groupOf(v)));
   }
 
   /** The busiest actor's weight among those seen since `from` (all of `count` when the key has had one actor). */
@@ -216,6 +253,7 @@ export class SurgeDetector implements Detector {
     for (const slot of this.members) eager.add(slot);
     if (list !== undefined) {
       for (const slot of list) { this.evaluate(slot, bucket, siteFactor, found); eager.delete(slot); }
+      if (this.prior !== null) { for (const slot of list) this.samplePrior(slot, bucket, this.prior); this.prior.flush(bucket); }
     }
     for (const slot of eager) this.evaluate(slot, bucket, siteFactor, found);
     const keys = this.ctx.keys;
@@ -258,11 +296,13 @@ export class SurgeDetector implements Detector {
     const g = this.g;
     g.s = f32[o + GS]!; g.q = f32[o + GQ]!; g.n = f32[o + GN]!; this.gPartial = f32[o + GP]!;
     this.foldedTo = f;
+    this.foldedSum = 0;
     // With seasonality, buckets are folded de-seasonalised: the site's profile must be known up to t.
     if (this.season !== null) { this.site.foldThrough(t); this.origin = this.ctx.clock.absolute(0); }
     this.windows.forEach(slot, f + 1, t, this.foldOne);
     foldZeros(m, t - this.foldedTo, this.p);
     this.groupTo(t, 0);
+    if (this.prior !== null) addFolded(this.ctx.keys.i32, o + PRIOR, this.foldedSum);
     const out = this.ctx.keys.f32; // the same buffer: folding never grows the store
     out[o + S] = m.s; out[o + Q] = m.q; out[o + N] = m.n;
     out[o + GS] = g.s; out[o + GQ] = g.q; out[o + GN] = g.n; out[o + GP] = this.gPartial;
@@ -280,6 +320,8 @@ export class SurgeDetector implements Detector {
    */
   /** forEach callback of foldThrough, allocated once: folds the gap, then the bucket. */
   private foldedTo = 0;
+  /** Weighted count folded by the current foldThrough (exact): the prior's count per key. */
+  private foldedSum = 0;
   private origin = 0;
   private readonly foldOne = (bucket: number, count: number): void => {
     const x = this.season === null ? count : count / this.season.factor(bucket + this.origin);
@@ -287,6 +329,7 @@ export class SurgeDetector implements Detector {
     this.foldBucket(this.m, x);
     this.groupTo(bucket, x);
     this.foldedTo = bucket;
+    this.foldedSum += count;
   };
 
   /**
@@ -317,16 +360,51 @@ export class SurgeDetector implements Detector {
     this.gPartial += x;
   }
 
+  /**
+   * priorBy: a key with events in `b`; its rate through the bucket leaving the window joins its
+   * group's samples. Buckets not folded yet are still in the window store and are added, not
+   * folded: an extra fold here would split folds differently from a rule without priorBy.
+   */
+  private samplePrior(slot: number, b: number, prior: GroupPriors): void {
+    const o = this.rec(slot);
+    const folded = this.ctx.keys.i32[o + FOLDED]!;
+    const pending = folded < b - this.W ? this.windows.sum(slot, folded + 1, b - this.W) : 0;
+    prior.sampleKey(this.ctx.keys.i32, o + PRIOR, b - this.W, pending);
+  }
+
+  /**
+   * The prior the key is judged with (keyP, keyPg): its group's when priorBy is set and the
+   * group has enough support, else the flat one. Folding always uses the flat one: a fold may
+   * happen at a close or when a cell is reused, and must not depend on which.
+   */
+  private usePrior(slot: number, b: number): void {
+    this.keyP = this.p; this.keyPg = this.pg;
+    const prior = this.prior;
+    if (prior === null || !prior.prior(groupOfKey(this.ctx.keys.i32, this.rec(slot) + PRIOR), b, this.gp)) return;
+    const { n0, r0, v0 } = this.gp;
+    const kp = this.kp, kg = this.kpg, G = this.G;
+    kp.n0 = n0; kp.r0 = r0; kp.v0 = v0;
+    kg.n0 = Math.max(1, n0 / G); kg.r0 = r0 * G; kg.v0 = v0 * G;
+    this.keyP = kp; this.keyPg = kg;
+  }
+
+  /** priorBy: what a new key of `group` would expect in a window now (before site and season factors); undefined without a prior. */
+  priorOf(group: string): number | undefined {
+    const g = this.prior?.find(group);
+    if (g === undefined || !this.prior!.prior(g, this.ctx.clock.lastClosed, this.gp)) return undefined;
+    return this.gp.r0 * this.W;
+  }
+
   /** Dispersion of the key's counts: per bucket, or per group of buckets when that is larger. */
   private dispersionOf(slot: number, mean: number): number {
-    const phi = dispersion(mean, varianceOf(this.m, this.p));
+    const phi = dispersion(mean, varianceOf(this.m, this.keyP));
     if (this.G === 1) return phi;
     const o = this.rec(slot);
     const f32 = this.ctx.keys.f32;
     const g = this.g;
     g.s = f32[o + GS]!; g.q = f32[o + GQ]!; g.n = f32[o + GN]!;
-    const gm = meanOf(g, this.pg);
-    return Math.max(phi, dispersion(gm, varianceOf(g, this.pg)));
+    const gm = meanOf(g, this.keyPg);
+    return Math.max(phi, dispersion(gm, varianceOf(g, this.keyPg)));
   }
 
   private foldBucket(m: Moments, x: number): void {
@@ -353,7 +431,8 @@ export class SurgeDetector implements Detector {
     this.foldThrough(slot, b - this.W);
     const m = this.m;
     m.s = f32[o + S]!; m.q = f32[o + Q]!; m.n = f32[o + N]!;
-    const mean = meanOf(m, this.p);
+    this.usePrior(slot, b);
+    const mean = meanOf(m, this.keyP);
     let firing = (flags & FIRING) !== 0;
     const settled = this.settled(slot, m.n);
     const cooled = b >= (this.cooling.get(slot) ?? b);
@@ -549,7 +628,7 @@ export class SurgeDetector implements Detector {
   bytes(): number {
     // The per-key words are counted by the key store.
     const actorBytes = this.actors?.bytes() ?? 0;
-    return this.cooling.size * 40 + this.windows.bytes() + actorBytes + (this.season?.bytes() ?? 0)
+    return this.cooling.size * 40 + this.windows.bytes() + actorBytes + (this.season?.bytes() ?? 0) + (this.prior?.bytes() ?? 0)
       + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128;
   }
 }

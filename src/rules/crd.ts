@@ -1,6 +1,6 @@
 import { toJsonSchema, nodeAt, type JsonSchema } from './jsonschema.js';
 import {
-  API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, HerdRuleSpecSchema, HerdRuleStatusSchema, KIND, PLURAL,
+  API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, HerdRuleSpecSchema, HerdRuleStatusSchema, KIND, PLURAL, SPEC_RULES,
   type CrossFieldRule,
 } from './schema.js';
 
@@ -21,7 +21,7 @@ function attach(spec: JsonSchema, rules: readonly CrossFieldRule<never>[]): void
   for (const r of rules) {
     const node = nodeAt(spec, r.path);
     const list = (node['x-kubernetes-validations'] ??= []) as JsonSchema[];
-    list.push({ rule: r.cel, message: r.message, ...(r.field === undefined ? {} : { fieldPath: `.${r.field}` }) });
+    list.push({ rule: r.cel, message: r.message, ...(r.field === undefined ? {} : { fieldPath: `.${r.field.replaceAll('/', '.')}` }) });
   }
 }
 
@@ -30,6 +30,7 @@ function specSchema(): JsonSchema {
   spec.description = 'What the rule watches and when it alerts';
   attach(spec, DETECTOR_RULES as readonly CrossFieldRule<never>[]);
   attach(spec, CHANNEL_RULES as readonly CrossFieldRule<never>[]);
+  attach(spec, SPEC_RULES as readonly CrossFieldRule<never>[]);
   return spec;
 }
 

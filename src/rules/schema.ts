@@ -59,6 +59,10 @@ export const DetectorSchema = Type.Object(
     seasonality: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('daily'), Type.Literal('weekly')], {
       description: 'surge: "daily" or "weekly" makes the baseline know the hour of day (and day of week, UTC) from the rule\'s own traffic, so a daily rhythm (a morning rise of 3–4×) does not page; needs a day (a week) of history to learn; "none" (default) assumes a flat day',
     })),
+    priorBy: Type.Optional(Type.String({
+      minLength: 1, maxLength: 128,
+      description: 'surge: event field (category, or an attrs field such as brand) whose established keys\' typical rate gives a new or sparse key its starting expectation (an empirical-Bayes prior learnt per value, e.g. per category); absent: every key starts from minEvents per window. See docs/engine.md, "The long tail"',
+    })),
     // velocity
     maxEvents: Type.Optional(Type.Integer({ minimum: 1, description: 'velocity: fire when a key has more than this many events within window' })),
     // threshold / novelty
@@ -195,6 +199,24 @@ export const DETECTOR_RULES: readonly CrossFieldRule<DetectorSpec>[] = [
     message: 'window must be a whole number of buckets (e.g. 5m with 10s or 1m buckets, 1h with 5m buckets)',
     check: (d) => d.window === undefined || !SHORT.test(d.bucket) || !SHORT.test(d.window) || durationMs(d.bucket) > durationMs(d.window)
       || durationMs(d.window) % durationMs(d.bucket) === 0,
+  },
+];
+
+/** Rules across the spec (detector and key), on the spec itself. */
+export const SPEC_RULES: readonly CrossFieldRule<HerdRuleSpec>[] = [
+  {
+    path: '/',
+    cel: "!has(self.detector.priorBy) || self.detector.type == 'surge'",
+    field: 'detector/priorBy',
+    message: 'priorBy applies to surge detectors only',
+    check: (s) => s.detector.priorBy === undefined || s.detector.type === 'surge',
+  },
+  {
+    path: '/',
+    cel: '!has(self.detector.priorBy) || self.detector.priorBy != self.key',
+    field: 'detector/priorBy',
+    message: 'priorBy must name a field other than key: keys borrow the typical rate of the group (e.g. category) they belong to',
+    check: (s) => s.detector.priorBy === undefined || s.detector.priorBy !== s.key,
   },
 ];
 

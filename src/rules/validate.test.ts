@@ -126,4 +126,16 @@ describe('validateHerdRule', () => {
     expect(validateRuleSpec({ detector: { type: 'surge', bucket: '30m' } }).detector.window).toBe('6h');
     expect(validateRuleSpec({ detector: { type: 'surge', bucket: '7s' } }).detector.window).toBe('301s');
   });
+
+  it('priorBy: a surge rule borrows its category\'s rate; on another detector, naming the key itself or empty, it is rejected with the field', () => {
+    expect(validateRuleSpec({ key: 'productId', detector: { type: 'surge', priorBy: 'category' } }).detector.priorBy).toBe('category');
+    expect(issuesOf({ key: 'category', detector: { type: 'surge', priorBy: 'category' } })).toEqual([
+      { field: '/detector/priorBy', message: 'priorBy must name a field other than key: keys borrow the typical rate of the group (e.g. category) they belong to' },
+    ]);
+    expect(issuesOf({ detector: { type: 'velocity', maxEvents: 3, priorBy: 'category' } })).toEqual([
+      { field: '/detector/priorBy', message: 'priorBy applies to surge detectors only' },
+    ]);
+    expect(issuesOf({ detector: { type: 'surge', priorBy: '' } }).map((i) => i.field)).toEqual(['/detector/priorBy']);
+    expect(issuesOf({ detector: { type: 'surge', priorBy: 7 } }).map((i) => i.field)).toEqual(['/detector/priorBy']);
+  });
 });

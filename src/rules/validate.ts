@@ -6,7 +6,7 @@ import { describeErrors, shown, type FieldIssue } from '../events/describe.js';
 import '../events/formats.js';
 import { windowOf } from './compile.js';
 import {
-  API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, HerdRuleSpecSchema, KIND, PATTERN_HINTS, SHORT_DURATION_PATTERN,
+  API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, HerdRuleSpecSchema, KIND, PATTERN_HINTS, SHORT_DURATION_PATTERN, SPEC_RULES,
   type CrossFieldRule, type HerdRule, type HerdRuleSpec,
 } from './schema.js';
 
@@ -39,6 +39,11 @@ function crossField<T>(rules: readonly CrossFieldRule<T>[], value: T, at: string
     });
 }
 
+/** Rules across the spec (detector and key), once both are valid on their own. */
+function specRuleIssues(spec: HerdRuleSpec, prefix: string): FieldIssue[] {
+  return typeof spec.detector === 'object' ? crossField(SPEC_RULES, spec, prefix) : [];
+}
+
 /** Validates a spec and returns it with schema defaults applied; issues carry `prefix` on their field. */
 export function specIssues(spec: unknown, prefix = ''): { spec: HerdRuleSpec; issues: FieldIssue[] } {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
@@ -68,6 +73,7 @@ export function specIssues(spec: unknown, prefix = ''): { spec: HerdRuleSpec; is
       }
     }
   }
+  if (clean(detector) && clean(`${prefix}/key`)) issues.push(...specRuleIssues(withDefaults, prefix));
   (Array.isArray(withDefaults.channels) ? withDefaults.channels : []).forEach((c, i) => {
     const at = `${prefix}/channels/${i}`;
     if (clean(at)) issues.push(...crossField(CHANNEL_RULES, c, at));
