@@ -66,7 +66,7 @@ export const SURGE_STRIDE = WINDOW + WINDOW_WORDS;
 /** After the window cells, in rules with priorBy only: the key's prior words (see prior.ts). */
 const PRIOR = SURGE_STRIDE;
 /** Words per key record of a surge rule: PRIOR_WORDS more with priorBy. */
-export const surgeStride = (rule: CompiledRule): number => SURGE_STRIDE + (rule.detector.priorBy === null ? 0 : PRIOR_WORDS);
+export const surgeStride = (rule: CompiledRule): number => SURGE_STRIDE + (rule.detector.priorBy === undefined ? 0 : PRIOR_WORDS);
 
 /**
  * surge: weighted count over the last `window` vs an adaptive baseline, per key.
@@ -134,8 +134,8 @@ export class SurgeDetector implements Detector {
     // Groups of about a minute, at most half the window: G = 1 turns the group dispersion off.
     this.G = Math.max(1, Math.min(Math.floor(this.W / 2), Math.round(60_000 / d.bucketMs)));
     this.pg = baselineParams(d.bucketMs * this.G, d.baselineHalfLifeMs, Math.max(1, Math.round(this.W / 3 / this.G)), (Math.max(d.minEvents, 1) / this.W) * this.G);
-    this.prior = d.priorBy === null ? null : new GroupPriors(this.p.a, this.W);
-    this.readGroup = d.priorBy === null ? null : fieldReader(d.priorBy);
+    this.prior = d.priorBy === undefined ? null : new GroupPriors(this.p.a, this.W);
+    this.readGroup = d.priorBy === undefined ? null : fieldReader(d.priorBy);
     this.kp = { ...this.p }; this.kpg = { ...this.pg };
     this.keyP = this.p; this.keyPg = this.pg;
     this.season = seasonProfile(d.seasonality, d.bucketMs, ringSize, this.idleMsFor(d));

@@ -42,8 +42,8 @@ export interface CompiledDetector {
   readonly relativeTo: 'none' | 'site';
   /** Hour-of-day (daily) or hour-of-week (weekly) profile of the rule's traffic, learnt from it. */
   readonly seasonality: 'none' | 'daily' | 'weekly';
-  /** Event field whose groups (e.g. categories) give new and sparse keys their prior; null: the flat prior. */
-  readonly priorBy: string | null;
+  /** Event field whose groups (e.g. categories) give new and sparse keys their prior; absent: the flat prior (absent, not null, so rules without it compile to the same JSON and config hash as before). */
+  readonly priorBy?: string;
   // velocity
   readonly maxEvents: number;
   // threshold / novelty

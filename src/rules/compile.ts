@@ -48,7 +48,7 @@ function surgeOptions(d: HerdRuleSpec['detector']) {
     sensitivity: d.sensitivity ?? DETECTOR_DEFAULTS.sensitivity,
     relativeTo: d.relativeTo ?? DETECTOR_DEFAULTS.relativeTo,
     seasonality: d.seasonality ?? DETECTOR_DEFAULTS.seasonality,
-    priorBy: d.priorBy ?? null,
+    ...(d.priorBy === undefined ? {} : { priorBy: d.priorBy }),
   };
 }
 

@@ -1,10 +1,10 @@
 import { DETECTOR_DEFAULTS } from './compile.js';
 import { toJsonSchema, type JsonSchema } from './jsonschema.js';
-import { API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, DETECTOR_TYPES, HerdRuleSpecSchema, KIND, type DetectorType } from './schema.js';
+import { API_GROUP, API_VERSION, CHANNEL_RULES, DETECTOR_RULES, DETECTOR_TYPES, HerdRuleSpecSchema, KIND, SPEC_RULES, type DetectorType } from './schema.js';
 
 /** Which optional detector fields matter for each type, so a form shows only those. */
 export const DETECTOR_FIELDS: Readonly<Record<DetectorType, readonly string[]>> = {
-  surge: ['window', 'bucket', 'allowedLateness', 'baselineHalfLife', 'minEvents', 'minActors', 'minLift', 'sensitivity', 'escalateAt', 'cooldown', 'relativeTo', 'seasonality', 'topK'],
+  surge: ['window', 'bucket', 'allowedLateness', 'baselineHalfLife', 'minEvents', 'minActors', 'minLift', 'sensitivity', 'escalateAt', 'cooldown', 'relativeTo', 'seasonality', 'priorBy', 'topK'],
   velocity: ['window', 'bucket', 'allowedLateness', 'maxEvents', 'cooldown', 'topK'],
   threshold: ['bucket', 'allowedLateness', 'field', 'above', 'topK'],
   novelty: ['bucket', 'allowedLateness', 'field', 'memory', 'minHistory', 'cooldown', 'topK'],
@@ -27,7 +27,7 @@ export function buildFormSchema(): JsonSchema {
       detectorTypes: [...DETECTOR_TYPES],
       detectorFields: DETECTOR_FIELDS,
       detectorDefaults: DETECTOR_DEFAULTS,
-      crossFieldRules: [...cross(DETECTOR_RULES), ...cross(CHANNEL_RULES)],
+      crossFieldRules: [...cross(DETECTOR_RULES), ...cross(CHANNEL_RULES), ...cross(SPEC_RULES)],
     },
   };
 }
