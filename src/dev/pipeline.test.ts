@@ -23,7 +23,7 @@ describe('the in-process pipeline (API → memory bus → runner → store)', ()
       const { alerts } = (await stack.app.inject('/api/v1/alerts?rule=high-amount')).json() as { alerts: { key: string; state: string; value: number }[] };
       expect(alerts).toEqual([expect.objectContaining({ key: 'U9', state: 'firing', value: 75_000 })]);
       const rules = (await stack.app.inject('/api/v1/rules')).json().rules as { name: string }[];
-      expect(rules.map((r) => r.name).sort()).toEqual(['any-product-surge', 'brand-surge', 'category-surge', 'high-amount', 'new-location', 'purchase-velocity', 'sneaker-surge']);
+      expect(rules.map((r) => r.name).sort()).toEqual(['any-product-surge', 'brand-surge', 'category-surge', 'high-amount', 'new-location', 'new-product-surge', 'purchase-velocity', 'sneaker-surge']);
       const metrics = await registry.metrics();
       expect(metrics).toContain('herdwatch_detector_transitions_total{rule="default/high-amount",state="firing",severity="critical"} 1');
       expect(metrics).toContain('herdwatch_ingest_events_total{type="purchase"} 1');

@@ -69,7 +69,7 @@ describe('loadRuleFiles', () => {
   it('loads the shipped examples', async () => {
     const loaded = await loadRuleFiles(join(import.meta.dirname, '../../k8s/examples'));
     const byName = new Map(loaded.map((l) => [l.rule.metadata.name, l.compiled]));
-    expect([...byName.keys()].sort()).toEqual(['any-product-surge', 'brand-surge', 'category-surge', 'high-amount', 'new-location', 'purchase-velocity', 'sneaker-surge']);
+    expect([...byName.keys()].sort()).toEqual(['any-product-surge', 'brand-surge', 'category-surge', 'high-amount', 'new-location', 'new-product-surge', 'purchase-velocity', 'sneaker-surge']);
     expect(byName.get('sneaker-surge')).toMatchObject({ key: 'productId', weights: { view: 1, add_to_cart: 3, purchase: 5 }, detector: { type: 'surge', windowMs: 300_000, bucketMs: 10_000, minLift: 3 } });
     expect(byName.get('sneaker-surge')?.match?.get('category')?.has('sneakers')).toBe(true);
     expect(byName.get('any-product-surge')?.match).toBeNull();
