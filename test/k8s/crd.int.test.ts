@@ -139,6 +139,8 @@ describe('invalid rules are rejected by the API server', () => {
     { what: 'a threshold detector without above (CEL)', spec: { detector: { type: 'threshold', field: 'amount' } }, field: 'spec.detector.above', says: /a threshold detector needs field and above/ },
     { what: 'a novelty detector without field (CEL)', spec: { detector: { type: 'novelty' } }, field: 'spec.detector.field', says: /a novelty detector needs field/ },
     { what: 'a bucket longer than the window (CEL)', spec: surge({ window: '1m', bucket: '90s' }), field: 'spec.detector.bucket', says: /bucket must not be longer than window/ },
+    { what: 'priorBy naming the key itself (CEL)', spec: { ...surge({ priorBy: 'productId' }), key: 'productId' }, field: 'spec.detector.priorBy', says: /priorBy must name a field other than key/ },
+    { what: 'priorBy on a velocity detector (CEL)', spec: { detector: { type: 'velocity', window: '1m', maxEvents: 3, priorBy: 'category' } }, field: 'spec.detector.priorBy', says: /priorBy applies to surge detectors only/ },
     { what: 'an unknown field', spec: surge({ treshold: 3 }), field: 'spec.detector.treshold', says: /cannot be handled as a HerdRule: strict decoding error: unknown field/, code: 400 },
   ];
 
