@@ -98,7 +98,7 @@ describe('distinct people per key (KeyActors)', () => {
         // A deterministic shuffle of the same events.
         const shuffled = events.map((e, i) => ({ e, r: Math.imul(i + 1, seed | 1) >>> 0 })).sort((x, y) => x.r - y.r).map((x) => x.e);
         expect(answers(shuffled)).toEqual(answers(events));
-      }));
+      }), { numRuns: process.env.HW_RUNS !== undefined ? Number(process.env.HW_RUNS) : 100 });
   });
 });
 
