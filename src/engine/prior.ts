@@ -1,5 +1,4 @@
 import type { BaselineParams } from './baseline.js';
-import { MAX_DISPERSION } from './baseline.js';
 
 /**
  * Empirical-Bayes cold-start prior per group (rule option `priorBy`, e.g. category).
@@ -16,11 +15,12 @@ import { MAX_DISPERSION } from './baseline.js';
  *   between-key variance v (the spread of the sampled rates less their Poisson noise r/n).
  *   A gamma(m, v) prior is worth n0 = m/v buckets of history at rate m: exactly the
  *   pseudo-buckets meanOf() already blends with a key's own history by weight.
- * - The prior's variance per bucket is m·(1 + W/n0): a new key's rate is uncertain by the
- *   group's spread, and that uncertainty is shared by every bucket of its window, so the
- *   window count's variance is m·W + v·W² (a negative binomial). A group whose keys differ a
- *   lot (a Zipf catalogue) therefore gives a new key a low expected rate but a wide one: it
- *   does not page on a launch the group's busy keys would also show.
+ * - The prior's variance per bucket is m·(1 + 1/n0) = m + v: a bucket's count of a key drawn
+ *   from the group is Poisson around a gamma rate. That is per bucket, like every dispersion
+ *   the engine estimates; treating the rate's uncertainty as shared by the whole window (a
+ *   negative binomial window count, variance m·W + v·W², dispersion 1 + W/n0) was measured
+ *   too: no false alert on the simulated catalogue, but it paged 101 of 188 detectable hot
+ *   launches where this pages 167, with as few false alerts as the flat prior (bench/prior.ts).
  *
  * Determinism: samples are taken only at closes, from the set of keys with events in the
  * closing bucket (a function of the events). A key's rate is its weighted count since its
@@ -213,7 +213,7 @@ export class GroupPriors {
     const n0 = Math.min(this.maxN0, Math.max(1, m / v));
     out.n0 = n0;
     out.r0 = m;
-    out.v0 = m * Math.min(MAX_DISPERSION, 1 + this.W / n0);
+    out.v0 = m * (1 + 1 / n0);
     return true;
   }
 
