@@ -5,7 +5,10 @@ import { brokers } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** `herdwatch detector` as a real child process, so a test can SIGKILL it mid-stream. */
+/**
+ * `herdwatch detector` as a real child process, so a test can SIGKILL it mid-stream. Its output,
+ * kafkajs's warnings included (a rejoin, a crash), is kept for a failing test to show.
+ */
 export interface DetectorProcess {
   readonly child: ChildProcess;
   readonly log: string[];
@@ -20,7 +23,7 @@ export function spawnDetector(rule: string, ruleFile: string, topics: Topics, ex
     '--events-topic', topics.events, '--alerts-topic', topics.alerts, '--trends-topic', topics.trends,
     '--start-from', 'earliest', '--idle-advance', '1s', '--port', '0', '--host', '127.0.0.1', ...extra,
   ];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HERDWATCH_KAFKA_LOG: 'none' } });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HERDWATCH_KAFKA_LOG: 'warn' } });
   const log: string[] = [];
   child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));

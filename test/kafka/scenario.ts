@@ -100,12 +100,15 @@ export class Scenario {
     await this.withLogs(waitFor(`the group to commit ${atLeast} offsets`, probe, timeoutMs, 250));
   }
 
-  /** A wait that times out carries the detectors' own logs, so a CI failure says what they were doing. */
+  /** A wait that times out carries the detectors' own logs (their start and end), so a CI failure says what they were doing. */
   private async withLogs<T>(wait: Promise<T>): Promise<T> {
     try {
       return await wait;
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${this.logs().slice(-60_000)}`, { cause: err });
+      // Where it went wrong is usually near the start, and a stuck loop fills the end with one line.
+      const logs = this.logs();
+      const excerpt = logs.length <= 60_000 ? logs : `${logs.slice(0, 30_000)}\n[... ${logs.length - 60_000} characters ...]\n${logs.slice(-30_000)}`;
+      throw new Error(`${(err as Error).message}\n${excerpt}`, { cause: err });
     }
   }
 
