@@ -1,6 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES } from '../events/schema.js';
 
+/** The largest minActors a rule may ask for: the engine counts distinct people exactly up to this many (ACTOR_CAP). */
+export const MAX_MIN_ACTORS = 16;
+
 /**
  * The HerdRule spec, written once. scripts/generate.ts turns it into the CRD
  * (k8s/crds/, charts/herdwatch/crds/), the API validator and the UI form.
@@ -48,7 +51,8 @@ export const DetectorSchema = Type.Object(
     // surge
     baselineHalfLife: Type.Optional(Duration('surge: half-life of the adaptive baseline (decaying mean and variance); default 6h, or 6 windows when that is longer')),
     minEvents: Type.Optional(Type.Number({ minimum: 0, description: 'surge: minimum weighted events in the window before it can fire' })),
-    minActors: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'surge: minimum distinct people (userId, else sessionId) behind the window\'s count before it can fire; one shopper or one bot never pages. Events with neither count as one person each' })),
+    // At most the engine's actor cap (ACTOR_CAP, src/engine/actors.ts): people are counted exactly up to 16, so a larger minimum could never be met.
+    minActors: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MIN_ACTORS, description: 'surge: minimum distinct people (userId, else sessionId) behind the window\'s count before it can fire; one shopper or one bot never pages. Events with neither count as one person each. At most 16: people are counted exactly up to 16' })),
     escalateAt: Type.Optional(Type.Number({ minimum: 1.1, maximum: 100, description: 'surge: while an alert is open, send an escalated update (same alert id) when the lift reaches this factor × the lift at the last page' })),
     minLift: Type.Optional(Type.Number({ minimum: 1, description: 'surge: minimum ratio of window rate to baseline rate' })),
     sensitivity: Type.Optional(Type.Number({ minimum: 0.5, maximum: 20, description: 'surge: significance in standard deviations of a Poisson-aware score; higher is less sensitive' })),

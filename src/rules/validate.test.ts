@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RuleInvalidError, validateHerdRule, validateRuleSpec } from './index.js';
+import { ACTOR_CAP } from '../engine/actors.js';
+import { MAX_MIN_ACTORS } from './schema.js';
 
 const surge = { source: { eventTypes: ['view'] }, detector: { type: 'surge' } };
 
@@ -26,6 +28,12 @@ describe('validateRuleSpec', () => {
       parallelism: 1,
       paused: false,
     });
+  });
+
+  it('refuses a minActors the engine could never meet (it counts people exactly up to ACTOR_CAP)', () => {
+    expect(MAX_MIN_ACTORS).toBe(ACTOR_CAP);
+    expect(issuesOf({ ...surge, detector: { type: 'surge', minActors: ACTOR_CAP + 1 } }).map((i) => i.field)).toEqual(['/detector/minActors']);
+    expect(validateRuleSpec({ ...surge, detector: { type: 'surge', minActors: ACTOR_CAP } }).detector).toMatchObject({ minActors: ACTOR_CAP });
   });
 
   it('does not modify its input', () => {
