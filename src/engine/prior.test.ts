@@ -60,8 +60,10 @@ describe('priorBy: a new or sparse product starts from its category\'s typical r
     expect(flat).toBeDefined();
     expect(prior).toBeDefined();
     expect(prior!.at).toBeLessThan(flat!.at);
-    // It is judged against the umbrellas' 5 a window, not the flat prior's 12.
+    // It is judged against the umbrellas' 5 a window, not the flat prior's 12, and the alert says so.
     expect(prior!.baseline).toBeLessThan(flat!.baseline);
+    expect(prior!.reason).toMatch(/expected mostly from its category "umbrellas", whose keys typically count [\d.]+ in 5m, as its own history is short/);
+    expect(flat!.reason).not.toMatch(/expected mostly from/);
     expect(engine.priorOf('umbrellas')).toBeGreaterThan(3.5);
     expect(engine.priorOf('umbrellas')).toBeLessThan(7);
   });

@@ -388,6 +388,16 @@ export class SurgeDetector implements Detector {
     this.keyP = kp; this.keyPg = kg;
   }
 
+  /**
+   * priorBy: says so when the expectation of the key being judged comes more from its group
+   * than from its own history (the prior outweighs what the key has folded so far).
+   */
+  private priorNote(slot: number): string {
+    if (this.keyP === this.p || this.m.n >= this.kp.n0) return '';
+    const name = this.prior!.nameOf(groupOfKey(this.ctx.keys.i32, this.rec(slot) + PRIOR));
+    return `; expected mostly from its ${this.ctx.rule.detector.priorBy} "${name}", whose keys typically count ${fmt(this.kp.r0 * this.W)} in ${formatDuration(this.ctx.rule.detector.windowMs)}, as its own history is short`;
+  }
+
   /** priorBy: what a new key of `group` would expect in a window now (before site and season factors); undefined without a prior. */
   priorOf(group: string): number | undefined {
     const g = this.prior?.find(group);
@@ -561,7 +571,7 @@ export class SurgeDetector implements Detector {
     const recent = n > this.W ? ` in the last ${formatDuration(d.windowMs)}` : '';
     const factor = this.scaled ? this.recentFactor[Math.min(n, this.W)]! : 1;
     const reason = `${key}: ${fmt(run.count)} ${this.unit()} since ${since} UTC (for ${formatSpan(n * d.bucketMs)}) vs ${fmt(expected)} expected, `
-      + `×${fmt(lift)}, from ${this.people(actors)}${recent} (score ${fmt(score)} ≥ ${d.sensitivity}, dispersion ${fmt(phi)})${this.siteNote(factor)}`;
+      + `×${fmt(lift)}, from ${this.people(actors)}${recent} (score ${fmt(score)} ≥ ${d.sensitivity}, dispersion ${fmt(phi)})${this.siteNote(factor)}${this.priorNote(slot)}`;
     return makeTransition(this.ctx.rule, {
       state: 'firing', key, onset: clock.startMs(run.start), at: clock.endMs(b),
       value: run.count, baseline: expected, lift, score, reason, counted: this.counted, ...(Number.isFinite(actors) ? { actors } : {}),
