@@ -12,7 +12,8 @@ import { OperatorMetrics } from './metrics.js';
 import type { RenderOptions } from './options.js';
 import { KubeEventRecorder } from './recorder.js';
 import { startProbeServer } from '../health/server.js';
-import { fallbackLogger, type Logger } from '../log/logger.js';
+import { errFields, fallbackLogger, type Logger } from '../log/logger.js';
+import { LOST_LEASE_GRACE_MS, settleWithin } from './step-down.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -102,10 +103,13 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     if (!elector) await new Promise<void>((r) => stopSignal.signal.addEventListener('abort', () => r(), { once: true }));
     leading = false;
     metrics.leader.set(0);
-    await controller.stop();
-    await elector?.release();
-    await server.close();
     if (!stoppedBySignal) log.warn({ identity }, `${identity} lost the leader lease; exiting`);
+    // Deposed, the replica must go even if a step hangs (a write frozen mid-send, a dead watch).
+    const step = (what: string, p: Promise<unknown>) => stoppedBySignal ? p : settleWithin(p, LOST_LEASE_GRACE_MS, clock, (err) =>
+      log.warn({ identity, step: what, ...(err === undefined ? {} : errFields(err)) }, `${what} did not finish within ${LOST_LEASE_GRACE_MS} ms of losing the lease; exiting anyway`));
+    await step('stopping the controller', controller.stop());
+    await step('releasing the lease', elector?.release() ?? Promise.resolve());
+    await step('closing the probe server', server.close());
     return stoppedBySignal ? 0 : 1;
   })();
   return {
