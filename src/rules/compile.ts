@@ -7,10 +7,10 @@ import type { HerdRuleSpec } from './schema.js';
  * (minEvents, minLift, sensitivity) were tuned with `make bench-quality-tune` on simulator
  * seeds 1–5 and are reported on seeds 6–10 in docs/benchmarks.md. Sensitivity is the score
  * of the key's run (src/engine/cusum.ts): on seeds 1–5, 5.5 gave precision 0.973, recall 0.68,
- * median delay 1.93× the oracle CUSUM; 5 gave 0.961 / 0.73 / 1.65× there but (with a bound on the
- * dispersion) paged twice on 60
- * products of steady overdispersed traffic in 8 h (src/engine/surge-run.test.ts), so 5.5 stays;
- * minLift 2 lets big products page within a minute or two of a step.
+ * median delay 1.93× the oracle CUSUM; 5 gave 0.961 / 0.73 / 1.65× there but (with a bound on
+ * the dispersion) paged twice on 60 products of steady overdispersed traffic in 8 h
+ * (src/engine/surge-run.test.ts), so 5.5 stays; minLift 2 lets big products page within a
+ * minute or two of a step.
  */
 export const DETECTOR_DEFAULTS = {
   baselineHalfLife: '6h',
