@@ -45,6 +45,14 @@ export class FakeKafka {
   failSends = 0;
   /** The next `failCommits` offset commits fail (a broker that stalled). */
   failCommits = 0;
+  /**
+   * The group evicted this member and kafkajs does not rejoin (its member id cleared, so it never
+   * heartbeats): every commit fails with UNKNOWN_MEMBER_ID until the consumer is stopped and run again.
+   */
+  memberGone = false;
+  /** consumer.stop() calls, and the partitions a run after a stop is assigned (the group rejoined). */
+  stops = 0;
+  private lastJoin: { partitions: number[]; topic: string } | undefined;
   readonly sendGate = new Gate();
   readonly committedGate = new Gate();
   readonly timestampGate = new Gate();
@@ -62,11 +70,18 @@ export class FakeKafka {
       subscribe: async () => undefined,
       run: async (o: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
         this.eachBatch = o.eachBatch;
+        if (this.stops > 0 && this.lastJoin) this.join(this.lastJoin.partitions, this.lastJoin.topic);
+      },
+      stop: async () => {
+        this.stops++;
+        this.memberGone = false;
+        for (const fn of this.handlers.get(this.events.STOP) ?? []) fn({ payload: {} });
       },
       seek: ({ partition, offset }: { partition: number; offset: string }) => {
         this.seeks.push({ partition, offset: Number(offset) });
       },
       commitOffsets: async (offsets: { partition: number; offset: string }[]) => {
+        if (this.memberGone) throw Object.assign(new Error('The coordinator is not aware of this member'), { type: 'UNKNOWN_MEMBER_ID', retriable: false });
         if (this.failCommits > 0) {
           this.failCommits--;
           throw new Error('The request timed out');
@@ -110,6 +125,7 @@ export class FakeKafka {
   }
 
   join(partitions: number[], topic: string): void {
+    this.lastJoin = { partitions, topic };
     for (const fn of this.handlers.get(this.events.GROUP_JOIN) ?? []) fn({ payload: { memberAssignment: { [topic]: partitions } } });
   }
 

@@ -33,6 +33,8 @@ export interface KafkaDetectorOptions {
   readonly maxQueuedBatches?: number;
   /** Pause before a failed commit of partitions still held is sent again (default 500 ms). */
   readonly commitRetryMs?: number;
+  /** How long commits may say the group lost this member before the consumer is restarted, ms (default session timeout + 20 s). */
+  readonly rejoinAfterMs?: number;
   readonly registry: Registry;
   readonly metrics?: DetectorMetrics;
   readonly now?: () => number;

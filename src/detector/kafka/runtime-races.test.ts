@@ -55,6 +55,23 @@ describe('detector runtime races', () => {
     expect(firings(fk)).toEqual(['U0']);
   });
 
+  it('a member the group evicted, whose consumer does not rejoin, is restarted and commits again, repeating no alert', async () => {
+    const fk = new FakeKafka();
+    await detector(fk, { commitRetryMs: 10, rejoinAfterMs: 200 });
+    await fk.deliver(0, batch(0));
+    await until('the first batch to be committed', () => fk.committed.get(0) === 2);
+    // The broker paused past the session timeout: the group dropped this member, kafkajs stays out.
+    fk.memberGone = true;
+    await fk.deliver(0, batch(1));
+    await until('the evicted member to commit again', () => fk.committed.get(0) === 4);
+    expect(fk.stops).toBe(1);
+    // The rejoined consumer fetches again from the last commit (offset 2): already published, not repeated.
+    await fk.deliver(0, batch(1));
+    await fk.deliver(0, batch(2));
+    await until('the next batch to be committed', () => fk.committed.get(0) === 6);
+    expect(firings(fk)).toEqual(['U0', 'U1', 'U2']);
+  });
+
   it('a failed publish loses no alert, even when the next batch arrives while it looks up the committed offset', async () => {
     const fk = new FakeKafka();
     await detector(fk);

@@ -15,6 +15,12 @@ import { PartitionTrack, type Job } from './track.js';
 import { WorkerEngineHost } from './worker-host.js';
 import { fallbackLogger, type Logger } from '../../log/logger.js';
 
+/** Commit errors meaning the coordinator no longer counts this member in the group's generation. */
+function isMembershipLost(err: unknown): boolean {
+  const type = (err as { type?: string } | undefined)?.type;
+  return type === 'UNKNOWN_MEMBER_ID' || type === 'ILLEGAL_GENERATION';
+}
+
 export { defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './options.js';
 
 /**
@@ -55,6 +61,11 @@ export class KafkaDetector {
   private readonly toCommit = new Map<number, number>();
   private commitActive = false;
   private committing: Promise<void> = Promise.resolve();
+  /** Since when (wall clock) commits say the group no longer knows this member; undefined while it does. */
+  private memberLostSince: number | undefined;
+  /** A consumer restart in progress (see memberLost). */
+  private restarting: Promise<void> | undefined;
+  private runConfig: Parameters<Consumer['run']>[0];
   private warnedKeys = false;
   /** Where batch time goes (ms, cumulative): for benchmarks and /status. */
   private readonly spent = { batches: 0, decode: 0, engine: 0, wait: 0, publish: 0, commit: 0 };
@@ -75,6 +86,12 @@ export class KafkaDetector {
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxWaitTimeInMs: 100,
     });
+    this.runConfig = {
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    };
     this.admin = opts.kafka.admin();
     this.sink = new KafkaAlertSink(opts.kafka, opts.topics);
     this.metrics = opts.metrics ?? createDetectorMetrics(opts.registry);
@@ -118,6 +135,7 @@ export class KafkaDetector {
     this.consumer.on(GROUP_JOIN, ({ payload }) => {
       const mine = new Set(payload.memberAssignment[this.source] ?? []);
       this.assigned = mine;
+      this.memberLostSince = undefined;
       // Revoked partitions: their state goes (what was processed is already committed).
       for (const p of [...this.parts.keys()]) if (!mine.has(p)) this.dropPartition(p);
       // Partitions still replaying lose their uncommitted position on a rejoin: rebuild them.
@@ -143,12 +161,7 @@ export class KafkaDetector {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.source], fromBeginning: this.o.startFrom === 'earliest' });
     this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await this.consumer.run(this.runConfig);
     const tickMs = this.o.tickMs ?? 1000;
     this.timer = setInterval(() => void this.onTick().catch((err: unknown) => {
       this.log('warn', 'idle tick failed', { error: (err as Error).message });
@@ -210,7 +223,12 @@ export class KafkaDetector {
       }
     }
     const messages = first < state.fetchedTo ? batch.messages.filter((m) => Number(m.offset) >= state.fetchedTo) : batch.messages;
-    if (messages.length === 0) return;
+    if (messages.length === 0) {
+      // Already fetched and queued by this track (a rejoin fetches again from the last commit):
+      // move kafkajs's fetch position past them, or it would hand over the same batch forever.
+      resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+      return;
+    }
     const last = Number(messages[messages.length - 1]!.offset);
     state.fetchedTo = last + 1;
     resolveOffset(String(last));
@@ -327,7 +345,9 @@ export class KafkaDetector {
         const t = performance.now();
         try {
           await this.consumer.commitOffsets(offsets);
+          this.memberLostSince = undefined;
         } catch (err) {
+          if (isMembershipLost(err)) this.memberLost();
           // A rebalance: the partitions' next owners replay from the last commit (repeats dedupe
           // downstream). A broker that stalled: the offsets must still go out, or a partition that
           // gets no more records would stay behind for good, so partitions still held try again.
@@ -339,6 +359,41 @@ export class KafkaDetector {
       }
     } finally {
       this.commitActive = false;
+    }
+  }
+
+  /**
+   * Commits say the group coordinator no longer knows this member (it was evicted, e.g. after a
+   * broker pause longer than the session timeout). kafkajs normally notices on its next heartbeat
+   * and rejoins; but when that rejoin fails at once (the coordinator not yet available after the
+   * pause, seen on Kafka 3.9.1), kafkajs 2.2.4 keeps fetching with its member id cleared: it then
+   * never heartbeats, so it never learns it must rejoin, and every commit fails for good. Once
+   * that has lasted longer than a real rejoin can take (session plus rebalance timeout), the
+   * consumer is restarted: it joins the group afresh and fetches from the last commit; batches
+   * this member already published are skipped by their partition tracks, and their pending
+   * offsets are committed under the new membership.
+   */
+  private memberLost(): void {
+    const now = Date.now();
+    this.memberLostSince ??= now;
+    if (this.stopping || this.restarting || now - this.memberLostSince < this.rejoinAfterMs()) return;
+    this.log('warn', 'the group no longer knows this member and the consumer is not rejoining; restarting it', { lostForMs: now - this.memberLostSince });
+    this.restarting = this.restartConsumer().finally(() => {
+      this.restarting = undefined;
+      this.memberLostSince = undefined;
+    });
+  }
+
+  private rejoinAfterMs(): number {
+    return this.o.rejoinAfterMs ?? (this.o.sessionTimeoutMs ?? 10_000) + 20_000;
+  }
+
+  private async restartConsumer(): Promise<void> {
+    try {
+      await this.consumer.stop();
+      if (!this.stopping) await this.consumer.run(this.runConfig);
+    } catch (err) {
+      this.log('error', 'cannot restart the consumer', { error: (err as Error).message });
     }
   }
 
@@ -471,6 +526,7 @@ export class KafkaDetector {
     while (this.queued > 0) await this.batchDone();
     await this.lock;
     await this.committing;
+    await this.restarting;
     this.running = false;
     await this.consumer.disconnect().catch(() => undefined);
     await this.lock;
