@@ -81,7 +81,8 @@ export class FakeKafka {
         this.seeks.push({ partition, offset: Number(offset) });
       },
       commitOffsets: async (offsets: { partition: number; offset: string }[]) => {
-        if (this.memberGone) throw Object.assign(new Error('The coordinator is not aware of this member'), { type: 'UNKNOWN_MEMBER_ID', retriable: false });
+        // As kafkajs throws it: the broker's error wrapped by its retrier.
+        if (this.memberGone) throw Object.assign(new Error('The coordinator is not aware of this member'), { cause: Object.assign(new Error('The coordinator is not aware of this member'), { type: 'UNKNOWN_MEMBER_ID', retriable: false }) });
         if (this.failCommits > 0) {
           this.failCommits--;
           throw new Error('The request timed out');

@@ -15,10 +15,18 @@ import { PartitionTrack, type Job } from './track.js';
 import { WorkerEngineHost } from './worker-host.js';
 import { fallbackLogger, type Logger } from '../../log/logger.js';
 
-/** Commit errors meaning the coordinator no longer counts this member in the group's generation. */
+/**
+ * Commit errors meaning the coordinator no longer counts this member in the group's generation.
+ * kafkajs wraps the broker's error (in KafkaJSNonRetriableError), so the cause chain is searched.
+ */
 function isMembershipLost(err: unknown): boolean {
-  const type = (err as { type?: string } | undefined)?.type;
-  return type === 'UNKNOWN_MEMBER_ID' || type === 'ILLEGAL_GENERATION';
+  const seen = new Set<unknown>();
+  for (let e = err; e !== null && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const type = (e as { type?: string }).type;
+    if (type === 'UNKNOWN_MEMBER_ID' || type === 'ILLEGAL_GENERATION') return true;
+  }
+  return false;
 }
 
 export { defaultReplayMs, detectorGroupId, type KafkaDetectorOptions } from './options.js';
