@@ -1,5 +1,5 @@
-import net from 'node:net';
 import type { ISocketFactory } from 'kafkajs';
+import { tappedSocket } from './frame-tap.js';
 
 const JOIN_GROUP = 11;
 const HEARTBEAT = 12;
@@ -24,39 +24,22 @@ export class EvictingNetwork {
   }
 
   readonly factory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = net.connect({ host, port }, onConnect);
+    /** Correlation ids of heartbeats and joins in flight on this connection, with their api key. */
     const asked = new Map<number, number>();
-    let pending = Buffer.alloc(0);
-    const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (Buffer.isBuffer(chunk) && chunk.length >= 12) {
-        const key = chunk.readInt16BE(4);
-        const version = chunk.readInt16BE(6);
-        if ((key === HEARTBEAT && version === 3) || (key === JOIN_GROUP && version >= 2 && version <= 5)) asked.set(chunk.readInt32BE(8), key);
-      }
-      return write(chunk, ...rest);
-    }) as typeof socket.write;
-    const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
-    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-      if (event !== 'data') return emit(event, ...args);
-      pending = Buffer.concat([pending, args[0] as Buffer]);
-      while (pending.length >= 8) {
-        const size = pending.readInt32BE(0);
-        if (pending.length < 4 + size) break;
-        const frame = Buffer.from(pending.subarray(0, 4 + size));
-        pending = pending.subarray(4 + size);
-        const key = asked.get(frame.readInt32BE(4));
-        if (key !== undefined) {
-          asked.delete(frame.readInt32BE(4));
-          if (Date.now() < this.until && frame.length >= 14) {
-            frame.writeInt16BE(key === HEARTBEAT ? UNKNOWN_MEMBER_ID : COORDINATOR_NOT_AVAILABLE, 12);
-            this.rewritten++;
-          }
+    return tappedSocket(host, port, onConnect, {
+      request: (key, version, correlation) => {
+        if ((key === HEARTBEAT && version === 3) || (key === JOIN_GROUP && version >= 2 && version <= 5)) asked.set(correlation, key);
+      },
+      response: (frame, correlation) => {
+        const key = asked.get(correlation);
+        if (key === undefined) return true;
+        asked.delete(correlation);
+        if (Date.now() < this.until && frame.length >= 14) {
+          frame.writeInt16BE(key === HEARTBEAT ? UNKNOWN_MEMBER_ID : COORDINATOR_NOT_AVAILABLE, 12);
+          this.rewritten++;
         }
-        emit('data', frame);
-      }
-      return true;
-    }) as typeof socket.emit;
-    return socket;
+        return true;
+      },
+    });
   };
 }

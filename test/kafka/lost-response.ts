@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { ISocketFactory } from 'kafkajs';
+import { tappedSocket } from './frame-tap.js';
 
 const PRODUCE = 0;
 
@@ -32,40 +33,23 @@ export class LostResponseNetwork {
       setImmediate(() => refused.destroy(Object.assign(new Error(`connect ECONNREFUSED ${host}:${port} (test: broker away)`), { code: 'ECONNREFUSED' })));
       return refused;
     }
-    const socket = net.connect({ host, port }, onConnect);
     let produceCorrelation: number | undefined;
-    let pending = Buffer.alloc(0);
-    const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-      // A request frame: size i32 | api key i16 | api version i16 | correlation id i32 | ...
-      if (this.armed && produceCorrelation === undefined && Buffer.isBuffer(chunk) && chunk.length >= 12 && chunk.readInt16BE(4) === PRODUCE) {
-        produceCorrelation = chunk.readInt32BE(8);
-      }
-      return write(chunk, ...rest);
-    }) as typeof socket.write;
-    const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
-    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-      if (event !== 'data' || produceCorrelation === undefined) return emit(event, ...args);
-      // Pass whole response frames (size i32 | correlation id i32 | ...) until the produce answer, then drop it and the connection.
-      pending = Buffer.concat([pending, args[0] as Buffer]);
-      while (pending.length >= 8) {
-        const size = pending.readInt32BE(0);
-        if (pending.length < 4 + size) break;
-        const frame = pending.subarray(0, 4 + size);
-        pending = pending.subarray(4 + size);
-        if (frame.readInt32BE(4) === produceCorrelation) {
-          const armed = this.armed;
-          this.armed = undefined;
-          produceCorrelation = undefined;
-          this.refuseUntil = Date.now() + (armed?.refuseMs ?? 0);
-          socket.destroy(Object.assign(new Error('connection reset (test: the produce answer was lost)'), { code: 'ECONNRESET' }));
-          armed?.dropped();
-          return true;
-        }
-        emit('data', frame);
-      }
-      return true;
-    }) as typeof socket.emit;
+    const socket = tappedSocket(host, port, onConnect, {
+      request: (key, _version, correlation) => {
+        if (this.armed && produceCorrelation === undefined && key === PRODUCE) produceCorrelation = correlation;
+      },
+      // Pass whole response frames until the produce answer, then drop it and the connection.
+      response: (_frame, correlation, sock) => {
+        if (correlation !== produceCorrelation) return true;
+        const armed = this.armed;
+        this.armed = undefined;
+        produceCorrelation = undefined;
+        this.refuseUntil = Date.now() + (armed?.refuseMs ?? 0);
+        sock.destroy(Object.assign(new Error('connection reset (test: the produce answer was lost)'), { code: 'ECONNRESET' }));
+        armed?.dropped();
+        return false;
+      },
+    });
     socket.setKeepAlive(true, 60_000);
     return socket;
   };

@@ -1,5 +1,5 @@
-import net from 'node:net';
 import type { ISocketFactory } from 'kafkajs';
+import { tappedSocket } from './frame-tap.js';
 
 const METADATA = 3;
 const LEADER_NOT_AVAILABLE = 5;
@@ -23,36 +23,18 @@ export class NoLeaderNetwork {
   }
 
   readonly factory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = net.connect({ host, port }, onConnect);
     /** Correlation ids of metadata requests in flight on this connection, with their versions. */
     const metadata = new Map<number, number>();
-    let pending = Buffer.alloc(0);
-    const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-      // A request frame: size i32 | api key i16 | api version i16 | correlation id i32 | ...
-      if (Buffer.isBuffer(chunk) && chunk.length >= 12 && chunk.readInt16BE(4) === METADATA) metadata.set(chunk.readInt32BE(8), chunk.readInt16BE(6));
-      return write(chunk, ...rest);
-    }) as typeof socket.write;
-    const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
-    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-      if (event !== 'data') return emit(event, ...args);
-      // Whole response frames (size i32 | correlation id i32 | body), rewritten when they answer a metadata request.
-      pending = Buffer.concat([pending, args[0] as Buffer]);
-      while (pending.length >= 8) {
-        const size = pending.readInt32BE(0);
-        if (pending.length < 4 + size) break;
-        const frame = Buffer.from(pending.subarray(0, 4 + size));
-        pending = pending.subarray(4 + size);
-        const version = metadata.get(frame.readInt32BE(4));
-        if (version !== undefined) {
-          metadata.delete(frame.readInt32BE(4));
-          if (this.topic !== undefined && Date.now() < this.until) this.leaderless += markLeaderless(frame, version, this.topic);
-        }
-        emit('data', frame);
-      }
-      return true;
-    }) as typeof socket.emit;
-    return socket;
+    return tappedSocket(host, port, onConnect, {
+      request: (key, version, correlation) => { if (key === METADATA) metadata.set(correlation, version); },
+      response: (frame, correlation) => {
+        const version = metadata.get(correlation);
+        if (version === undefined) return true;
+        metadata.delete(correlation);
+        if (this.topic !== undefined && Date.now() < this.until) this.leaderless += markLeaderless(frame, version, this.topic);
+        return true;
+      },
+    });
   };
 }
 
