@@ -41,16 +41,27 @@ export async function createMissingTopics(kafka: Kafka, topics: Topics, layout: 
   }
 }
 
-/** Creates the topics that are missing and returns once they are usable; existing topics are left as they are. */
+/**
+ * Creates the topics that are missing and returns once they are usable; existing topics are left as they are.
+ *
+ * kafkajs's own wait for leaders (`waitForLeaders`) gives up when the broker answers that the
+ * topic it has just created is unknown (UNKNOWN_TOPIC_OR_PARTITION: a KRaft broker that has not
+ * applied the creation yet, seen in CI), so this waits itself, retrying such answers.
+ */
 export async function ensureTopics(admin: Admin, topics: Topics, layout: TopicLayout = DEFAULT_LAYOUT): Promise<void> {
   const wanted = topicConfigs(topics, layout);
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = wanted.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-    // Leaders are elected, but the broker may not serve them yet: wait until it does.
-    for (const t of missing) await retrying(() => admin.fetchTopicOffsets(t.topic));
+    // Every topic missing at the first look is waited for, even if a retried attempt finds it made.
+    const created = new Set<string>();
+    await retrying(async () => {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((t) => !existing.has(t.topic));
+      for (const t of missing) created.add(t.topic);
+      // Resolves false when another process created them meanwhile (TOPIC_ALREADY_EXISTS).
+      if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: false });
+    });
+    // Leaders are elected, and the broker serves them, once their offsets can be read.
+    for (const topic of created) await retrying(() => admin.fetchTopicOffsets(topic));
   } catch (err) {
     if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
     throw new HwError('HW_ERR_KAFKA', { message: `cannot create topics: ${(err as Error).message}`, cause: err });
