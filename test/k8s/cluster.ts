@@ -79,6 +79,23 @@ export async function kubectlOk(args: readonly string[], input?: string): Promis
 }
 
 /**
+ * Waits until the CRD `name` is Established. Not `kubectl wait --for=condition=Established`:
+ * on a CRD the API server has not given conditions yet, kubectl v1.35 fails at once
+ * (".status.conditions accessor error: <nil>") instead of waiting; that failed a CI-like run.
+ */
+export async function waitCrdEstablished(name: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    const r = await kubectl(['get', `crd/${name}`, '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']);
+    if (r.code === 0 && r.stdout.trim() === 'True') return;
+    last = r.code === 0 ? `Established is "${r.stdout.trim()}"` : r.stderr.trim();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`CRD ${name} not Established within ${timeoutMs} ms (${last})`);
+}
+
+/**
  * A fresh namespace for one test file, so files can share the cluster without seeing each
  * other's objects. Call `remove()` in afterAll; deletion does not wait for finalizers.
  */

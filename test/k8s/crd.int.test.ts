@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { createNamespace, kubectl, kubectlOk, loadKubeConfig } from './cluster.js';
+import { createNamespace, kubectl, kubectlOk, loadKubeConfig, waitCrdEstablished } from './cluster.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CRD_FILE = join(ROOT, 'k8s', 'crds', 'herdrules.herdwatch.io.yaml');
@@ -45,7 +45,7 @@ beforeAll(async () => {
   const applied = await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=herdwatch-test', '-f', CRD_FILE]);
   if (applied.code !== 0) throw new Error(`the API server rejected the CRD:\n${applied.stderr}`);
   applyWarnings = applied.stderr;
-  await kubectlOk(['wait', '--for=condition=Established', `crd/${PLURAL}.${GROUP}`, '--timeout=60s']);
+  await waitCrdEstablished(`${PLURAL}.${GROUP}`);
   ns = await createNamespace('crd');
   api = loadKubeConfig().makeApiClient(CustomObjectsApi);
 });

@@ -9,7 +9,7 @@ import { OperatorMetrics } from '../../src/operator/metrics.js';
 import { renderOptions, type RenderOptions } from '../../src/operator/options.js';
 import { startOperator, type RunningOperator } from '../../src/operator/run.js';
 import type { HerdRuleStatus } from '../../src/rules/schema.js';
-import { kubectl, kubectlOk, loadKubeConfig } from './cluster.js';
+import { kubectl, loadKubeConfig, waitCrdEstablished } from './cluster.js';
 import { createLogger } from '../../src/log/logger.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -32,7 +32,7 @@ export interface DeploymentObject {
 export async function ensureCrd(): Promise<void> {
   const applied = await kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=herdwatch-test', '-f', CRD_FILE]);
   if (applied.code !== 0) throw new Error(`the API server rejected the CRD:\n${applied.stderr}`);
-  await kubectlOk(['wait', '--for=condition=Established', 'crd/herdrules.herdwatch.io', '--timeout=60s']);
+  await waitCrdEstablished('herdrules.herdwatch.io');
 }
 
 export function herdRule(name: string, spec: Json = {}): Json {
