@@ -41,6 +41,42 @@ export function start(name: string, cmd: string, args: string[], env: NodeJS.Pro
   };
 }
 
+/**
+ * A process restarted whenever it exits on its own, as Kubernetes restarts a container
+ * (restartPolicy Always): the operator exits with code 1 when it loses the leader lease, by
+ * design, and a busy CI machine can make a renewal miss its deadline. `restarts` and the
+ * kept log say whether that happened.
+ */
+export function restartOnExit(make: () => Proc): Proc & { readonly restarts: number } {
+  let current = make();
+  let stopped = false;
+  let restarts = 0;
+  const log: string[] = [];
+  const watch = (p: Proc) => {
+    p.child.once('exit', (code, signal) => {
+      log.push(...p.log, `--- ${p.name} exited (code ${code}, signal ${signal})\n`);
+      if (stopped) return;
+      restarts++;
+      setTimeout(() => {
+        if (stopped) return;
+        current = make();
+        watch(current);
+      }, 1000);
+    });
+  };
+  watch(current);
+  return {
+    get name() { return current.name; },
+    get child() { return current.child; },
+    get log() { return [...log, ...current.log]; },
+    get restarts() { return restarts; },
+    async stop(signal) {
+      stopped = true;
+      await current.stop(signal);
+    },
+  };
+}
+
 /** `herdwatch <command>` from source, as one process (tsx as a loader), so a signal reaches it. */
 export function herdwatch(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   return start(name, process.execPath, ['--import', 'tsx', join(ROOT, 'cmd', 'herdwatch.ts'), ...args], { HERDWATCH_KAFKA_LOG: 'none', ...env });
