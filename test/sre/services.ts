@@ -100,8 +100,12 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  const tail = logs.map((p) => `--- ${p.name}:\n${p.log.join('').slice(-3000)}`).join('\n');
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}\n${tail}`);
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}\n${logTails(logs)}`);
+}
+
+/** The end of each process's output, to explain a failure. */
+export function logTails(procs: readonly Proc[], chars = 3000): string {
+  return procs.map((p) => `--- ${p.name}:\n${p.log.join('').slice(-chars)}`).join('\n');
 }
 
 export async function httpOk(url: string): Promise<true | undefined> {

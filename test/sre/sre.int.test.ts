@@ -11,7 +11,7 @@ import { createTopics, testKafka, uniqueTopics } from '../kafka/helpers.js';
 import { createNamespace, kubectlOk } from '../k8s/cluster.js';
 import { ensureCrd, herdRule } from '../k8s/operator-harness.js';
 import {
-  amAlerts, herdwatch, httpOk, port, promQuery, restartOnExit, ROOT, startAlertmanager, startPrometheus, waitFor, type AmAlert, type Proc, type PromSeries,
+  amAlerts, herdwatch, httpOk, logTails, port, promQuery, restartOnExit, ROOT, startAlertmanager, startPrometheus, waitFor, type AmAlert, type Proc, type PromSeries,
 } from './services.js';
 import { liveTraffic, sendBadEvents, sendHistory } from './traffic.js';
 
@@ -142,7 +142,7 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
         }
       }
     }
-    expect(Object.fromEntries(missing)).toEqual({});
+    expect(Object.fromEntries(missing), missing.size > 0 ? `panels without data; the processes' logs:\n${logTails(procs, 1500)}` : '').toEqual({});
   });
 
   it('a broken dashboard query would be caught: Prometheus itself refuses invalid PromQL', async () => {
