@@ -13,16 +13,21 @@ import { grownSize, hashString } from './keystore.js';
  * Memory: a key's one recent actor lives inline in its record (3 words); a set exists only
  * while a key has two or more distinct actors in the window. Entries that left the window are
  * dropped before each bucket is applied (they can never count again: a returning actor starts
- * a new run), and a set left empty is freed. Sets are blocks of two slabs (one typed array
- * each, no object per set): 4 entries (128 bytes), moving to ACTOR_CAP entries (512 bytes)
- * when a key has a fifth actor in the window.
+ * a new run), and a set left empty is freed. Sets are blocks of two slabs (typed arrays, no
+ * object per set): 4 entries (96 bytes), moving to ACTOR_CAP entries (384 bytes) when a key
+ * has a fifth actor in the window.
  */
 export const ACTOR_CAP = 16;
 const SMALL = 4;
 
-/** Fixed-size blocks of entries in one array; a block's size and owner alongside. */
+/**
+ * Fixed-size blocks of entries; a block's size and owner alongside. An entry is two Int32
+ * (fingerprint, newest bucket seen) in `ids` and two float64 weights (its current run, its
+ * newest bucket) in `w`: 24 bytes, with the weights' sums exact as before.
+ */
 class Slab {
-  e = new Float64Array(0);
+  ids = new Int32Array(0);
+  w = new Float64Array(0);
   size = new Int32Array(0);
   owner = new Int32Array(0);
   private readonly free: number[] = [];
@@ -47,7 +52,8 @@ class Slab {
   private grow(needed: number): void {
     // Doubling from 2 while small: a rule with a few busy keys holds a few blocks, not sixteen.
     const n = this.cap < 16 ? Math.max(needed, this.cap * 2, 2) : grownSize(this.cap, needed);
-    const e = new Float64Array(n * this.entries * STRIDE); e.set(this.e); this.e = e;
+    const ids = new Int32Array(n * this.entries * 2); ids.set(this.ids); this.ids = ids;
+    const w = new Float64Array(n * this.entries * 2); w.set(this.w); this.w = w;
     const s = new Int32Array(n); s.set(this.size); this.size = s;
     const o = new Int32Array(n); o.set(this.owner); this.owner = o;
     this.cap = n;
@@ -55,13 +61,14 @@ class Slab {
 
   held(): number { return this.used - this.free.length; }
 
-  bytes(): number { return this.e.byteLength + this.size.byteLength + this.owner.byteLength + this.free.length * 8; }
+  bytes(): number { return this.ids.byteLength + this.w.byteLength + this.size.byteLength + this.owner.byteLength + this.free.length * 8; }
 }
 
 /**
  * Every key's actor set, by number: id = block · 2 + (1 for a full-size block). Each entry is
- * STRIDE numbers: fingerprint, newest bucket seen, weight of its current run (since it was
- * last absent for a whole window: its share of the window, or more), weight in its newest bucket.
+ * a fingerprint, the newest bucket it was seen in (ids[2j], ids[2j + 1]), the weight of its
+ * current run (since it was last absent for a whole window: its share of the window, or more)
+ * and its weight in its newest bucket (w[2j], w[2j + 1]).
  */
 export class ActorSets {
   private readonly slabs: readonly [Slab, Slab] = [new Slab(SMALL), new Slab(ACTOR_CAP)];
@@ -88,42 +95,44 @@ export class ActorSets {
     let slab = this.slabs[id & 1]!;
     let blk = id >> 1;
     const n = slab.size[blk]!;
-    let e = slab.e;
-    let base = blk * slab.entries * STRIDE;
-    for (let i = base; i < base + n * STRIDE; i += STRIDE) {
-      if (e[i] !== h) continue;
-      const last = e[i + LAST]!;
-      if (last < bucket - this.windowBuckets + 1) e[i + RUN] = 0;
-      e[i + RUN]! += w;
-      if (bucket > last) { e[i + LAST] = bucket; e[i + IN_LAST] = w; } else if (bucket === last) e[i + IN_LAST]! += w;
+    let ids = slab.ids, ws = slab.w;
+    let base = blk * slab.entries * 2;
+    for (let i = base; i < base + n * 2; i += 2) {
+      if (ids[i] !== h) continue;
+      const last = ids[i + 1]!;
+      if (last < bucket - this.windowBuckets + 1) ws[i] = 0;
+      ws[i]! += w;
+      if (bucket > last) { ids[i + 1] = bucket; ws[i + 1] = w; } else if (bucket === last) ws[i + 1]! += w;
       return id;
     }
     if (n === slab.entries && n < ACTOR_CAP) {
       // A fifth actor: move to a full-size block.
       const big = this.slabs[1];
       const b2 = big.take(slab.owner[blk]!);
-      big.e.set(slab.e.subarray(base, base + n * STRIDE), b2 * ACTOR_CAP * STRIDE);
+      const to = b2 * ACTOR_CAP * 2;
+      big.ids.set(slab.ids.subarray(base, base + n * 2), to);
+      big.w.set(slab.w.subarray(base, base + n * 2), to);
       big.size[b2] = n;
       slab.give(blk);
-      slab = big; blk = b2; id = b2 * 2 + 1; e = big.e; base = b2 * ACTOR_CAP * STRIDE;
+      slab = big; blk = b2; id = b2 * 2 + 1; ids = big.ids; ws = big.w; base = to;
     }
-    let at = base + n * STRIDE;
+    let at = base + n * 2;
     if (n === slab.entries) {
       // Full: an actor out of the window makes room, else the lightest one, so the busiest
       // people (whom the decisions ask about) stay while the count stays saturated.
       at = base;
       const stale = bucket - this.windowBuckets + 1;
-      for (let i = base + STRIDE; i < base + n * STRIDE; i += STRIDE) {
-        const li = e[i + LAST]!, la = e[at + LAST]!;
+      for (let i = base + 2; i < base + n * 2; i += 2) {
+        const li = ids[i + 1]!, la = ids[at + 1]!;
         const si = li < stale, sa = la < stale;
-        const ri = e[i + RUN]!, ra = e[at + RUN]!;
-        if (si !== sa ? si : si || (ri !== ra ? ri < ra : li !== la ? li < la : e[i]! < e[at]!)) at = i;
+        const ri = ws[i]!, ra = ws[at]!;
+        if (si !== sa ? si : si || (ri !== ra ? ri < ra : li !== la ? li < la : ids[i]! < ids[at]!)) at = i;
       }
-      if (e[at + LAST]! >= stale && e[at + RUN]! > w) return id;
+      if (ids[at + 1]! >= stale && ws[at]! > w) return id;
     } else {
       slab.size[blk] = n + 1;
     }
-    e[at] = h; e[at + LAST] = bucket; e[at + RUN] = w; e[at + IN_LAST] = w;
+    ids[at] = h; ids[at + 1] = bucket; ws[at] = w; ws[at + 1] = w;
     return id;
   }
 
@@ -134,55 +143,55 @@ export class ActorSets {
   dropBefore(id: number, from: number): number {
     const slab = this.slabs[id & 1]!;
     const blk = id >> 1;
-    const e = slab.e;
-    const base = blk * slab.entries * STRIDE;
-    const end = base + slab.size[blk]! * STRIDE;
+    const { ids, w } = slab;
+    const base = blk * slab.entries * 2;
+    const end = base + slab.size[blk]! * 2;
     let k = base;
-    for (let i = base; i < end; i += STRIDE) {
-      if (e[i + LAST]! < from) continue;
-      if (k !== i) e.copyWithin(k, i, i + STRIDE);
-      k += STRIDE;
+    for (let i = base; i < end; i += 2) {
+      if (ids[i + 1]! < from) continue;
+      if (k !== i) { ids[k] = ids[i]!; ids[k + 1] = ids[i + 1]!; w[k] = w[i]!; w[k + 1] = w[i + 1]!; }
+      k += 2;
     }
-    return (slab.size[blk] = (k - base) / STRIDE);
+    return (slab.size[blk] = (k - base) / 2);
   }
 
   /** The largest weight one actor seen since `from` put into its current run (the busiest person's share). */
   topSince(id: number, from: number): number {
     const slab = this.slabs[id & 1]!;
-    const base = (id >> 1) * slab.entries * STRIDE;
-    const e = slab.e;
+    const base = (id >> 1) * slab.entries * 2;
+    const { ids, w } = slab;
     let top = 0;
-    for (let i = base; i < base + slab.size[id >> 1]! * STRIDE; i += STRIDE) if (e[i + LAST]! >= from && e[i + RUN]! > top) top = e[i + RUN]!;
+    for (let i = base; i < base + slab.size[id >> 1]! * 2; i += 2) if (ids[i + 1]! >= from && w[i]! > top) top = w[i]!;
     return top;
   }
 
   /** The largest weight one actor put into `bucket`. */
   topIn(id: number, bucket: number): number {
     const slab = this.slabs[id & 1]!;
-    const base = (id >> 1) * slab.entries * STRIDE;
-    const e = slab.e;
+    const base = (id >> 1) * slab.entries * 2;
+    const { ids, w } = slab;
     let top = 0;
-    for (let i = base; i < base + slab.size[id >> 1]! * STRIDE; i += STRIDE) if (e[i + LAST] === bucket && e[i + IN_LAST]! > top) top = e[i + IN_LAST]!;
+    for (let i = base; i < base + slab.size[id >> 1]! * 2; i += 2) if (ids[i + 1] === bucket && w[i + 1]! > top) top = w[i + 1]!;
     return top;
   }
 
   /** Distinct actors seen in buckets ≥ `from` (up to ACTOR_CAP). */
   since(id: number, from: number): number {
     const slab = this.slabs[id & 1]!;
-    const base = (id >> 1) * slab.entries * STRIDE;
-    const e = slab.e;
+    const base = (id >> 1) * slab.entries * 2;
+    const ids = slab.ids;
     let c = 0;
-    for (let i = base; i < base + slab.size[id >> 1]! * STRIDE; i += STRIDE) if (e[i + LAST]! >= from) c++;
+    for (let i = base; i < base + slab.size[id >> 1]! * 2; i += 2) if (ids[i + 1]! >= from) c++;
     return c;
   }
 
   /** Newest bucket any actor of the set was seen in. */
   newest(id: number): number {
     const slab = this.slabs[id & 1]!;
-    const base = (id >> 1) * slab.entries * STRIDE;
-    const e = slab.e;
+    const base = (id >> 1) * slab.entries * 2;
+    const ids = slab.ids;
     let b = -2147483648;
-    for (let i = base; i < base + slab.size[id >> 1]! * STRIDE; i += STRIDE) if (e[i + LAST]! > b) b = e[i + LAST]!;
+    for (let i = base; i < base + slab.size[id >> 1]! * 2; i += 2) if (ids[i + 1]! > b) b = ids[i + 1]!;
     return b;
   }
 
@@ -198,11 +207,6 @@ export class ActorSets {
 
   bytes(): number { return this.slabs[0].bytes() + this.slabs[1].bytes(); }
 }
-
-const STRIDE = 4;
-const LAST = 1;
-const RUN = 2;
-const IN_LAST = 3;
 
 /** The actor of an event: its userId, else its sessionId; undefined when it has neither. */
 export function actorHash(userId: string | undefined, sessionId: string | undefined): number | undefined {

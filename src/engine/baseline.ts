@@ -16,14 +16,21 @@ export interface BaselineParams {
   readonly n0: number;
   readonly r0: number;
   readonly v0: number;
+  /** a^k for k below its length, as Math.pow gives it: folding a gap looks it up instead of calling pow. */
+  readonly powers: Float64Array;
 }
+
+/** Gaps up to this many buckets (five and a half hours of 5 s buckets) fold from the table. */
+const POWERS = 4096;
 
 export const SLOW_FACTOR = 8;
 
 export function baselineParams(bucketMs: number, halfLifeMs: number, n0: number, r0: number): BaselineParams {
   const a = Math.pow(0.5, bucketMs / halfLifeMs);
   const aSlow = Math.pow(0.5, bucketMs / (halfLifeMs * SLOW_FACTOR));
-  return { a, aSlow, gSlow: (1 - aSlow) / (1 - a), n0, r0, v0: r0 };
+  const powers = new Float64Array(POWERS);
+  for (let k = 0; k < POWERS; k++) powers[k] = Math.pow(a, k);
+  return { a, aSlow, gSlow: (1 - aSlow) / (1 - a), n0, r0, v0: r0, powers };
 }
 
 /** Mutable view of one baseline (the caller copies it in and out of its typed arrays). */
@@ -31,7 +38,7 @@ export interface Moments { s: number; q: number; n: number }
 
 export function foldZeros(m: Moments, k: number, p: BaselineParams): void {
   if (k <= 0) return;
-  const ak = Math.pow(p.a, k);
+  const ak = k < POWERS ? p.powers[k]! : Math.pow(p.a, k);
   m.s *= ak;
   m.q *= ak;
   m.n = m.n * ak + (1 - ak) / (1 - p.a);

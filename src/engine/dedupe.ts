@@ -1,4 +1,4 @@
-import { hashString } from './keystore.js';
+import { finaliseHash, hashString } from './keystore.js';
 
 /**
  * Duplicate events (a client retry, an at-least-once redelivery) must count once. An event
@@ -15,13 +15,21 @@ export class RecentIds {
   private readonly spare: IdTable[] = [];
   private held = 0;
   duplicates = 0;
+  /** The bucket of the last id and its table: consecutive events mostly share one (no Map lookup). */
+  private lastBucket = 0;
+  private lastTable: IdTable | null = null;
 
   /** True when `id` was already seen in `bucket`'s horizon; remembers it otherwise. */
   seen(id: string, bucket: number): boolean {
-    let table = this.byBucket.get(bucket);
-    if (table === undefined) this.byBucket.set(bucket, (table = this.spare.pop() ?? new IdTable()));
+    let table = this.lastTable;
+    if (bucket !== this.lastBucket || table === null) {
+      table = this.byBucket.get(bucket) ?? null;
+      if (table === null) this.byBucket.set(bucket, (table = this.spare.pop() ?? new IdTable()));
+      this.lastBucket = bucket;
+      this.lastTable = table;
+    }
     // Two independent 32-bit hashes; (0, 0) marks an empty cell, so h1 is never 0.
-    if (table.addIfAbsent(hashString(id) | 1, hash2(id) | 0)) { this.held++; return false; }
+    if (table.addIfAbsent(fingerprint(id) | 1, fingerprint2 | 0)) { this.held++; return false; }
     this.duplicates++;
     return true;
   }
@@ -33,6 +41,7 @@ export class RecentIds {
       if (b > bucket) continue;
       this.held -= table.size;
       this.byBucket.delete(b);
+      if (table === this.lastTable) this.lastTable = null;
       // Reused for a later bucket; one that grew for a burst is dropped rather than held on to.
       if (this.spare.length < 8 && table.cells <= 1 << 16) { table.clear(); this.spare.push(table); }
     }
@@ -77,10 +86,34 @@ class IdTable {
   clear(): void { this.cellsArr.fill(0); this.size = 0; }
 }
 
+/** Second result of fingerprint(): hash2 of the same id. */
+let fingerprint2 = 0;
+
+/**
+ * hashString(id), with hash2(id) left in fingerprint2: both in one pass over an ASCII id (the
+ * usual case; ids are hashed once per event), the same values as calling the two.
+ */
+function fingerprint(id: string): number {
+  let h = 0x811c9dc5;
+  let g = 0x9747b28c;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c >= 128) { fingerprint2 = hash2(id); return hashString(id); }
+    h = Math.imul(h ^ c, 0x01000193);
+    g = Math.imul(g ^ c, 0x01000193);
+  }
+  fingerprint2 = finish2(g);
+  return finaliseHash(h);
+}
+
 /** A second, independent 32-bit hash (FNV-1a with another basis and a different finaliser). */
 function hash2(s: string): number {
   let h = 0x9747b28c;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return finish2(h);
+}
+
+function finish2(h: number): number {
   h ^= h >>> 15; h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12; h = Math.imul(h, 0x297a2d39);
   h ^= h >>> 15;

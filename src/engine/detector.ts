@@ -48,4 +48,6 @@ export interface Detector {
   /** surge with priorBy: a new key of `group`'s expected window count now, when its group has a prior. */
   priorOf?(group: string): number | undefined;
   bytes(): number;
+  /** bytes() by part, for the benchmark's account of where memory goes (parts sum to bytes()). */
+  parts?(): Record<string, number>;
 }

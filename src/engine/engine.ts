@@ -214,6 +214,13 @@ export class Engine implements RuleEngine {
    */
   priorOf(group: string): number | undefined { return this.detector.priorOf?.(group); }
 
+  get stride(): number { return this.keys.stride; }
+
+  parts(): Record<string, number> {
+    const det = this.detector.parts?.() ?? { detector: this.detector.bytes() };
+    return { ...this.keys.parts(), ...det, recentIds: this.ids.bytes(), held: this.future.bytes() + this.idle.bytes() };
+  }
+
   stats(): EngineStats {
     return {
       keys: this.keys.size,
@@ -229,6 +236,20 @@ export class Engine implements RuleEngine {
       stateBytes: this.keys.bytes() + this.detector.bytes() + this.ids.bytes() + this.future.bytes() + this.idle.bytes(),
     };
   }
+}
+
+/**
+ * stats().stateBytes by part (key table, key records, the detector's own structures, recent
+ * event ids, held events): what the engine benchmark reports as where the bytes per key go.
+ */
+export function stateParts(engine: RuleEngine): Record<string, number> {
+  if (!(engine instanceof Engine)) return {};
+  return engine.parts();
+}
+
+/** Words per key record of an engine (the key store's stride). */
+export function engineStride(engine: RuleEngine): number {
+  return engine instanceof Engine ? engine.stride : 0;
 }
 
 function createDetector(ctx: DetectorContext): Detector {

@@ -31,6 +31,8 @@ export class KeyActors {
   private lastPending: PendingActors | null = null;
   /** Most buckets with actors pending at once so far. */
   private peakOpen = 1;
+  /** The keys the last close() visited (a view of shared scratch: valid until the next close). */
+  private visited: Uint32Array = new Uint32Array(0);
 
   constructor(private readonly keys: KeyStore, private readonly word: number, private readonly windowBuckets: number) {
     this.sets = new ActorSets(windowBuckets);
@@ -68,26 +70,35 @@ export class KeyActors {
     p.push(slot, actorHash(ev.userId, ev.sessionId) ?? hashString(ev.id) | 0, w);
   }
 
-  /** `bucket` closes: its actors join their keys' sets. */
-  close(bucket: number): void {
+  /**
+   * `bucket` closes: its actors join their keys' sets, key by key in slot order, and `then(slot)`
+   * runs for each key right after its actors are in (the detector judges it while its record is
+   * still in cache; slot order walks the records forwards). Returns the number of keys visited.
+   */
+  close(bucket: number, then: (slot: number) => void = () => {}): number {
     const p = this.pending.get(bucket);
-    if (p === undefined) return;
+    if (p === undefined) return 0;
     this.pending.delete(bucket);
     if (this.lastBucket === bucket) { this.lastBucket = NONE; this.lastPending = null; }
     const order = p.bySlot();
     const slots = p.slots;
     const n = p.length;
+    let visited = 0;
     for (let i = 0; i < n;) {
       const slot = slots[order[i]!]!;
       let j = i + 1;
       while (j < n && slots[order[j]!] === slot) j++;
       this.apply(slot, bucket, p, order, i, j);
+      then(slot);
+      order[visited++] = slot; // order[..i) is read no more: it keeps the keys visited
       i = j;
     }
+    this.visited = order.subarray(0, visited);
     p.length = 0;
     // As many spares as buckets have been open at once (the allowed lateness): no list is made and
     // grown again for every bucket. A list grown for a burst far above the usual goes.
     if (this.spare.length < this.peakOpen && p.slots.length <= 1 << 18) this.spare.push(p);
+    return visited;
   }
 
   /**
@@ -190,6 +201,9 @@ export class KeyActors {
       }
     }
   }
+
+  /** The keys the last close() visited. */
+  lastVisited(): Uint32Array { return this.visited; }
 
   /** Sets held (keys with two or more recent actors). */
   get setCount(): number { return this.sets.held(); }

@@ -31,7 +31,7 @@ export function grownSize(current: number, needed: number): number {
 }
 
 /** FNV-1a over UTF-8 bytes, with a murmur3 finaliser so the low bits spread well. */
-function finalise(h: number): number {
+export function finaliseHash(h: number): number {
   h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
@@ -41,7 +41,7 @@ function finalise(h: number): number {
 export function hashBytes(bytes: Uint8Array, from: number, len: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < from + len; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return finalise(h);
+  return finaliseHash(h);
 }
 
 let scratch = new Uint8Array(1024);
@@ -60,7 +60,7 @@ export function hashString(s: string): number {
     if (c >= 128) return hashBytes(scratchEncode(s), 0, scratchLen);
     h = Math.imul(h ^ c, 0x01000193);
   }
-  return finalise(h);
+  return finaliseHash(h);
 }
 
 export class KeyStore {
@@ -102,7 +102,7 @@ export class KeyStore {
       h = Math.imul(h ^ c, 0x01000193);
     }
     const len = bytes === null ? key.length : scratchLen;
-    h = bytes === null ? finalise(h) : hashBytes(bytes, 0, len);
+    h = bytes === null ? finaliseHash(h) : hashBytes(bytes, 0, len);
     const table = this.table;
     const mask = this.mask;
     const tag = h >>> (32 - TAG_BITS);
@@ -294,5 +294,10 @@ export class KeyStore {
 
   bytes(): number {
     return this.table.byteLength + this.i32.byteLength + this.freeSlots.byteLength + this.arena.byteLength;
+  }
+
+  /** bytes() by part: the hash table, the records (with their growth slack), long keys and free slots. */
+  parts(): Record<string, number> {
+    return { keyTable: this.table.byteLength, keyRecords: this.i32.byteLength, keyArena: this.arena.byteLength + this.freeSlots.byteLength };
   }
 }

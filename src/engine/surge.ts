@@ -5,6 +5,7 @@ import {
 } from './baseline.js';
 import { ACTOR_CAP } from './actors.js';
 import { ENGINE_WORDS, type Detector, type DetectorContext } from './detector.js';
+import { KEY_WORDS } from './keystore.js';
 import { ACTOR_WORDS, KeyActors } from './key-actors.js';
 import { designLiftFor, formatSpan, RunTracker, type RunState } from './cusum.js';
 import { fieldReader, type FieldReader } from './fields.js';
@@ -42,16 +43,17 @@ interface Firing { onset: number; below: number; pagedLift: number; escalations:
 
 /**
  * Words of a key's record (see KeyStore): the key itself, then the engine's last-seen
- * bucket, then these. Keeping them together puts all of a key's state in one or two cache lines.
+ * bucket, then these. Keeping them together puts all of a key's state in one or two cache lines;
+ * what an event touches as it arrives (key, last seen, FOLDED, the window cells) comes first.
  */
 const FOLDED = ENGINE_WORDS; // Int32: buckets up to this one are in the baseline
-const S = FOLDED + 1; // Float32: decayed Σx
-const Q = FOLDED + 2; // Float32: decayed Σx²
-const N = FOLDED + 3; // Float32: decayed Σ1
-const ACTORS = FOLDED + 4; // ACTOR_WORDS words: the key's recent actors (see KeyActors)
+const WINDOW = FOLDED + 1; // the window store's inline cells
+const S = WINDOW + WINDOW_WORDS; // Float32: decayed Σx
+const Q = S + 1; // Float32: decayed Σx²
+const N = S + 2; // Float32: decayed Σ1
 // Moments of G-bucket group sums (about a minute): burstiness that spans buckets (one shopper
 // coming back over a minute) is invisible in per-bucket variance but not in these.
-const GS = ACTORS + ACTOR_WORDS; // Float32: decayed Σy over whole groups y
+const GS = S + 3; // Float32: decayed Σy over whole groups y
 const GQ = GS + 1; // Float32: decayed Σy²
 const GN = GS + 2; // Float32: decayed Σ1
 const GP = GS + 3; // Float32: sum of the current, unfinished group so far
@@ -59,14 +61,27 @@ const RUN_COUNT = GS + 4; // Float32: weighted count of the key's run (see cusum
 const RUN_EXPECTED = GS + 5; // Float32: the run's expected count
 const RUN_START = GS + 6; // Int32: the run's first bucket
 const RUN_LAST = GS + 7; // Int32: the newest bucket the run has taken in
-const WINDOW = GS + 8; // the window store's inline cells
 // The flag bits below live in the key store's spare bits of record word 0.
-/** Words per key record for a surge rule (the key store's stride). */
-export const SURGE_STRIDE = WINDOW + WINDOW_WORDS;
-/** After the window cells, in rules with priorBy only: the key's prior words (see prior.ts). */
-const PRIOR = SURGE_STRIDE;
-/** Words per key record of a surge rule: PRIOR_WORDS more with priorBy. */
-export const surgeStride = (rule: CompiledRule): number => SURGE_STRIDE + (rule.detector.priorBy === undefined ? 0 : PRIOR_WORDS);
+/** Words per key record of every surge rule (the key store's stride without the optional parts below). */
+export const SURGE_STRIDE = GS + 8;
+/**
+ * Optional parts, after those, only in rules that use them: the key's recent actor (ACTOR_WORDS,
+ * when minActors > 1; see KeyActors), then its prior (PRIOR_WORDS, with priorBy; see prior.ts).
+ */
+const ACTORS = SURGE_STRIDE;
+const actorWords = (rule: CompiledRule): number => (rule.detector.minActors > 1 ? ACTOR_WORDS : 0);
+/** What the words of a surge key's record hold, and how many (the benchmark itemises them). */
+export const SURGE_RECORD_WORDS: readonly (readonly [string, number])[] = [
+  ['the key (its length and flags, 12 bytes inline)', KEY_WORDS],
+  ['the last bucket it was seen in', ENGINE_WORDS - KEY_WORDS],
+  ['its baseline (folded-to bucket, decayed Σx, Σx², Σ1)', 4],
+  ['two inline window cells (bucket, count)', WINDOW_WORDS],
+  ['the minute-group dispersion (Σy, Σy², Σ1, the open group)', 4],
+  ['the CUSUM run (count, expected, first and last bucket)', 4],
+];
+/** Words per key record of a surge rule: SURGE_STRIDE, plus the optional parts it uses. */
+export const surgeStride = (rule: CompiledRule): number =>
+  SURGE_STRIDE + actorWords(rule) + (rule.detector.priorBy === undefined ? 0 : PRIOR_WORDS);
 
 /**
  * surge: weighted count over the last `window` vs an adaptive baseline, per key.
@@ -81,6 +96,9 @@ export class SurgeDetector implements Detector {
   private readonly g: Moments = { s: 0, q: 0, n: 0 };
   private gPartial = 0;
   private readonly dirty = new Map<number, number[]>();
+  /** The bucket of the last key listed and its list: consecutive events mostly share one (no Map lookup). */
+  private lastDirtyBucket = 0;
+  private lastDirty: number[] | null = null;
   private readonly firing = new Map<number, Firing>();
   /** Keys resolved recently: the first bucket at which each may fire again. */
   private readonly cooling = new Map<number, number>();
@@ -118,6 +136,8 @@ export class SurgeDetector implements Detector {
   private keyP: BaselineParams;
   private keyPg: BaselineParams;
   private readonly resolveAfter: number;
+  /** Record word where the key's prior words start (with priorBy). */
+  private readonly priorAt: number;
   readonly idleMs: number;
 
   constructor(private readonly ctx: DetectorContext) {
@@ -149,6 +169,7 @@ export class SurgeDetector implements Detector {
     this.counted = countedWords(ctx.rule);
     // minActors 1 turns actor tracking off (and with it the busiest-person rule): the engine's fast path.
     this.actors = d.minActors > 1 ? new KeyActors(ctx.keys, ACTORS, this.W) : null;
+    this.priorAt = ACTORS + actorWords(ctx.rule);
     this.idleMs = this.idleMsFor(d);
     const keys = ctx.keys;
     this.top = new TopK(d.topK, (a: Candidate, b: Candidate) =>
@@ -174,7 +195,7 @@ export class SurgeDetector implements Detector {
     i32[o + RUN_LAST] = bucket - 1;
     i32[o + FOLDED] = bucket - 1;
     this.actors?.reset(slot);
-    if (this.prior !== null) resetKeyPrior(i32, o + PRIOR, bucket);
+    if (this.prior !== null) resetKeyPrior(i32, o + this.priorAt, bucket);
     this.ctx.keys.setUserBits(slot, 0);
     this.cooling.delete(slot);
     this.windows.reset(slot);
@@ -190,14 +211,19 @@ export class SurgeDetector implements Detector {
     const i32 = this.ctx.keys.i32;
     if (bucket <= i32[o + FOLDED]! && (this.ctx.keys.userBits(slot) & EVALUATED) === 0 && this.ctx.keys.f32[o + N] === 0) {
       i32[o + FOLDED] = bucket - 1;
-      if (this.prior !== null) resetKeyPrior(i32, o + PRIOR, bucket);
+      if (this.prior !== null) resetKeyPrior(i32, o + this.priorAt, bucket);
     }
     // Without priorBy the hot path reads no more than it did.
     if (this.prior !== null && (this.ctx.keys.userBits(slot) & EVALUATED) === 0) this.noteGroup(o, bucket, ev, this.prior);
     const floor = this.ctx.clock.lastClosed - this.W + 1;
     if (this.windows.add(slot, bucket, weight, floor)) {
-      let list = this.dirty.get(bucket);
-      if (list === undefined) this.dirty.set(bucket, (list = []));
+      let list = this.lastDirty;
+      if (bucket !== this.lastDirtyBucket || list === null) {
+        list = this.dirty.get(bucket) ?? null;
+        if (list === null) this.dirty.set(bucket, (list = []));
+        this.lastDirtyBucket = bucket;
+        this.lastDirty = list;
+      }
       list.push(slot);
     }
     this.site.add(bucket, weight);
@@ -211,7 +237,7 @@ export class SurgeDetector implements Detector {
     const i32 = this.ctx.keys.i32;
     if (bucket !== i32[o + FOLDED]! + 1) return;
     const v = this.readGroup!(ev);
-    setGroupOfKey(i32, o + PRIOR, prior.first(groupOfKey(i32, o + PRIOR), prior.groupOf(v)));
+    setGroupOfKey(i32, o + this.priorAt, prior.first(groupOfKey(i32, o + this.priorAt), prior.groupOf(v)));
   }
 
   /** The busiest actor's weight among those seen since `from` (all of `count` when the key has had one actor). */
@@ -233,7 +259,6 @@ export class SurgeDetector implements Detector {
   quiet(): boolean { return this.firing.size === 0 && this.members.length === 0; }
 
   close(bucket: number, out: Transition[]): void {
-    this.actors?.close(bucket);
     const season = this.season;
     if (season !== null) this.seasonalFactors(bucket, season);
     const siteLift = this.site.close(bucket, season === null ? null : this.seasonal);
@@ -248,11 +273,18 @@ export class SurgeDetector implements Detector {
     this.top.reset();
     const list = this.dirty.get(bucket);
     this.dirty.delete(bucket);
+    if (list === this.lastDirty) this.lastDirty = null;
     // Firing and trending keys are evaluated at every close, with or without events.
     const eager = new Set<number>(this.firing.keys());
     for (const slot of this.members) eager.add(slot);
+    const visit = (slot: number): void => { this.evaluate(slot, bucket, siteFactor, found); eager.delete(slot); };
+    // With actors, the keys with events in the bucket are those with actors pending in it: each
+    // is judged right after its actors are applied (one visit of its record, in slot order; the
+    // order keys are judged in never changes a decision). Without actors, in the list's order.
+    const visited = this.actors === null ? 0 : this.actors.close(bucket, visit);
     if (list !== undefined) {
-      for (const slot of list) { this.evaluate(slot, bucket, siteFactor, found); eager.delete(slot); }
+      if (visited === 0) for (const slot of list) visit(slot);
+      else if (visited !== list.length) this.visitRest(list, visit);
       if (this.prior !== null) { for (const slot of list) this.samplePrior(slot, bucket, this.prior); this.prior.flush(bucket); }
     }
     for (const slot of eager) this.evaluate(slot, bucket, siteFactor, found);
@@ -267,6 +299,12 @@ export class SurgeDetector implements Detector {
       key: keys.keyOf(c.slot), value: c.value, baseline: c.baseline, lift: c.lift, score: c.score, firing: c.firing,
       ...(Number.isFinite(c.actors) ? { actors: c.actors } : {}),
     }));
+  }
+
+  /** Keys of `list` the actor pass did not visit (none, as every event adds to both): judged all the same. */
+  private visitRest(list: readonly number[], visit: (slot: number) => void): void {
+    const done = new Set(this.actors!.lastVisited());
+    for (const slot of list) if (!done.has(slot)) { done.add(slot); visit(slot); }
   }
 
   /**
@@ -302,7 +340,7 @@ export class SurgeDetector implements Detector {
     this.windows.forEach(slot, f + 1, t, this.foldOne);
     foldZeros(m, t - this.foldedTo, this.p);
     this.groupTo(t, 0);
-    if (this.prior !== null) addFolded(this.ctx.keys.i32, o + PRIOR, this.foldedSum);
+    if (this.prior !== null) addFolded(this.ctx.keys.i32, o + this.priorAt, this.foldedSum);
     const out = this.ctx.keys.f32; // the same buffer: folding never grows the store
     out[o + S] = m.s; out[o + Q] = m.q; out[o + N] = m.n;
     out[o + GS] = g.s; out[o + GQ] = g.q; out[o + GN] = g.n; out[o + GP] = this.gPartial;
@@ -369,7 +407,7 @@ export class SurgeDetector implements Detector {
     const o = this.rec(slot);
     const folded = this.ctx.keys.i32[o + FOLDED]!;
     const pending = folded < b - this.W ? this.windows.sum(slot, folded + 1, b - this.W) : 0;
-    prior.sampleKey(this.ctx.keys.i32, o + PRIOR, b - this.W, pending);
+    prior.sampleKey(this.ctx.keys.i32, o + this.priorAt, b - this.W, pending);
   }
 
   /**
@@ -380,7 +418,7 @@ export class SurgeDetector implements Detector {
   private usePrior(slot: number, b: number): void {
     this.keyP = this.p; this.keyPg = this.pg;
     const prior = this.prior;
-    if (prior === null || !prior.prior(groupOfKey(this.ctx.keys.i32, this.rec(slot) + PRIOR), b, this.gp)) return;
+    if (prior === null || !prior.prior(groupOfKey(this.ctx.keys.i32, this.rec(slot) + this.priorAt), b, this.gp)) return;
     const { n0, r0, v0 } = this.gp;
     const kp = this.kp, kg = this.kpg, G = this.G;
     kp.n0 = n0; kp.r0 = r0; kp.v0 = v0;
@@ -394,7 +432,7 @@ export class SurgeDetector implements Detector {
    */
   private priorNote(slot: number): string {
     if (this.keyP === this.p || this.m.n >= this.kp.n0) return '';
-    const name = this.prior!.nameOf(groupOfKey(this.ctx.keys.i32, this.rec(slot) + PRIOR));
+    const name = this.prior!.nameOf(groupOfKey(this.ctx.keys.i32, this.rec(slot) + this.priorAt));
     return `; expected mostly from its ${this.ctx.rule.detector.priorBy} "${name}", whose keys typically count ${fmt(this.kp.r0 * this.W)} in ${formatDuration(this.ctx.rule.detector.windowMs)}, as its own history is short`;
   }
 
@@ -636,10 +674,20 @@ export class SurgeDetector implements Detector {
   activeRings(): number { return this.windows.activeRings(); }
 
   bytes(): number {
-    // The per-key words are counted by the key store.
-    const actorBytes = this.actors?.bytes() ?? 0;
-    return this.cooling.size * 40 + this.windows.bytes() + actorBytes + (this.season?.bytes() ?? 0) + (this.prior?.bytes() ?? 0)
-      + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128;
+    let n = 0;
+    for (const v of Object.values(this.parts())) n += v;
+    return n;
+  }
+
+  /** The per-key words are counted by the key store; these are the rest. */
+  parts(): Record<string, number> {
+    return {
+      actorSets: this.actors?.bytes() ?? 0,
+      windowRings: this.windows.bytes(),
+      seasonProfile: this.season?.bytes() ?? 0,
+      groupPriors: this.prior?.bytes() ?? 0,
+      alerts: this.cooling.size * 40 + (this.firing.size + this.members.length) * 64 + this.snapshot.length * 128,
+    };
   }
 }
 
