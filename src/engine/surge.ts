@@ -27,6 +27,8 @@ const EVALUATED = 4;
 const PREEXISTING = 8;
 /** The key's window has held minEvents at least once (it counts towards coverage). */
 const REACHED = 16;
+/** The key may be in `cooling` (set with its entry): keys without it skip the map lookup. */
+const COOLING = 32;
 /** Consecutive buckets below the resolve bound before a surge counts as over: a fifth of the window, at least 3. */
 export const resolveBuckets = (windowBuckets: number): number => Math.max(3, Math.ceil(windowBuckets / 5));
 /** Expected counts are floored here so that lift stays finite for a key with no history. */
@@ -483,7 +485,7 @@ export class SurgeDetector implements Detector {
     const mean = meanOf(m, this.keyP);
     let firing = (flags & FIRING) !== 0;
     const settled = this.settled(slot, m.n);
-    const cooled = b >= (this.cooling.get(slot) ?? b);
+    const cooled = (flags & COOLING) === 0 || b >= (this.cooling.get(slot) ?? b);
     const run = this.advanceRun(slot, b, mean, settled && !firing && cooled);
     // Most keys are long-tail: below minEvents in both the window and the run a key can
     // neither fire nor trend, so there is nothing more to decide.
@@ -501,6 +503,7 @@ export class SurgeDetector implements Detector {
         this.firing.delete(slot);
         keys.setUserBits(slot, keys.userBits(slot) & ~FIRING);
         this.cooling.set(slot, b + 1 + this.cooldownBuckets);
+        keys.setUserBits(slot, keys.userBits(slot) | COOLING);
         found.push(this.transition('resolved', slot, f.onset, b, count, expected, lift, score, siteFactor, actors));
       } else if (f.below === 0 && lift >= d.escalateAt * f.pagedLift && score >= d.sensitivity && actors >= d.minActors) {
         // The open alert got much worse: update it (same id), and measure the next step from here.
