@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { headline, renderReport } from './quality/report.js';
 import { runSeed, type SeedResult } from './quality/run.js';
-import { defaultSurgeRule, REPORT_SEEDS, SCENARIO, TUNE_SEEDS } from './quality/scenario.js';
+import { defaultSurgeRule, REPORT_SEEDS, SCENARIO, scenarioFor, TUNE_SEEDS } from './quality/scenario.js';
 import { writeSection } from './quality/section.js';
 import { realTrafficSection } from './quality/real.js';
 
@@ -114,10 +114,13 @@ function runChild(seed: number, rel: string): Promise<SeedResult> {
 /** For tuning: what each false alert saw, and when in the day it fired. */
 function dumpFalseAlerts(results: readonly SeedResult[]): void {
   for (const r of results) {
+    const gaps = (scenarioFor(r.seed).decoys ?? []).filter((d) => d.multiplier === 0);
     for (const o of r.match.outcomes) {
-      if (!o.surge.eligible || (o.detected && o.surge.shape !== 'step')) continue;
+      if (!o.surge.eligible) continue;
       const s = o.surge;
-      console.error(`seed ${r.seed} ${o.detected ? 'step' : 'MISSED'} ${s.shape} ${s.multiplier}x ${s.productId} base ${s.baselinePerMinute.toFixed(2)}/min at ${new Date(s.start).toISOString().slice(11, 16)} delay ${o.delayMs === undefined ? '-' : Math.round(o.delayMs / 1000)}s`);
+      const gap = gaps.some((g) => s.start < g.start + g.durationMs && s.end > g.start) ? 'GAP' : 'nogap';
+      const oracle = r.oracleDelayMs[s.id];
+      console.error(`seed ${r.seed} ${o.detected ? 'caught' : 'MISSED'} ${s.shape} ${s.multiplier}x ${s.productId} base ${s.baselinePerMinute.toFixed(2)}/min at ${new Date(s.start).toISOString().slice(11, 16)} delay ${o.delayMs === undefined ? '-' : Math.round(o.delayMs / 1000)}s oracle ${oracle === undefined ? '-' : Math.round(oracle / 1000)}s ${gap}`);
     }
     for (const a of r.match.falseAlerts) {
       const d = a.detail;

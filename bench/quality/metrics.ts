@@ -24,6 +24,8 @@ export interface TruthSurge {
   readonly baselinePerMinute: number;
   /** Counts towards the recall target (≥ 3× on a product with ≥ 1 weighted event/min of baseline). */
   readonly eligible: boolean;
+  /** Part of it falls in a tracking gap (nothing recorded then), so part or all of it cannot be seen. */
+  readonly inGap?: boolean;
 }
 
 export interface DecoyPeriod {

@@ -3,7 +3,7 @@
  * after (m·λ0) a step, on the same weighted bucket counts the rule sees. Weighted counts of a
  * compound Poisson stream are treated as Poisson after dividing by their dispersion φ (the
  * ratio of variance to mean), so x/φ has the variance of a Poisson count with mean λ/φ.
- * Per bucket the CUSUM adds the log-likelihood ratio x/φ·ln m − (m − 1)·λ0/φ and alarms at h.
+ * Per bucket the CUSUM adds the log-likelihood ratio (for a step x/φ·ln m − (m − 1)·λ0/φ) and alarms at h.
  * Its false-alarm rate is set to the rule's: with an average run length of e^h buckets between
  * false alarms (Wald's bound, tight for small increments), h = ln(buckets per false alert).
  */
@@ -14,16 +14,19 @@ export function cusumThreshold(falseAlertsPerProductDay: number, bucketMs: numbe
 }
 
 /**
- * Buckets until the oracle CUSUM alarms on `counts` (weighted counts per bucket from the step
- * on); undefined when it never does within them.
+ * Buckets until the oracle CUSUM alarms on `counts` (weighted counts per bucket from the surge's
+ * start on), knowing each bucket's expected count without the surge (`before`) and with it
+ * (`after`): per bucket it adds (x·ln(after/before) − (after − before))/φ, the log-likelihood
+ * ratio of the two. For a step that is x/φ·ln m − (m − 1)·λ0/φ; a ramp or a viral rise is judged
+ * against the rate it has reached. Undefined when it never alarms within them.
  */
-export function oracleBuckets(counts: ArrayLike<number>, lambda0: number, multiplier: number, phi: number, h: number): number | undefined {
-  if (!(multiplier > 1) || !(lambda0 > 0)) return undefined;
-  const up = Math.log(multiplier) / phi;
-  const drift = ((multiplier - 1) * lambda0) / phi;
+export function oracleBuckets(counts: ArrayLike<number>, before: ArrayLike<number>, after: ArrayLike<number>, phi: number, h: number): number | undefined {
   let s = 0;
   for (let i = 0; i < counts.length; i++) {
-    s = Math.max(0, s + counts[i]! * up - drift);
+    const b = before[i]!;
+    const a = after[i]!;
+    if (!(b > 0) || !(a > b)) continue; // nothing to tell apart (a tracking gap, or the surge's own end)
+    s = Math.max(0, s + (counts[i]! * Math.log(a / b) - (a - b)) / phi);
     if (s >= h) return i + 1;
   }
   return undefined;

@@ -16,7 +16,10 @@ export interface SeedResult {
   readonly match: MatchResult;
   /** Popularity rank of each falsely alerted product, for diagnosis. */
   readonly falseRanks: Record<string, number>;
-  /** Per step surge id: the oracle CUSUM's delay (ms) at the rule's false-alarm rate; absent when it never alarms. */
+  /**
+   * Per surge id (every shape): the oracle CUSUM's delay (ms) at the rule's false-alarm rate; absent when it never
+   * alarms between the surge's start and end. Its recall on the target set is the ceiling for any detector.
+   */
   readonly oracleDelayMs: Record<string, number>;
   /** Products that reached minEvents weighted events in some window-long tumbling interval, of those seen. */
   readonly couldPage: { readonly reached: number; readonly seen: number };
@@ -41,13 +44,11 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
     for (const t of ts) if (t.state === 'firing') fired.push({ id: t.id, key: t.key, at: t.at, detail: { value: t.value, baseline: t.baseline, lift: t.lift, score: t.score } });
   };
   let events = 0;
-  // Weighted counts per bucket of step-surged products from their start, for the oracle CUSUM.
+  // Weighted counts per bucket of surged products from their start to their end, for the oracle CUSUM.
   const weigh = weigher(rule);
   const bucketMs = rule.detector.bucketMs;
   const steps = new Map<string, { start: number; counts: Float64Array }>();
-  for (const s of sim.truth) {
-    if (s.shape === 'step') steps.set(s.productId, { start: s.start, counts: new Float64Array(Math.ceil((s.end - s.start) / bucketMs) + 1) });
-  }
+  for (const s of sim.truth) steps.set(s.productId, { start: s.start, counts: new Float64Array(Math.ceil((s.end - s.start) / bucketMs)) });
   // Which products can reach minEvents in a window (tumbling windows: a slight undercount).
   const windowMs = rule.detector.windowMs;
   const tumble = new Map<string, { win: number; count: number; reached: boolean }>();
@@ -74,9 +75,11 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
   }
   collect(engine.advanceTo(sc.end + rule.detector.windowMs + rule.detector.allowedLatenessMs));
 
+  const gaps = (sc.decoys ?? []).filter((d) => d.multiplier === 0);
   const truth: TruthSurge[] = sim.truth.map((s) => {
     const baselinePerMinute = sim.baselineWeightedPerMinute(s.rank, rule.weights, s.start);
     return {
+      inGap: gaps.some((g) => s.start < g.start + g.durationMs && s.end > g.start),
       id: s.id,
       productId: s.productId,
       shape: s.shape,
@@ -97,11 +100,15 @@ export function runSeed(seed: number, rule: CompiledRule, o: RunOptions = {}): S
   const h = cusumThreshold(match.falseAlerts.length / (sim.productCount * days), bucketMs);
   const phi = weightDispersion(sim, rule) * (1 + 2 * (sc.clusterMean ?? 0));
   const oracleDelayMs: Record<string, number> = {};
-  for (const s of truth) {
-    const st = s.shape === 'step' ? steps.get(s.productId) : undefined;
-    if (st === undefined) continue;
-    const lambda0 = (s.baselinePerMinute * bucketMs) / 60_000;
-    const n = oracleBuckets(st.counts, lambda0, s.multiplier, phi, h);
+  for (const s of sim.truth) {
+    const st = steps.get(s.productId)!;
+    // The simulator's own expected counts per bucket, without and with the surge (day curve and site decoys included).
+    const perBucket = bucketMs / 60_000;
+    const dayMean = sim.baselineWeightedPerMinute(s.rank, rule.weights);
+    const mid = (i: number) => st.start + (i + 0.5) * bucketMs;
+    const before = Float64Array.from(st.counts, (_, i) => dayMean * sim.siteFactor(mid(i)) * perBucket);
+    const after = Float64Array.from(st.counts, (_, i) => sim.expectedWeightedPerMinute(s.rank, rule.weights, mid(i)) * perBucket);
+    const n = oracleBuckets(st.counts, before, after, phi, h);
     if (n !== undefined) oracleDelayMs[s.id] = n * bucketMs;
   }
   return {

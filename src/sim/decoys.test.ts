@@ -29,6 +29,21 @@ describe('simulator realism: overdispersion, weekly rhythm, decoys with ground t
     expect(all.every((e, i) => i === 0 || all[i - 1]!.ts <= e.ts)).toBe(true);
   });
 
+  it('an m× surge on bursty traffic is m× the product\'s events, as expectedWeightedPerMinute says', () => {
+    // Surge shoppers come back like organic ones; before they did not, and a 3× surge was 2.33× in events.
+    const surge = { rank: 0, shape: 'step', multiplier: 3, start: 2 * HOUR, durationMs: 2 * HOUR } as const;
+    const sim = createSimulator({ seed: 8, products: 50, eventsPerSecond: 20, seasonality: false, users: 1000, clusterMean: 1, surges: [surge] });
+    const id = sim.product(0).id;
+    const events = sim.eventsUntil(4 * HOUR).filter((e) => e.productId === id);
+    const before = events.filter((e) => e.ts < 2 * HOUR).length;
+    const during = events.filter((e) => e.ts >= 2 * HOUR + MIN).length;
+    expect(during / before).toBeGreaterThan(2.8);
+    expect(during / before).toBeLessThan(3.2);
+    const views = { view: 1 };
+    expect(sim.expectedWeightedPerMinute(0, views, 3 * HOUR) / sim.expectedWeightedPerMinute(0, views, HOUR)).toBeCloseTo(3, 2);
+    expect(sim.expectedWeightedPerMinute(0, views, HOUR)).toBeCloseTo(sim.baselineWeightedPerMinute(0, views, HOUR), 6);
+  });
+
   it('injects a one-shopper burst, a bot and a tracking gap, and reports them as decoy windows', () => {
     const sim = createSimulator({
       seed: 3, products: 100, eventsPerSecond: 50, seasonality: false, users: 1000,

@@ -119,6 +119,13 @@ export function createSimulator(opts: SimOptions): Simulator {
   }
   const clusterP = o.clusterMean / (1 + o.clusterMean);
   const organicScale = 1 / (1 + o.clusterMean);
+  /** Compound Poisson: the same shopper comes back to the product a geometric number of times within a minute. */
+  const comeBack = (e: HerdEvent, t: number, funnel: Funnel): void => {
+    if (!(clusterP > 0)) return;
+    const rank = catalog.rankById.get(e.productId!)!;
+    const user = Number(e.userId!.slice(1)) - 1;
+    while (side.next() < clusterP) schedule(makeEvent(rank, Math.floor(t + 1_000 + side.next() * 59_000), funnel, side, user));
+  };
 
   /** Generates one slice; events with ts < until go to out, the rest wait in pending. */
   const generateSlice = (sink: HerdEvent[], until: number): void => {
@@ -157,17 +164,15 @@ export function createSimulator(opts: SimOptions): Simulator {
       let e: HerdEvent;
       if (pick < 0) {
         e = makeEvent(catalog.popularity.sample(traffic), Math.floor(t), ORGANIC_FUNNEL);
-        // Compound Poisson: the same shopper comes back to the product a geometric number of times within a minute.
-        if (clusterP > 0) {
-          const rank = catalog.rankById.get(e.productId!)!;
-          const user = Number(e.userId!.slice(1)) - 1;
-          while (side.next() < clusterP) schedule(makeEvent(rank, Math.floor(t + 1_000 + side.next() * 59_000), ORGANIC_FUNNEL, side, user));
-        }
+        comeBack(e, t, ORGANIC_FUNNEL);
       } else {
         let i = 0;
         while (i < extra.length - 1 && pick >= extra[i]!) pick -= extra[i++]!;
         const a = active[i]!;
         e = makeEvent(a.spec.rank, Math.floor(t), a.funnel);
+        // A herd's shoppers come back like everyone else's, so an m× surge is m× the product's
+        // events too (without this a 3× surge was 1 + 2/(1 + clusterMean) = 2.33× in events).
+        comeBack(e, t, a.funnel);
       }
       out.push(e);
     }
@@ -210,6 +215,13 @@ export function createSimulator(opts: SimOptions): Simulator {
     rankOf: (id) => catalog.rankById.get(id),
     siteFactor: site,
     meanWeight: (w, dflt = 1) => meanWeight(ORGANIC_FUNNEL, w, dflt),
+    expectedWeightedPerMinute(rank, w, ts) {
+      // Arrivals × events per arrival (1 + clusterMean) = eventsPerSecond × share × factors.
+      const perMinute = o.eventsPerSecond * (catalog.shares[rank] ?? 0) * site(ts) * 60;
+      let rate = perMinute * meanWeight(ORGANIC_FUNNEL, w, 1);
+      for (const s of specs) if (s.rank === rank) rate += perMinute * (surgeMultiplier(s, ts) - 1) * meanWeight(funnelFor(s.shape), w, 1);
+      return rate;
+    },
     baselineWeightedPerMinute(rank, w, ts) {
       const season = ts === undefined ? 1 : seasonFactor(o.seasonality, ts);
       return o.eventsPerSecond * (catalog.shares[rank] ?? 0) * season * 60 * meanWeight(ORGANIC_FUNNEL, w, 1);

@@ -132,6 +132,11 @@ export interface Simulator {
   siteFactor(ts: number): number;
   /** Expected weight of one organic event under the given weights (missing types weigh `defaultWeight`). */
   meanWeight(weights: Readonly<Record<string, number>>, defaultWeight?: number): number;
+  /**
+   * A product's expected weighted events per minute at ts, everything included: day curve, site-wide decoys and tracking
+   * gaps, its surges and its own rise (not one-shopper or bot decoys). What an oracle that knows the truth expects.
+   */
+  expectedWeightedPerMinute(rank: number, weights: Readonly<Record<string, number>>, ts: number): number;
   /** A product's expected weighted events per minute without surges, at ts (or the day mean when ts is omitted). */
   baselineWeightedPerMinute(rank: number, weights: Readonly<Record<string, number>>, ts?: number): number;
 }
