@@ -33,6 +33,20 @@ describe('a herd is many people (minActors, the busiest person)', () => {
     expect(fired[0]!.reason).toContain(`from ${fired[0]!.actors} people`);
   });
 
+  it('one shopper cannot carry an ordinary crowd over the bar: the score must hold without the busiest person', () => {
+    // As on simulator seed 9: a product at 3 views a minute from different people has an ordinary
+    // 2× bump for 4.5 minutes (score ~3.4 alone, far below the bar); one shopper's two views and
+    // four purchases on top (22 weighted events, under half the run) used to page it, from 16+ people.
+    const at = T0 + 5 * HOUR;
+    const background = [...crowd('p', T0, T0 + 7 * HOUR, 3, 'bg'), ...crowd('p', at + 5_000, at + 4.5 * MIN, 3.5, 'bump')];
+    const shopper = [0, 10, 20, 30, 40, 50].map((s, i) => ev(at + 3.5 * MIN + s * 1_000, 'p', { userId: 'one', type: i < 2 ? 'view' : 'purchase' }));
+    expect(run(catalogueRule(), [...background, ...shopper], T0 + 7 * HOUR)).toEqual([]);
+    // Eight people doing what the one shopper did, on the same crowd, page.
+    const herd = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((u) => [ev(at + 3.5 * MIN + u * 4_000, 'p', { userId: `h${u}` }),
+      ev(at + 3.5 * MIN + u * 4_000 + 1_000, 'p', { userId: `h${u}`, type: 'purchase' })]);
+    expect(run(catalogueRule(), [...background, ...herd], T0 + 7 * HOUR).filter((t) => t.state === 'firing')).toHaveLength(1);
+  });
+
   it('a bot hammering a busy product does not page: the lift must hold without the busiest person', () => {
     const bot = steady('p', T0 + 4 * HOUR, T0 + 4 * HOUR + 20 * MIN, 60, { userId: 'bot' });
     expect(run(catalogueRule(), [...crowd('p', T0, T0 + 6 * HOUR, 20, 'u'), ...bot], T0 + 7 * HOUR)).toEqual([]);
