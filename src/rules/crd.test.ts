@@ -88,6 +88,6 @@ describe('UI form schema', () => {
     expect(form.properties!.detector!.additionalProperties).toBe(false);
     expect(form.properties!.source!.properties!.eventTypes).toMatchObject({ uniqueItems: true });
     expect(form.properties!.channels!.items!.properties!.email!.properties!.to!.items).toMatchObject({ format: 'email' });
-    expect(form['x-herdwatch']).toMatchObject({ detectorTypes: ['surge', 'velocity', 'threshold', 'novelty'], detectorDefaults: { minLift: 2, sensitivity: 5.5 } });
+    expect(form['x-herdwatch']).toMatchObject({ detectorTypes: ['surge', 'velocity', 'threshold', 'novelty'], detectorDefaults: { minLift: 2, sensitivity: 5.25 } });
   });
 });
