@@ -92,6 +92,12 @@ describe('the SRE kit on real Prometheus, Alertmanager, Kafka and HerdWatch proc
     operator = startOperator();
     procs.push(operator);
     await waitFor('the operator', () => httpOk(`http://127.0.0.1:${port(6)}/healthz`), 90_000, 500, procs);
+    // Healthy is not enough: an operator that cannot reach the API server (no kubeconfig, as when
+    // the control plane failed to start) is healthy and never leads.
+    await waitFor('the operator to take the lease', async () => {
+      const res = await fetch(`http://127.0.0.1:${port(6)}/metrics`).catch(() => undefined);
+      return /^herdwatch_operator_leader\{[^}]*\} 1$/m.test(res ? await res.text() : '') ? true : undefined;
+    }, 60_000, 500, [operator]);
     await kubectlOk(['apply', '-n', ns.name, '-f', '-'], JSON.stringify(herdRule('sre-surge')));
     procs.push(await startPrometheus(join(dir, 'prom'), port(3), {
       api: `127.0.0.1:${port(1)}`, detector: `127.0.0.1:${port(2)}`, operator: `127.0.0.1:${port(6)}`, notifier: `127.0.0.1:${port(7)}`,
