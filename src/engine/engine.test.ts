@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { engineStride, stateParts } from './engine.js';
 import { createRuleEngine } from './index.js';
+import { ACTOR_WORDS } from './key-actors.js';
 import { ev, MIN, steady, T0, testRule } from './testkit.js';
 
 describe('engine: filtering, lateness, eviction', () => {
@@ -92,5 +94,21 @@ describe('engine: advanceTo', () => {
     expect(engine.advanceTo(T0)).toEqual([]);
     engine.ingest([ev(T0 - MIN, 'late'), ev(T0 + 1000, 'ok')]);
     expect(engine.stats()).toMatchObject({ lateEvents: 1, keys: 1, watermark: T0 });
+  });
+});
+
+describe('engine: memory it reports', () => {
+  it('stateBytes is the sum of its parts, and people counting is the only per-key cost minActors 1 saves', () => {
+    const people = createRuleEngine(testRule({ type: 'surge', minActors: 3 }));
+    const fast = createRuleEngine(testRule({ type: 'surge', minActors: 1 }));
+    const events = Array.from({ length: 3000 }, (_, i) => ev(T0 + i * 100, `p${i % 700}`, { userId: `u${i % 50}` }));
+    for (const engine of [people, fast]) {
+      engine.ingest(events);
+      const parts = stateParts(engine);
+      expect(Object.values(parts).reduce((a, b) => a + b, 0)).toBe(engine.stats().stateBytes);
+    }
+    expect(engineStride(people) - engineStride(fast)).toBe(ACTOR_WORDS);
+    expect(stateParts(people).actorSets).toBeGreaterThan(0);
+    expect(stateParts(fast).actorSets).toBe(0);
   });
 });
