@@ -5,7 +5,7 @@
  *
  *   node --expose-gc --max-old-space-size=12288 --import tsx bench/engine-speed.ts [--write] [--quick] [--naive-10m]
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { HerdEvent } from '../src/events/schema.js';
 import { createRuleEngine } from '../src/engine/index.js';
 import { compileRule } from '../src/rules/compile.js';
@@ -194,6 +194,7 @@ async function main(): Promise<void> {
     ? { name: '100k keys', keys: 100_000, events: 300_000, rate: 2_000, fresh: 0.5, users: 100_000 }
     : { name: '10M keys', keys: 10_000_000, events: 21_000_000, rate: 20_000, fresh: 0.5, users: 2_000_000 };
 
+  const loadAtStart = loadavg()[0]!;
   console.log(`${oneM.name}: ${fmtInt(oneM.events)} events at ${fmtInt(oneM.rate)}/s of event time`);
   const naive = measure(oneM, 'naive');
   console.log('naive ', naive);
@@ -229,11 +230,12 @@ async function main(): Promise<void> {
     if (args.has('--naive-10m')) { naive10 = measure(tenM, 'naive-tuned'); console.log('tuned ', naive10); }
   }
 
+  const loadAtEnd = loadavg()[0]!;
   const speedRatio = engine.eventsPerSec / naive.eventsPerSec;
   const memRatio = engine.bytesPerKey / naive.bytesPerKey;
   const body = [
     `Command: \`make bench-engine\` (runs \`node --expose-gc --max-old-space-size=12288 --import tsx bench/engine-speed.ts --write${args.has('--naive-10m') ? ' --naive-10m' : ''}\`).`,
-    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, shared with other work while measured), Node ${process.version}. The engine is single-threaded.`,
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, shared with other work while measured), Node ${process.version}, load average (1 min) ${loadAtStart.toFixed(1)} at the start and ${loadAtEnd.toFixed(1)} at the end of the run (this benchmark itself is about 1). The engine is single-threaded.`,
     '',
     `Rule: surge, window 5m, bucket 10s, lateness 30s, half-life 6h, weights view 1 / add_to_cart 3 / purchase 5. Traffic: Zipf(s = 1) product popularity, 96.7% views, 2.5% carts, 0.8% purchases, generated in chunks of ${fmtInt(CHUNK)} outside the measured region.`,
     'Baselines, both in bench/engine/naive.ts, run on the identical events in the same process: a `Map` from product to an array of its timestamps; per event push, trim to a 1 h horizon, binary-search the horizon and the 5 m window, compare their rates. "naive" trims with `shift()` per event, the way a first prototype does; "naive, tuned" trims in batches with `splice`, which avoids the memmove that `shift()` costs on a hot product\'s long array.',
