@@ -182,7 +182,7 @@ function bytesAccount(engine: Result, fast: Result, naive: Result): string[] {
       `(${fmt1(d.actorSets ?? 0)} bytes per key here); the seasonal profile (seasonality daily/weekly, off by default) is one table per rule, nothing per key. ` +
       'The CUSUM run and the minute-group dispersion (16 bytes each) are in every record: they are how the rule decides, not options.',
     `The 0.3× memory target is missed with or without the new state: with actor tracking off the engine holds ${fmt1(fast.bytesPerKey)} bytes per key ` +
-      `(${(fast.bytesPerKey / naive.bytesPerKey).toFixed(2)}× the naive's), and a ${base}-byte record alone is ${(base / naive.bytesPerKey).toFixed(2)}× the naive's ${fmt1(naive.bytesPerKey)} bytes per key.`,
+      `(${(fast.bytesPerKey / naive.bytesPerKey).toFixed(2)}× the naive's), and its record alone (${base} bytes) is ${(base / naive.bytesPerKey).toFixed(2)}× the naive's ${fmt1(naive.bytesPerKey)} bytes per key.`,
   ];
 }
 
