@@ -1,4 +1,4 @@
-import { fold, foldZeros, type BaselineParams, type Moments } from './baseline.js';
+import { dispersion, fold, foldZeros, varianceOf, type BaselineParams, type Moments } from './baseline.js';
 import type { SeasonProfile } from './seasonal.js';
 
 /**
@@ -10,6 +10,14 @@ import type { SeasonProfile } from './seasonal.js';
  * arrival order) never enters a decision.
  */
 const NO_BUCKET = -2147483648;
+/**
+ * A site-wide silence is a tracking gap (not a quiet spell) from the bucket where the site's
+ * expected count over it reaches this many times its dispersion: as unlikely as e^-10 for
+ * Poisson-like traffic. On a busy site that is its first bucket; a site at one event a minute
+ * must be silent for a few hours.
+ */
+export const DEAD_EXPECTED = 10;
+const NEVER = 2147483647;
 
 export class SiteTraffic {
   private readonly tags: Int32Array;
@@ -17,6 +25,19 @@ export class SiteTraffic {
   private readonly m: Moments = { s: 0, q: 0, n: 0 };
   /** Buckets up to this one are in the baseline. */
   private folded = NO_BUCKET;
+  /**
+   * Live empty buckets folded but not yet applied to m: applied before the next bucket with
+   * events and before a close reads the rate, so m does not depend on when folding was asked for.
+   */
+  private pendingZeros = 0;
+  /** The first dead bucket of the silence being folded (NEVER: none), or NO_BUCKET when the last folded bucket had events. */
+  private deadFrom = NO_BUCKET;
+  /**
+   * Dead buckets (a tracking gap: see DEAD_EXPECTED), as sorted disjoint inclusive spans
+   * [start, end, start, end, …]. Kept for `keepBuckets` after they end: a key folds its history
+   * lazily, at most that far behind.
+   */
+  private readonly spans: number[] = [];
   /** First bucket with events (NO_BUCKET before any). */
   born = NO_BUCKET;
   /** Site lift at the last close; 1 until the site has a window of history. */
@@ -34,7 +55,8 @@ export class SiteTraffic {
    * `origin` turns relative bucket numbers into absolute ones (the profile is calendar-aligned).
    */
   constructor(private readonly ringSize: number, private readonly windowBuckets: number, private readonly p: BaselineParams,
-    private readonly season: SeasonProfile | null = null, private readonly origin: () => number = () => 0) {
+    private readonly season: SeasonProfile | null = null, private readonly origin: () => number = () => 0,
+    private readonly keepBuckets = 2147483647) {
     this.tags = new Int32Array(ringSize).fill(NO_BUCKET);
     this.counts = new Float64Array(ringSize);
     this.recentLift = new Float64Array(windowBuckets + 1).fill(1);
@@ -44,6 +66,9 @@ export class SiteTraffic {
     if (this.born === NO_BUCKET || (bucket < this.born && this.m.n === 0)) {
       this.born = bucket;
       this.folded = bucket - 1;
+      this.pendingZeros = 0;
+      this.deadFrom = NO_BUCKET;
+      this.spans.length = 0;
     }
     const i = bucket % this.ringSize;
     const old = this.tags[i]!;
@@ -61,8 +86,9 @@ export class SiteTraffic {
   }
 
   /**
-   * Folds every stored bucket in (folded, t] oldest first, and the empty ones between. Only
-   * ever called with closed buckets, so it is a pure function of their counts whenever it runs.
+   * Folds every stored bucket in (folded, t] oldest first, and the empty ones between (see
+   * silence). Only ever called with closed buckets, so it is a pure function of their counts
+   * whenever it runs.
    */
   foldThrough(t: number): void {
     if (t <= this.folded || this.born === NO_BUCKET) return;
@@ -73,19 +99,89 @@ export class SiteTraffic {
     const season = this.season;
     const o = season === null ? 0 : this.origin();
     for (const b of stored) {
-      foldZeros(this.m, b - f - 1, this.p);
+      this.silence(f + 1, b - 1, o);
+      this.applyZeros();
       const x = this.count(b);
       if (season === null) fold(this.m, x, false, this.p);
       else {
-        if (b - f > 1) season.observe(f + 1 + o, b - f - 1, 0);
         season.observe(b + o, 1, x);
         fold(this.m, x / season.factor(b + o), false, this.p);
       }
+      this.deadFrom = NO_BUCKET;
       f = b;
     }
-    foldZeros(this.m, t - f, this.p);
-    if (season !== null && t > f) season.observe(f + 1 + o, t - f, 0);
+    this.silence(f + 1, t, o);
     this.folded = t;
+    const old = this.folded - this.keepBuckets;
+    let drop = 0;
+    while (drop < this.spans.length && this.spans[drop + 1]! < old) drop += 2;
+    if (drop > 0) this.spans.splice(0, drop);
+  }
+
+  /**
+   * Empty buckets from..to of a silence (folded in order). Its start is judged against the rate
+   * before it: once the silence is longer than the site's traffic makes plausible, its buckets
+   * are dead (nothing was tracked) and are not folded here nor into any key's history, since
+   * zeros that mean "not measured" would drag every busy product's baseline down and blow up its
+   * dispersion for hours. Time stands still for the baseline over them.
+   */
+  private silence(from: number, to: number, o: number): void {
+    if (to < from) return;
+    if (this.deadFrom === NO_BUCKET) {
+      this.applyZeros();
+      const m = this.m;
+      const rate = m.n >= this.windowBuckets - 1 ? m.s / m.n : 0;
+      this.deadFrom = rate > 0
+        ? from + Math.ceil((DEAD_EXPECTED * dispersion(rate, varianceOf(m, this.p))) / rate) - 1
+        : NEVER;
+    }
+    const liveTo = Math.min(to, this.deadFrom - 1);
+    if (liveTo >= from) {
+      this.pendingZeros += liveTo - from + 1;
+      if (this.season !== null) this.season.observe(from + o, liveTo - from + 1, 0);
+    }
+    const deadAt = Math.max(from, this.deadFrom);
+    if (deadAt > to) return;
+    const n = this.spans.length;
+    if (n > 0 && this.spans[n - 1] === deadAt - 1) this.spans[n - 1] = to;
+    else this.spans.push(deadAt, to);
+  }
+
+  private applyZeros(): void {
+    if (this.pendingZeros === 0) return;
+    foldZeros(this.m, this.pendingZeros, this.p);
+    this.pendingZeros = 0;
+  }
+
+  /** How many buckets of from..to are not dead (all of them unless a tracking gap overlaps). */
+  live(from: number, to: number): number {
+    let n = to - from + 1;
+    if (n <= 0) return 0;
+    const s = this.spans;
+    for (let i = s.length - 2; i >= 0 && s[i + 1]! >= from; i -= 2) {
+      const lo = Math.max(from, s[i]!), hi = Math.min(to, s[i + 1]!);
+      if (hi >= lo) n -= hi - lo + 1;
+    }
+    return n;
+  }
+
+  /**
+   * How many of groups g0..g1 hold no dead bucket; group g covers the buckets from g·G − base
+   * to g·G − base + G − 1. A group cut by a tracking gap would look like a quiet minute.
+   */
+  liveGroups(g0: number, g1: number, G: number, base: number): number {
+    let n = g1 - g0 + 1;
+    if (n <= 0) return 0;
+    const s = this.spans;
+    let below = g1 + 1; // groups from here up are counted already (spans are visited newest first)
+    for (let i = s.length - 2; i >= 0; i -= 2) {
+      const gs = Math.floor((s[i]! + base) / G), ge = Math.floor((s[i + 1]! + base) / G);
+      if (ge < g0) break;
+      const lo = Math.max(g0, gs), hi = Math.min(g1, ge, below - 1);
+      if (hi >= lo) n -= hi - lo + 1;
+      below = Math.min(below, gs);
+    }
+    return n;
   }
 
   /** The site's lift at the close of `bucket`: its window vs its baseline of the buckets before. */
@@ -93,6 +189,7 @@ export class SiteTraffic {
     const r = this.recentLift;
     if (this.born === NO_BUCKET || bucket < this.born) { r.fill(1); return (this.lift = 1); }
     this.foldThrough(bucket - this.windowBuckets);
+    this.applyZeros();
     const rate = this.m.n >= this.windowBuckets - 1 ? this.m.s / this.m.n : 0;
     let c = 0;
     for (let k = 1; k <= this.windowBuckets; k++) {

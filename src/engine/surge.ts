@@ -163,7 +163,10 @@ export class SurgeDetector implements Detector {
     this.season = seasonProfile(d.seasonality, d.bucketMs, ringSize, this.idleMsFor(d));
     this.seasonal = new Float64Array(this.W + 1).fill(1);
     this.scaled = d.relativeTo === 'site' || this.season !== null;
-    this.site = new SiteTraffic(ringSize, this.W, this.p, this.season, () => ctx.clock.absolute(0));
+    // A key folds its history at most an idle period (then it starts over) and a ring behind: the
+    // site keeps its tracking gaps that long.
+    this.site = new SiteTraffic(ringSize, this.W, this.p, this.season, () => ctx.clock.absolute(0),
+      Math.ceil(this.idleMsFor(d) / d.bucketMs) + ringSize + this.W + 1);
     this.cooldownBuckets = Math.ceil(d.cooldownMs / d.bucketMs);
     // Fire at minLift, resolve only a quarter of the way back from 1: a wobbling surge stays one alert.
     this.resolveLift = 1 + (d.minLift - 1) / 4;
@@ -337,10 +340,12 @@ export class SurgeDetector implements Detector {
     g.s = f32[o + GS]!; g.q = f32[o + GQ]!; g.n = f32[o + GN]!; this.gPartial = f32[o + GP]!;
     this.foldedTo = f;
     this.foldedSum = 0;
-    // With seasonality, buckets are folded de-seasonalised: the site's profile must be known up to t.
-    if (this.season !== null) { this.site.foldThrough(t); this.origin = this.ctx.clock.absolute(0); }
+    // The site's tracking gaps (and with seasonality its profile: buckets are folded de-seasonalised)
+    // must be known up to t.
+    this.site.foldThrough(t);
+    if (this.season !== null) this.origin = this.ctx.clock.absolute(0);
     this.windows.forEach(slot, f + 1, t, this.foldOne);
-    foldZeros(m, t - this.foldedTo, this.p);
+    foldZeros(m, this.site.live(this.foldedTo + 1, t), this.p);
     this.groupTo(t, 0);
     if (this.prior !== null) addFolded(this.ctx.keys.i32, o + this.priorAt, this.foldedSum);
     const out = this.ctx.keys.f32; // the same buffer: folding never grows the store
@@ -365,7 +370,8 @@ export class SurgeDetector implements Detector {
   private origin = 0;
   private readonly foldOne = (bucket: number, count: number): void => {
     const x = this.season === null ? count : count / this.season.factor(bucket + this.origin);
-    foldZeros(this.m, bucket - this.foldedTo - 1, this.p);
+    // Buckets of a site-wide tracking gap are not history: skipped, not folded as zeros.
+    foldZeros(this.m, this.site.live(this.foldedTo + 1, bucket - 1), this.p);
     this.foldBucket(this.m, x);
     this.groupTo(bucket, x);
     this.foldedTo = bucket;
@@ -388,10 +394,14 @@ export class SurgeDetector implements Detector {
       // like its buckets: a surge must not inflate the dispersion that judges the next one.
       // Judged against the group moments themselves: they only change at group boundaries, so the
       // decision does not depend on when folding happens (at a close or when a cell is reused).
+      // A group cut by a site-wide tracking gap is left out, and so are the empty groups within it.
       const g = this.g;
-      const high = g.n >= (this.W - 1) / G && this.gPartial > this.resolveLift * meanOf(g, this.pg);
-      fold(this.g, this.gPartial, high, this.pg);
-      foldZeros(this.g, to - from - 1, this.pg);
+      const site = this.site;
+      if (site.liveGroups(from, from, G, base) === 1) {
+        const high = g.n >= (this.W - 1) / G && this.gPartial > this.resolveLift * meanOf(g, this.pg);
+        fold(this.g, this.gPartial, high, this.pg);
+      }
+      foldZeros(this.g, site.liveGroups(from + 1, to - 1, G, base), this.pg);
       // Rounded as they are stored (float32) at every step, so folding in one go or in pieces
       // (at a close, or when a cell is reused, which depends on arrival order) gives the same bits.
       g.s = Math.fround(g.s); g.q = Math.fround(g.q); g.n = Math.fround(g.n);
