@@ -1,4 +1,4 @@
-import { dispersion, fold, foldZeros, varianceOf, type BaselineParams, type Moments } from './baseline.js';
+import { dispersion, fold, foldZeros, type BaselineParams, type Moments } from './baseline.js';
 import type { SeasonProfile } from './seasonal.js';
 
 /**
@@ -12,11 +12,11 @@ import type { SeasonProfile } from './seasonal.js';
 const NO_BUCKET = -2147483648;
 /**
  * A site-wide silence is a tracking gap (not a quiet spell) from the bucket where the site's
- * expected count over it reaches this many times its dispersion: as unlikely as e^-10 for
- * Poisson-like traffic. On a busy site that is its first bucket; a site at one event a minute
- * must be silent for a few hours.
+ * expected count over it reaches this many times its dispersion: as unlikely as e^-20 for
+ * Poisson-like traffic. On a busy site that is its first bucket or two; a site at one event a
+ * minute must be silent for 20 minutes (its quiet night hours mostly are not that quiet).
  */
-export const DEAD_EXPECTED = 10;
+export const DEAD_EXPECTED = 20;
 const NEVER = 2147483647;
 
 export class SiteTraffic {
@@ -130,9 +130,10 @@ export class SiteTraffic {
     if (this.deadFrom === NO_BUCKET) {
       this.applyZeros();
       const m = this.m;
+      // The site's own rate and dispersion (no cold-start prior: it has a window of history).
       const rate = m.n >= this.windowBuckets - 1 ? m.s / m.n : 0;
       this.deadFrom = rate > 0
-        ? from + Math.ceil((DEAD_EXPECTED * dispersion(rate, varianceOf(m, this.p))) / rate) - 1
+        ? from + Math.ceil((DEAD_EXPECTED * dispersion(rate, m.q / m.n - rate * rate)) / rate) - 1
         : NEVER;
     }
     const liveTo = Math.min(to, this.deadFrom - 1);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HerdEvent } from '../events/schema.js';
 import { createRng } from '../sim/prng.js';
+import { baselineParams } from './baseline.js';
 import { createRuleEngine } from './index.js';
+import { SiteTraffic } from './site.js';
 import { ev, MIN, T0, testRule } from './testkit.js';
 import type { Transition } from './types.js';
 
@@ -76,5 +78,61 @@ describe('surge: a site-wide tracking gap does not deafen busy products afterwar
     expect(afterGap!).toBeLessThanOrEqual(Math.max(2 * control!, control! + 30));
     // Nothing else pages on the recovery: the outage's end is not a surge.
     expect(fired.filter((t) => t.at > GAP_END && t.at < STEP)).toEqual([]);
+  });
+});
+
+describe('SiteTraffic: which silent buckets are a tracking gap', () => {
+  const W = 30;
+  const site = (counts: (b: number) => number, until: number): SiteTraffic => {
+    const s = new SiteTraffic(64, W, baselineParams(10_000, 6 * HOUR, 10, 0.4));
+    for (let b = 0; b <= until; b++) {
+      const x = counts(b);
+      if (x > 0) s.add(b, x);
+      s.close(b);
+    }
+    s.foldThrough(until - W);
+    return s;
+  };
+
+  it('a busy site silent for an hour: every silent bucket is dead, the others live', () => {
+    const s = site((b) => (b >= 500 && b < 860 ? 0 : 20), 1200);
+    expect(s.live(400, 499)).toBe(100);
+    expect(s.live(500, 859)).toBe(0);
+    expect(s.live(450, 900)).toBe(451 - 360);
+    // Minute groups (G = 6) cut by the gap are dead too: groups 83 (498–503) … 143 (858–863).
+    expect(s.liveGroups(80, 150, 6, 0)).toBe(71 - 61);
+  });
+
+  it('a site at one event a minute: a silent quarter of an hour is a quiet spell, a silent hour is a gap from its 20th minute', () => {
+    const quiet = site((b) => (b % 6 === 0 && !(b >= 600 && b < 690) ? 1 : 0), 1200);
+    expect(quiet.live(0, 1170)).toBe(1171);
+    const gap = site((b) => (b % 6 === 0 && !(b >= 600 && b < 960) ? 1 : 0), 1500);
+    // Silent from bucket 595 (the last event was at 594): 20 minutes are 120 buckets.
+    expect(gap.live(0, 1470)).toBeGreaterThanOrEqual(1471 - (960 - 595 - 118));
+    expect(gap.live(0, 1470)).toBeLessThanOrEqual(1471 - (960 - 595 - 122));
+    expect(gap.live(595, 700)).toBe(106);
+  });
+
+  it('liveGroups counts the groups with no dead bucket, whatever the spans', () => {
+    const rng = createRng(5);
+    for (let trial = 0; trial < 200; trial++) {
+      let b = 0;
+      const dead = new Set<number>();
+      const s = site((t) => {
+        if (t < 100) return 50;
+        if (rng.next() < 0.01) b = t + 1 + Math.floor(rng.next() * 20);
+        if (t < b) { dead.add(t); return 0; }
+        return 50;
+      }, 600);
+      const G = 1 + Math.floor(rng.next() * 7), base = Math.floor(rng.next() * 11);
+      const g0 = Math.floor(100 / G) + Math.floor(rng.next() * 20), g1 = g0 + Math.floor(rng.next() * 60);
+      let want = 0;
+      for (let g = g0; g <= g1; g++) {
+        let ok = true;
+        for (let t = g * G - base; t < g * G - base + G; t++) if (dead.has(t)) ok = false;
+        if (ok) want++;
+      }
+      expect(s.liveGroups(g0, g1, G, base)).toBe(want);
+    }
   });
 });
