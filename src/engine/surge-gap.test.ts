@@ -4,33 +4,10 @@ import { createRng } from '../sim/prng.js';
 import { baselineParams } from './baseline.js';
 import { createRuleEngine } from './index.js';
 import { SiteTraffic } from './site.js';
-import { ev, MIN, T0, testRule } from './testkit.js';
+import { MIN, shoppers, T0, testRule } from './testkit.js';
 import type { Transition } from './types.js';
 
 const HOUR = 60 * MIN;
-
-/**
- * Shoppers arriving at `perMinute(t)` on `key` (Poisson, thinned from `peak`); each views the
- * product and comes back now and then within the minute (overdispersed counts, as in real
- * clickstreams), and one event in 30 is a purchase.
- */
-function shoppers(key: string, from: number, to: number, perMinute: (t: number) => number, seed: number, peak: number): HerdEvent[] {
-  const rng = createRng(seed);
-  const out: HerdEvent[] = [];
-  let n = 0;
-  for (let t = from; ;) {
-    t += (-Math.log(1 - rng.next()) / peak) * MIN;
-    if (t >= to) break;
-    if (rng.next() * peak >= perMinute(t)) continue;
-    const user = `${key}-u${seed}-${++n}`;
-    let at = t;
-    do {
-      out.push(ev(Math.floor(at), key, { userId: user, type: rng.next() < 1 / 30 ? 'purchase' : 'view' }));
-      at += rng.next() * 20_000;
-    } while (rng.next() < 1 / 3 && at < to);
-  }
-  return out;
-}
 
 const rule = (relativeTo: 'none' | 'site') =>
   testRule({ type: 'surge', relativeTo }, { weights: { view: 1, add_to_cart: 3, purchase: 5 } });

@@ -3,33 +3,10 @@ import type { HerdEvent } from '../events/schema.js';
 import { createRng } from '../sim/prng.js';
 import { RunTracker, type RunState } from './cusum.js';
 import { createRuleEngine } from './index.js';
-import { ev, MIN, steady, T0, testRule } from './testkit.js';
+import { MIN, shoppers, steady, T0, testRule } from './testkit.js';
 import type { Transition } from './types.js';
 
 const HOUR = 60 * MIN;
-
-/**
- * Poisson arrivals of shoppers at `perMinute(t)` on `key`; each shopper views the product, and
- * half of them on average come back (geometric) within the minute, so counts are overdispersed
- * as in real clickstreams. One in 30 events is a purchase. `peak`: the highest rate (thinning).
- */
-function shoppers(key: string, from: number, to: number, perMinute: (t: number) => number, seed: number, peak = perMinute(from)): HerdEvent[] {
-  const rng = createRng(seed);
-  const out: HerdEvent[] = [];
-  let n = 0;
-  for (let t = from; ;) {
-    t += (-Math.log(1 - rng.next()) / peak) * MIN;
-    if (t >= to) break;
-    if (rng.next() * peak >= perMinute(t)) continue;
-    const user = `${key}-u${seed}-${++n}`;
-    let at = t;
-    do {
-      out.push(ev(Math.floor(at), key, { userId: user, type: rng.next() < 1 / 30 ? 'purchase' : 'view' }));
-      at += rng.next() * 20_000;
-    } while (rng.next() < 1 / 3 && at < to);
-  }
-  return out;
-}
 
 const catalogue = (over: Record<string, unknown> = {}) =>
   testRule({ type: 'surge', relativeTo: 'none', ...over }, { weights: { view: 1, add_to_cart: 3, purchase: 5 } });

@@ -1,5 +1,6 @@
 import type { HerdEvent } from '../events/schema.js';
 import { compileRule } from '../rules/compile.js';
+import { createRng } from '../sim/prng.js';
 import type { HerdRuleSpec } from '../rules/schema.js';
 import type { CompiledRule } from './types.js';
 
@@ -34,3 +35,26 @@ export function steady(key: string, from: number, to: number, perMinute: number,
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const MIN = 60_000;
+
+/**
+ * Poisson arrivals of shoppers at `perMinute(t)` on `key`; each shopper views the product, and
+ * half of them on average come back (geometric) within the minute, so counts are overdispersed
+ * as in real clickstreams. One in 30 events is a purchase. `peak`: the highest rate (thinning).
+ */
+export function shoppers(key: string, from: number, to: number, perMinute: (t: number) => number, seed: number, peak = perMinute(from)): HerdEvent[] {
+  const rng = createRng(seed);
+  const out: HerdEvent[] = [];
+  let n = 0;
+  for (let t = from; ;) {
+    t += (-Math.log(1 - rng.next()) / peak) * MIN;
+    if (t >= to) break;
+    if (rng.next() * peak >= perMinute(t)) continue;
+    const user = `${key}-u${seed}-${++n}`;
+    let at = t;
+    do {
+      out.push(ev(Math.floor(at), key, { userId: user, type: rng.next() < 1 / 30 ? 'purchase' : 'view' }));
+      at += rng.next() * 20_000;
+    } while (rng.next() < 1 / 3 && at < to);
+  }
+  return out;
+}
